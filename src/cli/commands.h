@@ -1,0 +1,19 @@
+/*
+ * commands.h - the subcommands of the `bulwark` binary.  Each command lives
+ * in src/cli/cmd_<name>.c, parses its own options (getopt_long), prints its
+ * own --help, calls the subsystems and returns the process exit status
+ * (0 ok, 1 findings/alerts gate, 2 usage or input error).
+ */
+#ifndef BW_CLI_COMMANDS_H
+#define BW_CLI_COMMANDS_H
+
+int cmd_version(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_fields(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+
+/* Shared helpers for commands. */
+int cli_is_help(const char *arg);   /* -h / --help / help */
+
+#endif
