@@ -89,5 +89,9 @@ int agent_run(const struct bw_agent_config *cfg, struct bw_agent_signals *sig,
 int agent_config_load(const char *path, struct bw_agent_config *cfg,
 		      char ***ret_strings, struct bw_error *err);
 void agent_config_strings_free(char **strings);
+/* Same as agent_config_load, from memory; name labels errors. */
+int agent_config_parse(const char *name, const char *buf, size_t len,
+		       struct bw_agent_config *cfg, char ***ret_strings,
+		       struct bw_error *err);
 
 #endif

@@ -18,6 +18,7 @@
  * Command-line options given after --config override the file.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,11 +38,18 @@ struct cfg_ctx {
 	struct bw_error *err;
 };
 
-static int node_err(struct cfg_ctx *c, const yaml_node_t *n, const char *fmt,
-		    const char *arg)
+static int node_err(struct cfg_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int node_err(struct cfg_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 {
+	char msg[BW_ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	return bw_errorf(c->err, -EINVAL, c->path, (int)n->start_mark.line + 1,
-			 (int)n->start_mark.column + 1, fmt, arg);
+			 (int)n->start_mark.column + 1, "%s", msg);
 }
 
 static const char *scalar(const yaml_node_t *n)
@@ -55,9 +63,9 @@ static int keep(struct cfg_ctx *c, const yaml_node_t *n, const char **out)
 	const char *s = scalar(n);
 
 	if (!s)
-		return node_err(c, n, "expected a string%s", "");
+		return node_err(c, n, "expected a string");
 	if (c->nstrings + 1 >= CONFIG_MAX_STRINGS)
-		return node_err(c, n, "too many strings in config%s", "");
+		return node_err(c, n, "too many strings in config");
 	c->strings[c->nstrings] = strdup(s);
 	if (!c->strings[c->nstrings])
 		return -ENOMEM;
@@ -77,7 +85,7 @@ static int get_bool(struct cfg_ctx *c, const yaml_node_t *n, bool *out)
 		*out = false;
 		return 0;
 	}
-	return node_err(c, n, "expected true or false%s", "");
+	return node_err(c, n, "expected true or false");
 }
 
 /* Walks a mapping's pairs: calls fn(key, value) for each. */
@@ -87,7 +95,7 @@ typedef int (*pair_fn)(struct cfg_ctx *c, const char *key, yaml_node_t *v,
 static int each_pair(struct cfg_ctx *c, yaml_node_t *map, pair_fn fn, void *arg)
 {
 	if (map->type != YAML_MAPPING_NODE)
-		return node_err(c, map, "expected a mapping%s", "");
+		return node_err(c, map, "expected a mapping");
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
 	     p < map->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
@@ -96,7 +104,7 @@ static int each_pair(struct cfg_ctx *c, yaml_node_t *map, pair_fn fn, void *arg)
 		int r;
 
 		if (!ks || !v)
-			return node_err(c, k ? k : map, "expected a string key%s", "");
+			return node_err(c, k ? k : map, "expected a string key");
 		r = fn(c, ks, v, arg);
 		if (r)
 			return r;
@@ -146,12 +154,12 @@ static int top_pair(struct cfg_ctx *c, const char *key, yaml_node_t *v,
 			return keep(c, v, &cfg->rules_paths[cfg->nrules_paths++]);
 		}
 		if (v->type != YAML_SEQUENCE_NODE)
-			return node_err(c, v, "rules_files must be a list%s", "");
+			return node_err(c, v, "rules_files must be a list");
 		cfg->nrules_paths = 0;
 		for (yaml_node_item_t *i = v->data.sequence.items.start;
 		     i < v->data.sequence.items.top; i++) {
 			if (cfg->nrules_paths >= AGENT_MAX_RULES_PATHS)
-				return node_err(c, v, "too many rules_files%s", "");
+				return node_err(c, v, "too many rules_files");
 			r = keep(c, yaml_document_get_node(c->doc, *i),
 				 &cfg->rules_paths[cfg->nrules_paths]);
 			if (r)
@@ -180,7 +188,7 @@ static int top_pair(struct cfg_ctx *c, const char *key, yaml_node_t *v,
 		unsigned long long n = s ? strtoull(s, &end, 10) : 0;
 
 		if (!s || *end || n < 4096 || n > (1ull << 30) || (n & (n - 1)))
-			return node_err(c, v, "buffer_size must be a power of two between 4096 and 1 GiB%s", "");
+			return node_err(c, v, "buffer_size must be a power of two between 4096 and 1 GiB");
 		cfg->ringbuf_bytes = n;
 		return 0;
 	}
@@ -203,54 +211,37 @@ static int top_pair(struct cfg_ctx *c, const char *key, yaml_node_t *v,
 				cfg->out.insecure = o.insecure;
 		}
 		if (!strcmp(key, "file_output") && o.enabled && !o.filename)
-			return node_err(c, v, "file_output needs a filename%s", "");
+			return node_err(c, v, "file_output needs a filename");
 		if (!strcmp(key, "http_output") && o.enabled && !o.url)
-			return node_err(c, v, "http_output needs a url%s", "");
+			return node_err(c, v, "http_output needs a url");
 		return 0;
 	}
 	return node_err(c, v, "unknown configuration key '%s'", key);
 }
 
-int agent_config_load(const char *path, struct bw_agent_config *cfg,
-		      char ***ret_strings, struct bw_error *err)
+int agent_config_parse(const char *name, const char *buf, size_t len,
+		       struct bw_agent_config *cfg, char ***ret_strings,
+		       struct bw_error *err)
 {
-	struct cfg_ctx c = {.path = path, .cfg = cfg, .err = err};
+	struct cfg_ctx c = {.path = name, .cfg = cfg, .err = err};
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
 	int r;
 
-	f = fopen(path, "re");
-	if (!f)
-		return bw_errorf(err, -errno, path, 0, 0, "cannot open config: %s",
-				 strerror(errno));
-	buf = malloc(CONFIG_MAX_SIZE + 1);
-	if (buf)
-		len = fread(buf, 1, CONFIG_MAX_SIZE + 1, f);
-	fclose(f);
-	if (!buf)
-		return -ENOMEM;
-	if (len > CONFIG_MAX_SIZE) {
-		free(buf);
-		return bw_errorf(err, -EFBIG, path, 0, 0, "config larger than %u bytes",
+	if (len > CONFIG_MAX_SIZE)
+		return bw_errorf(err, -EFBIG, name, 0, 0, "config larger than %u bytes",
 				 CONFIG_MAX_SIZE);
-	}
 	c.strings = calloc(CONFIG_MAX_STRINGS, sizeof(char *));
-	if (!c.strings) {
-		free(buf);
+	if (!c.strings)
 		return -ENOMEM;
-	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		r = bw_errorf(err, -EINVAL, path, (int)parser.problem_mark.line + 1,
+		r = bw_errorf(err, -EINVAL, name, (int)parser.problem_mark.line + 1,
 			      (int)parser.problem_mark.column + 1, "invalid YAML: %s",
 			      parser.problem ? parser.problem : "parse error");
 		yaml_parser_delete(&parser);
-		free(buf);
 		agent_config_strings_free(c.strings);
 		return r;
 	}
@@ -259,13 +250,36 @@ int agent_config_load(const char *path, struct bw_agent_config *cfg,
 	r = root ? each_pair(&c, root, top_pair, NULL) : 0; /* empty file is ok */
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
-	free(buf);
 	if (r) {
 		agent_config_strings_free(c.strings);
 		return r;
 	}
 	*ret_strings = c.strings;
 	return 0;
+}
+
+int agent_config_load(const char *path, struct bw_agent_config *cfg,
+		      char ***ret_strings, struct bw_error *err)
+{
+	char *buf;
+	size_t len;
+	FILE *f;
+	int r;
+
+	f = fopen(path, "re");
+	if (!f)
+		return bw_errorf(err, -errno, path, 0, 0, "cannot open config: %s",
+				 strerror(errno));
+	buf = malloc(CONFIG_MAX_SIZE + 1);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	len = fread(buf, 1, CONFIG_MAX_SIZE + 1, f);
+	fclose(f);
+	r = agent_config_parse(path, buf, len, cfg, ret_strings, err);
+	free(buf);
+	return r;
 }
 
 void agent_config_strings_free(char **strings)

@@ -114,6 +114,16 @@ int rules_compile(struct bw_ruleset *rs, struct bw_rules_diag *diag,
 size_t rules_count_loaded(const struct bw_ruleset *rs);   /* enabled+compiled */
 size_t rules_count_skipped(const struct bw_ruleset *rs);
 
+/*
+ * How the engine finds a process by host pid, to walk ancestors
+ * (proc.pname, proc.aname[N], proc.aexepath[N], ...).  fn returns a borrowed
+ * pointer or NULL.  Without it, ancestor fields have no value.
+ */
+struct bw_proc;
+void rules_set_proc_lookup(struct bw_ruleset *rs,
+			   struct bw_proc *(*fn)(void *ctx, int32_t pid),
+			   void *ctx);
+
 /* Minimum priority: rules below it are not evaluated. */
 void rules_set_min_priority(struct bw_ruleset *rs, enum bw_priority p);
 
