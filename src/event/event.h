@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BW_EVT_MAX_PARAMS 12
+#define BW_EVT_MAX_PARAMS 24    /* execve keeps 21 of Falco's parameters */
 #define BW_EVT_MAX_ARGV 64     /* argv entries kept for an execve */
 
 /* Event types.  The numeric value is the index into the event-type table. */
@@ -96,8 +96,29 @@ enum bw_flagset {
 	BW_FS_BPF_CMD,        /* BPF_PROG_LOAD, ... */
 	BW_FS_FCNTL_CMD,      /* F_DUPFD, ... */
 	BW_FS_MEMFD_FLAGS,    /* MFD_CLOEXEC|... */
+	/* added by the sensor/table work (append-only) */
+	BW_FS_EXECVE_FLAGS,   /* EXE_WRITABLE|EXE_UPPER_LAYER|EXE_FROM_MEMFD */
+	BW_FS_SIGNALS,        /* SIGKILL, ... (enum) */
+	BW_FS_UMOUNT_FLAGS,   /* MNT_FORCE|MNT_DETACH|... */
+	BW_FS_AT_FLAGS,       /* AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH|... */
+	BW_FS_RENAME_FLAGS,   /* RENAME_NOREPLACE|... */
+	BW_FS_RESOLVE_FLAGS,  /* openat2 RESOLVE_* */
 	BW_FS__COUNT
 };
+
+/*
+ * Flag values are the raw Linux x86_64 values the kernel saw (O_CREAT is
+ * 0100, CLONE_NEWNS 0x20000, ...), rendered with Falco's names.  Two
+ * exceptions, both bits the kernel never uses:
+ *   BW_O_F_CREATED  open flags: the open created the file (Falco's
+ *                   O_F_CREATED, from FMODE_CREATED at exit)
+ * Execve flags (BW_FS_EXECVE_FLAGS) are Falco's PPM_EXE_* bits below.
+ */
+#define BW_O_F_CREATED (1ull << 32)
+#define BW_EXE_WRITABLE    0x1u
+#define BW_EXE_UPPER_LAYER 0x2u
+#define BW_EXE_FROM_MEMFD  0x4u
+#define BW_EXE_LOWER_LAYER 0x8u
 
 /* Socket address: family is AF_INET, AF_INET6, AF_UNIX or 0 (none). */
 struct bw_sockaddr {
@@ -215,6 +236,12 @@ size_t bw_flags_render(enum bw_flagset set, uint64_t value, char *buf,
  */
 int bw_flag_by_name(enum bw_flagset set, const char *name, size_t len,
 		    uint64_t *ret_value);
+
+/* Renders one value of an enum-like flag set ("PTRACE_ATTACH", "SIGKILL",
+ * "AF_INET"), or the decimal number when it has no name; same contract as
+ * bw_param_render. */
+size_t bw_enum_render(enum bw_flagset set, uint64_t value, char *buf,
+		      size_t len);
 
 /* Formats an IP address (family AF_INET/AF_INET6) into buf. */
 size_t bw_ip_render(uint16_t family, const uint8_t addr[16], char *buf,

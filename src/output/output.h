@@ -15,9 +15,23 @@
  *    "time":"2026-11-28T11:01:02.123456789Z"}
  * Text format (Falco's default): "<time>: <Priority> <output>".
  *
- * Thread model: output_emit/output_stats/output_flush are called from the
- * event-loop thread; each async sink owns one worker thread.
- * Ownership: struct bw_outputs owns its sinks, queues and threads.
+ * The JSON "output" value is, as in Falco, the whole text line
+ * ("<time>: <Priority> <rule output>"), and "output_fields" gets "evt.time"
+ * (integer ns) when the alert's fields lack it, as Falco's do.  Keys are
+ * sorted (Falco's order), tags sorted and de-duplicated (Falco keeps them in
+ * a set).  Invalid UTF-8 is replaced with U+FFFD.  The text format escapes
+ * control characters as \xNN so a hostile file name cannot forge a line.
+ * Times are always RFC 3339 UTC (Falco's time_format_iso_8601 style, with
+ * "Z"), never local time.
+ *
+ * Thread model: output_emit/output_stats/output_flush/output_reopen are
+ * called from the event-loop thread (output_reopen and output_stats are also
+ * safe from any other thread, but not from a signal handler: a SIGHUP handler
+ * sets a flag and the loop calls output_reopen).  Each async sink (file,
+ * syslog, webhook) owns one worker thread; stdout is written synchronously.
+ * Ownership: struct bw_outputs owns its sinks, queues and threads.  Alerts
+ * are formatted inside output_emit, so the caller may free the alert as
+ * soon as output_emit returns.
  */
 #ifndef BW_OUTPUT_OUTPUT_H
 #define BW_OUTPUT_OUTPUT_H
@@ -32,6 +46,8 @@
 #define OUTPUT_QUEUE_MAX 8192          /* alerts queued per async sink */
 #define OUTPUT_MAX_SINKS 8
 #define OUTPUT_HTTP_TIMEOUT_MS 5000
+#define OUTPUT_QUEUE_MAX_BYTES (64u << 20) /* queued bytes per async sink */
+#define OUTPUT_MAX_LINE (1u << 20)     /* longer alert lines are dropped */
 
 enum bw_output_format { BW_OUT_JSON = 0, BW_OUT_TEXT };
 
@@ -63,6 +79,21 @@ void output_close(struct bw_outputs *o, int timeout_ms);
 void output_emit(struct bw_outputs *o, const struct bw_alert *a);
 
 void output_stats(const struct bw_outputs *o, struct bw_output_stats *out);
+
+/*
+ * Asks the file sink to reopen its file (after logrotate moved it); the
+ * worker does it before its next write.  No-op without a file sink.
+ */
+void output_reopen(struct bw_outputs *o);
+
+/*
+ * Waits until every async queue is empty and its worker idle, at most
+ * timeout_ms.  Returns 0, or -ETIMEDOUT if some queue still held alerts.
+ */
+int output_flush(struct bw_outputs *o, int timeout_ms);
+
+/* Falco's name for a priority ("Warning"); "Debug" for an unknown value. */
+const char *output_priority_name(enum bw_priority p);
 
 /*
  * Formats an alert as a Falco JSON line (without the trailing newline) or as
