@@ -31,8 +31,8 @@ static json_t *json_repaired(json_t *j, int depth)
 	switch (json_typeof(j)) {
 	case JSON_STRING: {
 		size_t len;
-		char *s = out_utf8_fix(json_string_value(j), json_string_length(j),
-				       &len);
+		char *s = out_utf8_fix(json_string_value(j),
+				       json_string_length(j), &len);
 
 		if (!s)
 			return NULL;
@@ -47,11 +47,13 @@ static json_t *json_repaired(json_t *j, int depth)
 		out = json_object();
 		if (!out)
 			return NULL;
-		json_object_foreach(j, k, v) {
+		json_object_foreach(j, k, v)
+		{
 			char *fk = out_utf8_fix(k, strlen(k), NULL);
 			json_t *fv = json_repaired(v, depth + 1);
 
-			if (!fk || !fv || json_object_set_new_nocheck(out, fk, fv)) {
+			if (!fk || !fv ||
+			    json_object_set_new_nocheck(out, fk, fv)) {
 				free(fk);
 				json_decref(out);
 				return NULL;
@@ -67,8 +69,10 @@ static json_t *json_repaired(json_t *j, int depth)
 		out = json_array();
 		if (!out)
 			return NULL;
-		json_array_foreach(j, i, v) {
-			if (json_array_append_new(out, json_repaired(v, depth + 1))) {
+		json_array_foreach(j, i, v)
+		{
+			if (json_array_append_new(
+				out, json_repaired(v, depth + 1))) {
 				json_decref(out);
 				return NULL;
 			}
@@ -94,9 +98,9 @@ static json_t *fields_for(const struct bw_alert *a)
 		json_decref(copy);
 		return NULL;
 	}
-	if (json_object_set_new_nocheck(copy, "evt.time",
-					json_integer((json_int_t)(a->ts_ns &
-								  INT64_MAX)))) {
+	if (json_object_set_new_nocheck(
+		copy, "evt.time",
+		json_integer((json_int_t)(a->ts_ns & INT64_MAX)))) {
 		json_decref(copy);
 		return NULL;
 	}
@@ -163,8 +167,8 @@ char *output_format_json(const struct bw_alert *a, const char *hostname)
 	r |= set(obj, "priority",
 		 json_string(output_priority_name(a->priority)));
 	r |= set(obj, "rule", out_json_string(a->rule));
-	r |= set(obj, "source", out_json_string(a->source ? a->source
-							  : "syscall"));
+	r |= set(obj, "source",
+		 out_json_string(a->source ? a->source : "syscall"));
 	r |= set(obj, "tags", tags_for(a));
 	r |= set(obj, "time", json_string(tbuf));
 	r |= set(obj, "output_fields", json_incref(fields));

@@ -24,25 +24,21 @@
 /* Indexed by enum bw_priority; Falco's spelling.  Our own table so outputs
  * do not depend on the rules engine's implementation. */
 static const char *const PRIORITY_NAMES[] = {
-	[BW_PRIO_EMERGENCY] = "Emergency",
-	[BW_PRIO_ALERT] = "Alert",
-	[BW_PRIO_CRITICAL] = "Critical",
-	[BW_PRIO_ERROR] = "Error",
-	[BW_PRIO_WARNING] = "Warning",
-	[BW_PRIO_NOTICE] = "Notice",
-	[BW_PRIO_INFORMATIONAL] = "Informational",
-	[BW_PRIO_DEBUG] = "Debug",
+    [BW_PRIO_EMERGENCY] = "Emergency",
+    [BW_PRIO_ALERT] = "Alert",
+    [BW_PRIO_CRITICAL] = "Critical",
+    [BW_PRIO_ERROR] = "Error",
+    [BW_PRIO_WARNING] = "Warning",
+    [BW_PRIO_NOTICE] = "Notice",
+    [BW_PRIO_INFORMATIONAL] = "Informational",
+    [BW_PRIO_DEBUG] = "Debug",
 };
 
 static const int SYSLOG_LEVELS[] = {
-	[BW_PRIO_EMERGENCY] = LOG_EMERG,
-	[BW_PRIO_ALERT] = LOG_ALERT,
-	[BW_PRIO_CRITICAL] = LOG_CRIT,
-	[BW_PRIO_ERROR] = LOG_ERR,
-	[BW_PRIO_WARNING] = LOG_WARNING,
-	[BW_PRIO_NOTICE] = LOG_NOTICE,
-	[BW_PRIO_INFORMATIONAL] = LOG_INFO,
-	[BW_PRIO_DEBUG] = LOG_DEBUG,
+    [BW_PRIO_EMERGENCY] = LOG_EMERG,	[BW_PRIO_ALERT] = LOG_ALERT,
+    [BW_PRIO_CRITICAL] = LOG_CRIT,	[BW_PRIO_ERROR] = LOG_ERR,
+    [BW_PRIO_WARNING] = LOG_WARNING,	[BW_PRIO_NOTICE] = LOG_NOTICE,
+    [BW_PRIO_INFORMATIONAL] = LOG_INFO, [BW_PRIO_DEBUG] = LOG_DEBUG,
 };
 
 #define NPRIO (sizeof(PRIORITY_NAMES) / sizeof(PRIORITY_NAMES[0]))

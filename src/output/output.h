@@ -43,29 +43,29 @@
 #include "common/error.h"
 #include "rules/rules.h"
 
-#define OUTPUT_QUEUE_MAX 8192          /* alerts queued per async sink */
+#define OUTPUT_QUEUE_MAX 8192 /* alerts queued per async sink */
 #define OUTPUT_MAX_SINKS 8
 #define OUTPUT_HTTP_TIMEOUT_MS 5000
 #define OUTPUT_QUEUE_MAX_BYTES (64u << 20) /* queued bytes per async sink */
-#define OUTPUT_MAX_LINE (1u << 20)     /* longer alert lines are dropped */
+#define OUTPUT_MAX_LINE (1u << 20)	   /* longer alert lines are dropped */
 
 enum bw_output_format { BW_OUT_JSON = 0, BW_OUT_TEXT };
 
 struct bw_output_config {
-	enum bw_output_format format;   /* for stdout and file */
+	enum bw_output_format format; /* for stdout and file */
 	bool to_stdout;
-	const char *file;               /* append alerts here, NULL = none */
+	const char *file; /* append alerts here, NULL = none */
 	bool to_syslog;
-	const char *webhook_url;        /* HTTP POST each alert as JSON */
-	const char *hostname;           /* NULL = gethostname() */
-	const char *ca_file;            /* for https webhooks, NULL = system */
-	bool insecure;                  /* skip TLS verification (testing) */
+	const char *webhook_url; /* HTTP POST each alert as JSON */
+	const char *hostname;	 /* NULL = gethostname() */
+	const char *ca_file;	 /* for https webhooks, NULL = system */
+	bool insecure;		 /* skip TLS verification (testing) */
 };
 
 struct bw_output_stats {
-	uint64_t emitted;               /* alerts given to output_emit */
-	uint64_t dropped;               /* per-sink drops, summed */
-	uint64_t failed;                /* sink write/post failures */
+	uint64_t emitted; /* alerts given to output_emit */
+	uint64_t dropped; /* per-sink drops, summed */
+	uint64_t failed;  /* sink write/post failures, unformattable */
 };
 
 struct bw_outputs;
@@ -97,7 +97,8 @@ const char *output_priority_name(enum bw_priority p);
 
 /*
  * Formats an alert as a Falco JSON line (without the trailing newline) or as
- * text.  Returns a malloc'd string the caller frees, or NULL on ENOMEM.
+ * text.  Returns a malloc'd string the caller frees, or NULL on ENOMEM or
+ * when the line would be longer than OUTPUT_MAX_LINE.
  */
 char *output_format_json(const struct bw_alert *a, const char *hostname);
 char *output_format_text(const struct bw_alert *a);

@@ -28,8 +28,8 @@
 struct out_msg {
 	atomic_uint refs;
 	enum bw_priority prio;
-	size_t len;      /* bytes of data, including the trailing '\n' */
-	char data[];     /* line + '\n' + NUL */
+	size_t len;  /* bytes of data, including the trailing '\n' */
+	char data[]; /* line + '\n' + NUL */
 };
 
 /* Takes ownership of nothing; copies line (len bytes, no newline) into a new
@@ -37,27 +37,28 @@ struct out_msg {
 struct out_msg *out_msg_new(const char *line, size_t len,
 			    enum bw_priority prio);
 struct out_msg *out_msg_ref(struct out_msg *m);
-void out_msg_unref(struct out_msg *m);   /* NULL is a no-op */
+void out_msg_unref(struct out_msg *m); /* NULL is a no-op */
 
-/* ---- bounded queue ----------------------------------------------------------- */
+/* ---- bounded queue
+ * ----------------------------------------------------------- */
 
 struct out_queue {
 	pthread_mutex_t mu;
-	pthread_cond_t cv_work;   /* items, stop, abort or a kick */
-	pthread_cond_t cv_idle;   /* queue empty and worker idle */
-	struct out_msg **ring;    /* owned, cap slots */
+	pthread_cond_t cv_work; /* items, stop, abort or a kick */
+	pthread_cond_t cv_idle; /* queue empty and worker idle */
+	struct out_msg **ring;	/* owned, cap slots */
 	size_t cap, head, count;
-	size_t bytes, max_bytes;  /* bytes queued, bound */
-	bool busy;                /* the worker is writing a message */
-	bool stop;                /* drain what is queued, then exit */
-	bool kick;                /* wake the worker (e.g. to reopen) */
-	atomic_bool abort;        /* drop what is queued and exit now */
+	size_t bytes, max_bytes; /* bytes queued, bound */
+	bool busy;		 /* the worker is writing a message */
+	bool stop;		 /* drain what is queued, then exit */
+	bool kick;		 /* wake the worker (e.g. to reopen) */
+	atomic_bool abort;	 /* drop what is queued and exit now */
 };
 
 int out_queue_init(struct out_queue *q, size_t cap, size_t max_bytes);
-void out_queue_destroy(struct out_queue *q);   /* unrefs what is left */
+void out_queue_destroy(struct out_queue *q); /* unrefs what is left */
 /* Never blocks beyond the mutex: takes a reference on success, returns
- * -ENOSPC when full (by count or bytes) or stopping. */
+ * -ENOSPC when full (by count or bytes), stopping or aborted. */
 int out_queue_push(struct out_queue *q, struct out_msg *m);
 /*
  * Worker side: waits for a message.  Returns 1 with *ret set (the caller
@@ -65,8 +66,7 @@ int out_queue_push(struct out_queue *q, struct out_msg *m);
  * aborted: what is left is unref'd and its count added to *dropped), or 2
  * on a kick with no message.  Marks the worker busy until the next call.
  */
-int out_queue_pop(struct out_queue *q, struct out_msg **ret,
-		  uint64_t *dropped);
+int out_queue_pop(struct out_queue *q, struct out_msg **ret, uint64_t *dropped);
 void out_queue_kick(struct out_queue *q);
 void out_queue_stop(struct out_queue *q);
 void out_queue_abort(struct out_queue *q);
@@ -74,7 +74,8 @@ void out_queue_abort(struct out_queue *q);
  * 0 or -ETIMEDOUT. */
 int out_queue_wait_idle(struct out_queue *q, const struct timespec *deadline);
 
-/* ---- sinks ----------------------------------------------------------------- */
+/* ---- sinks -----------------------------------------------------------------
+ */
 
 struct out_sink;
 
@@ -82,16 +83,16 @@ struct out_sink_ops {
 	const char *name;
 	/* Writes one message; 0 or a negative errno code (counted failed). */
 	int (*write)(struct out_sink *s, const struct out_msg *m);
-	void (*reopen)(struct out_sink *s);   /* may be NULL */
-	void (*destroy)(struct out_sink *s);  /* frees impl; may be NULL */
+	void (*reopen)(struct out_sink *s);  /* may be NULL */
+	void (*destroy)(struct out_sink *s); /* frees impl; may be NULL */
 };
 
 struct out_sink {
 	const struct out_sink_ops *ops;
-	void *impl;                 /* owned by the sink's ops */
-	bool json;                  /* which format it writes */
-	bool async;                 /* behind a queue + worker thread */
-	struct out_queue q;         /* async only */
+	void *impl;	    /* owned by the sink's ops */
+	bool json;	    /* which format it writes */
+	bool async;	    /* behind a queue + worker thread */
+	struct out_queue q; /* async only */
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool reopen_req;
@@ -100,8 +101,7 @@ struct out_sink {
 
 /* Constructors fill s->ops and s->impl; 0 or negative errno with err set. */
 int sink_stdout_init(struct out_sink *s, struct bw_error *err);
-int sink_file_init(struct out_sink *s, const char *path,
-		   struct bw_error *err);
+int sink_file_init(struct out_sink *s, const char *path, struct bw_error *err);
 int sink_syslog_init(struct out_sink *s, struct bw_error *err);
 int sink_http_init(struct out_sink *s, const struct bw_output_config *cfg,
 		   struct bw_error *err);

@@ -22,8 +22,7 @@
 
 /* ---- messages ------------------------------------------------------------ */
 
-struct out_msg *out_msg_new(const char *line, size_t len,
-			    enum bw_priority prio)
+struct out_msg *out_msg_new(const char *line, size_t len, enum bw_priority prio)
 {
 	struct out_msg *m;
 
@@ -49,12 +48,13 @@ struct out_msg *out_msg_ref(struct out_msg *m)
 
 void out_msg_unref(struct out_msg *m)
 {
-	if (m && atomic_fetch_sub_explicit(&m->refs, 1,
-					   memory_order_acq_rel) == 1)
+	if (m &&
+	    atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1)
 		free(m);
 }
 
-/* ---- queue ------------------------------------------------------------------ */
+/* ---- queue ------------------------------------------------------------------
+ */
 
 int out_queue_init(struct out_queue *q, size_t cap, size_t max_bytes)
 {
@@ -107,7 +107,8 @@ int out_queue_push(struct out_queue *q, struct out_msg *m)
 	int r = -ENOSPC;
 
 	pthread_mutex_lock(&q->mu);
-	if (!q->stop && q->count < q->cap && m->len <= q->max_bytes - q->bytes) {
+	if (!q->stop && !atomic_load(&q->abort) && q->count < q->cap &&
+	    m->len <= q->max_bytes - q->bytes) {
 		q->ring[(q->head + q->count) % q->cap] = out_msg_ref(m);
 		q->count++;
 		q->bytes += m->len;
@@ -118,8 +119,7 @@ int out_queue_push(struct out_queue *q, struct out_msg *m)
 	return r;
 }
 
-int out_queue_pop(struct out_queue *q, struct out_msg **ret,
-		  uint64_t *dropped)
+int out_queue_pop(struct out_queue *q, struct out_msg **ret, uint64_t *dropped)
 {
 	int r;
 
@@ -143,7 +143,7 @@ int out_queue_pop(struct out_queue *q, struct out_msg **ret,
 		r = 2;
 	} else {
 		pthread_cond_broadcast(&q->cv_idle);
-		r = 0;    /* stopped and empty */
+		r = 0; /* stopped and empty */
 	}
 	q->kick = false;
 	pthread_mutex_unlock(&q->mu);

@@ -49,8 +49,8 @@ static int stdout_write(struct out_sink *s, const struct out_msg *m)
 }
 
 static const struct out_sink_ops STDOUT_OPS = {
-	.name = "stdout",
-	.write = stdout_write,
+    .name = "stdout",
+    .write = stdout_write,
 };
 
 int sink_stdout_init(struct out_sink *s, struct bw_error *err)
@@ -61,17 +61,19 @@ int sink_stdout_init(struct out_sink *s, struct bw_error *err)
 	return 0;
 }
 
-/* ---- file ----------------------------------------------------------------- */
+/* ---- file -----------------------------------------------------------------
+ */
 
 struct file_sink {
 	int fd;
-	char *path;   /* owned */
+	char *path; /* owned */
 };
 
 static int open_append(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-		      FILE_MODE);
+	int fd =
+	    open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+		 FILE_MODE);
 
 	return fd < 0 ? -errno : fd;
 }
@@ -113,10 +115,10 @@ static void file_destroy(struct out_sink *s)
 }
 
 static const struct out_sink_ops FILE_OPS = {
-	.name = "file",
-	.write = file_write,
-	.reopen = file_reopen,
-	.destroy = file_destroy,
+    .name = "file",
+    .write = file_write,
+    .reopen = file_reopen,
+    .destroy = file_destroy,
 };
 
 int sink_file_init(struct out_sink *s, const char *path, struct bw_error *err)

@@ -34,8 +34,8 @@
 struct http_sink {
 	CURL *h;
 	struct curl_slist *hdrs;
-	char *url;        /* owned */
-	char *ca_file;    /* owned, NULL = system CAs */
+	char *url;     /* owned */
+	char *ca_file; /* owned, NULL = system CAs */
 	bool global_init;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -61,7 +61,7 @@ static int http_write(struct out_sink *s, const struct out_msg *m)
 	CURLcode rc;
 
 	/* The line without its trailing newline. */
-	curl_easy_setopt(hs->h, CURLOPT_POSTFIELDS, m->data);
+	curl_easy_setopt(hs->h, CURLOPT_POSTFIELDS, (const char *)m->data);
 	curl_easy_setopt(hs->h, CURLOPT_POSTFIELDSIZE_LARGE,
 			 (curl_off_t)(m->len - 1));
 	hs->errbuf[0] = '\0';
@@ -90,9 +90,9 @@ static void http_destroy(struct out_sink *s)
 }
 
 static const struct out_sink_ops HTTP_OPS = {
-	.name = "webhook",
-	.write = http_write,
-	.destroy = http_destroy,
+    .name = "webhook",
+    .write = http_write,
+    .destroy = http_destroy,
 };
 
 /* Checks that url parses and is http or https. */
@@ -173,7 +173,8 @@ int sink_http_init(struct out_sink *s, const struct bw_output_config *cfg,
 				 strerror(errno));
 	hs = calloc(1, sizeof(*hs));
 	if (!hs)
-		return bw_errorf(err, -ENOMEM, "webhook", 0, 0, "out of memory");
+		return bw_errorf(err, -ENOMEM, "webhook", 0, 0,
+				 "out of memory");
 	s->impl = hs;
 	s->ops = &HTTP_OPS;
 	s->async = true;
@@ -189,7 +190,8 @@ int sink_http_init(struct out_sink *s, const struct bw_output_config *cfg,
 	hs->h = curl_easy_init();
 	if (!hs->url || (cfg->ca_file && !hs->ca_file) || !hs->h) {
 		http_destroy(s);
-		return bw_errorf(err, -ENOMEM, "webhook", 0, 0, "out of memory");
+		return bw_errorf(err, -ENOMEM, "webhook", 0, 0,
+				 "out of memory");
 	}
 	r = setup_handle(s, hs, cfg);
 	if (r) {

@@ -22,15 +22,12 @@ static int syslog_write(struct out_sink *s, const struct out_msg *m)
 	return 0;
 }
 
-static void syslog_destroy(struct out_sink *s)
-{
-	closelog();
-}
+static void syslog_destroy(struct out_sink *s) { closelog(); }
 
 static const struct out_sink_ops SYSLOG_OPS = {
-	.name = "syslog",
-	.write = syslog_write,
-	.destroy = syslog_destroy,
+    .name = "syslog",
+    .write = syslog_write,
+    .destroy = syslog_destroy,
 };
 
 int sink_syslog_init(struct out_sink *s, struct bw_error *err)

@@ -12,7 +12,7 @@
 
 #include "output/output_int.h"
 
-static const char REPLACEMENT[] = "\xef\xbf\xbd";   /* U+FFFD */
+static const char REPLACEMENT[] = "\xef\xbf\xbd"; /* U+FFFD */
 
 /* Length of the valid sequence at s (at most n bytes), 0 if invalid. */
 static size_t seq_len(const unsigned char *s, size_t n)

@@ -53,13 +53,13 @@ struct scope_prefix {
 
 /* Longest prefixes first so "crio-conmon-" wins over "crio-". */
 static const struct scope_prefix scope_prefixes[] = {
-	{"crio-conmon-", NULL},
-	{"libpod-conmon-", NULL},
-	{"cri-containerd-", "containerd"},
-	{"docker-", "docker"},
-	{"crio-", "cri-o"},
-	{"libpod-", "podman"},
-	{"runc-", "runc"},
+    {"crio-conmon-", NULL},
+    {"libpod-conmon-", NULL},
+    {"cri-containerd-", "containerd"},
+    {"docker-", "docker"},
+    {"crio-", "cri-o"},
+    {"libpod-", "podman"},
+    {"runc-", "runc"},
 };
 
 static int put_id(const char *s, size_t n, char *ret_id, size_t idlen)
@@ -272,7 +272,8 @@ int st_cgroup_pick(const struct st_env *env, const char *buf, size_t len,
 			continue;
 		any = true;
 		rank = line_rank(line, hn, c1 + 1, cn);
-		/* Fallback path for hosts: v2, then name=systemd, then first. */
+		/* Fallback path for hosts: v2, then name=systemd, then first.
+		 */
 		frank = rank == 0 ? 0 : rank == 4 ? 1 : 2;
 		if (frank < fallback_rank) {
 			fallback_rank = frank;

@@ -216,11 +216,10 @@ void ctr_sweep(struct st_ctrcache *cc, const struct st_env *env)
 		char p[STATE_MAX_PATH];
 		struct stat sb;
 
-		if (!sc->refs &&
-		    (!sc->runtime_dir[0] ||
-		     snprintf(p, sizeof(p), "%s/state.json", sc->runtime_dir) >=
-			     (int)sizeof(p) ||
-		     stat(p, &sb))) {
+		if (!sc->refs && (!sc->runtime_dir[0] ||
+				  snprintf(p, sizeof(p), "%s/state.json",
+					   sc->runtime_dir) >= (int)sizeof(p) ||
+				  stat(p, &sb))) {
 			ctr_drop(cc, i);
 			continue;
 		}

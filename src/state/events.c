@@ -38,7 +38,8 @@
 #define ST_MFD_CLOEXEC 1u
 #define ST_EINPROGRESS 115
 
-/* ---- parameter access ----------------------------------------------------- */
+/* ---- parameter access -----------------------------------------------------
+ */
 
 static const struct bw_param *prm(const struct bw_event *ev, const char *name)
 {
@@ -75,8 +76,9 @@ static bool prm_str(const struct bw_event *ev, const char *name,
 {
 	const struct bw_param *p = prm(ev, name);
 
-	if (!p || (p->type != BW_PT_STR && p->type != BW_PT_PATH &&
-		   p->type != BW_PT_BYTES) ||
+	if (!p ||
+	    (p->type != BW_PT_STR && p->type != BW_PT_PATH &&
+	     p->type != BW_PT_BYTES) ||
 	    (!p->v.str.ptr && p->v.str.len))
 		return false;
 	*out = p->v.str;
@@ -98,7 +100,8 @@ static int set_bw_str(char **dst, const struct bw_str *s)
 	return st_set_str(dst, s->ptr ? s->ptr : "", s->ptr ? str_len(s) : 0);
 }
 
-/* ---- helpers -------------------------------------------------------------- */
+/* ---- helpers --------------------------------------------------------------
+ */
 
 static struct bw_proc *leader_of(struct bw_state *st, struct bw_proc *p)
 {
@@ -182,7 +185,8 @@ static struct bw_proc *proc_minimal(struct bw_state *st,
 	return p;
 }
 
-/* ---- process lifecycle ---------------------------------------------------- */
+/* ---- process lifecycle ----------------------------------------------------
+ */
 
 static void on_clone(struct bw_state *st, struct bw_proc *p,
 		     const struct bw_event *ev)
@@ -277,8 +281,8 @@ static void exec_args(struct bw_proc *p, const struct bw_event *ev)
 				break;
 		}
 	} else if (prm_str(ev, "args", &s) && s.len && s.ptr) {
-		size_t n = s.len < STATE_MAX_ARGS_LEN ? s.len
-						      : STATE_MAX_ARGS_LEN - 1;
+		size_t n =
+		    s.len < STATE_MAX_ARGS_LEN ? s.len : STATE_MAX_ARGS_LEN - 1;
 
 		buf = malloc(n + 1);
 		if (!buf)
@@ -308,8 +312,8 @@ static void on_execve(struct bw_state *st, struct bw_proc *p,
 	char path[STATE_MAX_PATH];
 	struct bw_str s;
 	int64_t v;
-	const char *fn_name = ev->type == BW_EVT_EXECVEAT ? "pathname"
-							  : "filename";
+	const char *fn_name =
+	    ev->type == BW_EVT_EXECVEAT ? "pathname" : "filename";
 
 	if (ev->res != 0)
 		return;
@@ -342,7 +346,8 @@ static void on_execve(struct bw_state *st, struct bw_proc *p,
 	} else if (p->exepath) {
 		const char *b = strrchr(p->exepath, '/');
 
-		snprintf(p->comm, sizeof(p->comm), "%s", b ? b + 1 : p->exepath);
+		snprintf(p->comm, sizeof(p->comm), "%s",
+			 b ? b + 1 : p->exepath);
 	}
 	if (prm_int(ev, "tty", &v))
 		p->tty = (uint32_t)v;
@@ -368,7 +373,7 @@ static void on_execve(struct bw_state *st, struct bw_proc *p,
 	} else {
 		p->exe_writable = p->exe_upper_layer = false;
 		p->exe_from_memfd =
-			p->exepath && !strncmp(p->exepath, "/memfd:", 7);
+		    p->exepath && !strncmp(p->exepath, "/memfd:", 7);
 	}
 	p->env_count = ev->env_count;
 	p->from_proc = false;
@@ -402,7 +407,8 @@ static void on_execve(struct bw_state *st, struct bw_proc *p,
 	}
 }
 
-/* ---- descriptors ---------------------------------------------------------- */
+/* ---- descriptors ----------------------------------------------------------
+ */
 
 static struct bw_fdinfo *on_open(struct bw_state *st, struct bw_proc *p,
 				 const struct bw_event *ev)
@@ -415,8 +421,8 @@ static struct bw_fdinfo *on_open(struct bw_state *st, struct bw_proc *p,
 	if (ev->res < 0 || !prm_str(ev, "name", &name))
 		return NULL;
 	if (ev->type == BW_EVT_CREAT)
-		flags = prm_int_or(ev, "creat_flags",
-				   O_CREAT | O_WRONLY | O_TRUNC);
+		flags =
+		    prm_int_or(ev, "creat_flags", O_CREAT | O_WRONLY | O_TRUNC);
 	else
 		flags = prm_int_or(ev, "flags", 0);
 	if (ev->type == BW_EVT_OPENAT || ev->type == BW_EVT_OPENAT2)
@@ -456,8 +462,7 @@ static uint8_t family_fdtype(uint32_t family)
 	}
 }
 
-static struct bw_fdinfo *on_socket(struct bw_proc *p,
-				   const struct bw_event *ev)
+static struct bw_fdinfo *on_socket(struct bw_proc *p, const struct bw_event *ev)
 {
 	struct bw_fdinfo *fi;
 	uint32_t dom = (uint32_t)prm_int_or(ev, "domain", 0);
@@ -478,11 +483,11 @@ static struct bw_fdinfo *on_socket(struct bw_proc *p,
 		if (base == SOCK_STREAM)
 			fi->l4proto = BW_L4_TCP;
 		else if (base == SOCK_DGRAM)
-			fi->l4proto = proto == 1 || proto == 58 ? BW_L4_ICMP
-								: BW_L4_UDP;
+			fi->l4proto =
+			    proto == 1 || proto == 58 ? BW_L4_ICMP : BW_L4_UDP;
 		else if (base == SOCK_RAW)
-			fi->l4proto = proto == 1 || proto == 58 ? BW_L4_ICMP
-								: BW_L4_RAW;
+			fi->l4proto =
+			    proto == 1 || proto == 58 ? BW_L4_ICMP : BW_L4_RAW;
 	}
 	st_set_str(&fi->name, "", 0);
 	return fi;
@@ -538,8 +543,7 @@ static struct bw_fdinfo *on_connect(struct bw_proc *p,
 	return fi;
 }
 
-static struct bw_fdinfo *on_accept(struct bw_proc *p,
-				   const struct bw_event *ev)
+static struct bw_fdinfo *on_accept(struct bw_proc *p, const struct bw_event *ev)
 {
 	struct bw_fdinfo *fi;
 	struct bw_tuple t;
@@ -613,9 +617,8 @@ static struct bw_fdinfo *on_dup(struct bw_proc *p, const struct bw_event *ev)
 	return fi;
 }
 
-static struct bw_fdinfo *add_named(struct bw_proc *p, int64_t fd,
-				   uint8_t type, const char *name,
-				   bool cloexec)
+static struct bw_fdinfo *add_named(struct bw_proc *p, int64_t fd, uint8_t type,
+				   const char *name, bool cloexec)
 {
 	struct bw_fdinfo *fi = fd >= 0 ? fdt_add(p->fds, fd) : NULL;
 
@@ -666,7 +669,8 @@ static struct bw_fdinfo *on_bpf(struct bw_proc *p, const struct bw_event *ev)
 	/* Commands that return a new descriptor: MAP_CREATE, PROG_LOAD,
 	 * OBJ_GET, *_GET_FD_BY_ID, RAW_TRACEPOINT_OPEN, BTF_LOAD,
 	 * LINK_CREATE, ITER_CREATE. */
-	static const int64_t fd_cmds[] = {0, 5, 7, 13, 14, 17, 18, 19, 28, 30, 33};
+	static const int64_t fd_cmds[] = {0,  5,  7,  13, 14, 17,
+					  18, 19, 28, 30, 33};
 	int64_t cmd = prm_int_or(ev, "cmd", -1);
 
 	if (ev->res < 0)
@@ -700,14 +704,15 @@ static void on_chdir(struct bw_state *st, struct bw_proc *p,
 			set_cwd(st, p, path);
 	} else {
 		const struct bw_fdinfo *fi =
-			fdt_get(p->fds, prm_int_or(ev, "fd", -1));
+		    fdt_get(p->fds, prm_int_or(ev, "fd", -1));
 
 		if (fi && fi->name && fi->name[0] == '/')
 			set_cwd(st, p, fi->name);
 	}
 }
 
-/* ---- entry points --------------------------------------------------------- */
+/* ---- entry points ---------------------------------------------------------
+ */
 
 void state_process_event(struct bw_state *st, struct bw_event *ev)
 {
@@ -781,18 +786,17 @@ void state_process_event(struct bw_state *st, struct bw_event *ev)
 		fi = on_memfd(p, ev), fd_done = true;
 		break;
 	case BW_EVT_USERFAULTFD:
-		fi = ev->res >= 0 ? add_named(p, ev->res, BW_FD_USERFAULTFD,
-					      "userfaultfd",
-					      (uint64_t)prm_int_or(ev, "flags",
-								   0) &
-						      O_CLOEXEC)
-				  : NULL;
+		fi = ev->res >= 0
+			 ? add_named(
+			       p, ev->res, BW_FD_USERFAULTFD, "userfaultfd",
+			       (uint64_t)prm_int_or(ev, "flags", 0) & O_CLOEXEC)
+			 : NULL;
 		fd_done = true;
 		break;
 	case BW_EVT_PIDFD_OPEN:
-		fi = ev->res >= 0 ? add_named(p, ev->res, BW_FD_PIDFD, "pidfd",
-					      true)
-				  : NULL;
+		fi = ev->res >= 0
+			 ? add_named(p, ev->res, BW_FD_PIDFD, "pidfd", true)
+			 : NULL;
 		fd_done = true;
 		break;
 	case BW_EVT_BPF:
@@ -833,8 +837,7 @@ static void uid_caps(struct bw_proc *p, uint32_t ouid, uint32_t oeuid,
 	}
 }
 
-static bool id_param(const struct bw_event *ev, const char *name,
-		     uint32_t *out)
+static bool id_param(const struct bw_event *ev, const char *name, uint32_t *out)
 {
 	int64_t v;
 

@@ -230,7 +230,7 @@ int fdinfo_set_tuple(struct bw_fdinfo *fi, const struct bw_tuple *t)
 	fi->tuple.src.path_len = fi->tuple.dst.path_len = 0;
 	if (t->src.family == AF_UNIX || t->dst.family == AF_UNIX) {
 		const struct bw_sockaddr *s =
-			t->dst.path && t->dst.path_len ? &t->dst : &t->src;
+		    t->dst.path && t->dst.path_len ? &t->dst : &t->src;
 		uint32_t pl = s->path && s->path_len ? s->path_len : 0;
 
 		if (pl > sizeof(fi->tuple_path))

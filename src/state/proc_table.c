@@ -163,8 +163,7 @@ static bool numeric(const char *s, long *out)
 	return true;
 }
 
-static void seed_process(struct bw_state *st, struct st_procctx *ctx,
-			 long pid)
+static void seed_process(struct bw_state *st, struct st_procctx *ctx, long pid)
 {
 	char dir[STATE_MAX_PATH];
 	struct bw_fdtable *shared = NULL;

@@ -49,7 +49,7 @@ int st_parse_stat(const char *buf, size_t len, struct bw_proc *p,
 		  uint64_t *starttime_ticks)
 {
 	const char *open = memchr(buf, '(', len), *close = NULL, *s;
-	long long v[21] = {0};
+	long long v[20] = {0};
 	int n = 0;
 
 	for (size_t i = len; i-- > 0;)
@@ -69,10 +69,10 @@ int st_parse_stat(const char *buf, size_t len, struct bw_proc *p,
 			p->comm[cl] = '\0';
 		}
 	}
-	/* Fields after ") ": state ppid pgrp session tty_nr ... starttime
-	 * (the 20th, counting state as the 1st). */
+	/* Fields after ") ": state(0) ppid(1) pgrp(2) session(3) tty_nr(4)
+	 * ... starttime(19). */
 	s = close + 1;
-	while (n < 21 && s < buf + len) {
+	while (n < 20 && s < buf + len) {
 		char *end;
 
 		while (s < buf + len && *s == ' ')
@@ -91,13 +91,13 @@ int st_parse_stat(const char *buf, size_t len, struct bw_proc *p,
 		s = end;
 		n++;
 	}
-	if (n < 21)
+	if (n < 20)
 		return -EINVAL;
-	p->ppid = (int32_t)v[2];
-	p->pgid = (int32_t)v[3];
-	p->sid = (int32_t)v[4];
-	p->tty = (uint32_t)v[5];
-	*starttime_ticks = (uint64_t)v[20];
+	p->ppid = (int32_t)v[1];
+	p->pgid = (int32_t)v[2];
+	p->sid = (int32_t)v[3];
+	p->tty = (uint32_t)v[4];
+	*starttime_ticks = (uint64_t)v[19];
 	return 0;
 }
 
@@ -106,8 +106,8 @@ static void last_number(const char *s, int32_t *out)
 	const char *last = NULL;
 
 	for (const char *c = s; *c && *c != '\n'; c++)
-		if (*c >= '0' && *c <= '9' && (c == s || c[-1] == ' ' ||
-						c[-1] == '\t'))
+		if (*c >= '0' && *c <= '9' &&
+		    (c == s || c[-1] == ' ' || c[-1] == '\t'))
 			last = c;
 	if (last)
 		*out = (int32_t)strtol(last, NULL, 10);
@@ -213,8 +213,8 @@ static void unescape_mount(char *s)
 	for (; *s; s++) {
 		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] &&
 		    s[3]) {
-			*o++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) |
-				      (s[3] - '0'));
+			*o++ = (char)(((s[1] - '0') << 6) |
+				      ((s[2] - '0') << 3) | (s[3] - '0'));
 			s += 3;
 		} else {
 			*o++ = *s;
@@ -255,8 +255,7 @@ static bool exe_in_upper(const struct st_env *env, int32_t pid,
 		unescape_mount(f[4]);
 		ml = strlen(f[4]);
 		if (strncmp(exepath, f[4], ml) ||
-		    (ml > 1 && exepath[ml] != '/' && exepath[ml]) ||
-		    ml < best)
+		    (ml > 1 && exepath[ml] != '/' && exepath[ml]) || ml < best)
 			continue;
 		best = ml;
 		snprintf(best_mp, sizeof(best_mp), "%s", f[4]);
@@ -348,11 +347,16 @@ void st_fd_from_link(struct bw_fdinfo *fi, const char *t, uint64_t *sock_ino)
 		const char *name;
 		uint8_t type;
 	} anon[] = {
-		{"[eventfd]", BW_FD_EVENT},	    {"[signalfd]", BW_FD_SIGNALFD},
-		{"[eventpoll]", BW_FD_EVENTPOLL}, {"inotify", BW_FD_INOTIFY},
-		{"[timerfd]", BW_FD_TIMERFD},	    {"bpf-", BW_FD_BPF},
-		{"bpf_", BW_FD_BPF},		    {"[userfaultfd]", BW_FD_USERFAULTFD},
-		{"[io_uring]", BW_FD_IOURING},    {"[pidfd]", BW_FD_PIDFD},
+	    {"[eventfd]", BW_FD_EVENT},
+	    {"[signalfd]", BW_FD_SIGNALFD},
+	    {"[eventpoll]", BW_FD_EVENTPOLL},
+	    {"inotify", BW_FD_INOTIFY},
+	    {"[timerfd]", BW_FD_TIMERFD},
+	    {"bpf-", BW_FD_BPF},
+	    {"bpf_", BW_FD_BPF},
+	    {"[userfaultfd]", BW_FD_USERFAULTFD},
+	    {"[io_uring]", BW_FD_IOURING},
+	    {"[pidfd]", BW_FD_PIDFD},
 	};
 	unsigned long long ino;
 
@@ -381,8 +385,8 @@ void st_fd_from_link(struct bw_fdinfo *fi, const char *t, uint64_t *sock_ino)
 	st_set_str(&fi->name, t, strlen(t));
 }
 
-static void read_fdinfo_flags(const struct st_env *env, int32_t pid,
-			      int64_t fd, struct bw_fdinfo *fi)
+static void read_fdinfo_flags(const struct st_env *env, int32_t pid, int64_t fd,
+			      struct bw_fdinfo *fi)
 {
 	char p[STATE_MAX_PATH], buf[1024];
 	const char *f;
@@ -422,7 +426,7 @@ static void read_fds(const struct st_procctx *ctx, int32_t pid,
 		    fd < 0)
 			continue;
 		if (snprintf(p, sizeof(p), "%s/%s", dir, de->d_name) >=
-			    (int)sizeof(p) ||
+			(int)sizeof(p) ||
 		    st_readlink(p, link, sizeof(link)) < 0)
 			continue;
 		fi = fdt_add(t, fd);
@@ -462,7 +466,7 @@ struct bw_container *st_proc_read_container(const struct st_procctx *ctx,
 					    size_t cglen)
 {
 	char p[STATE_MAX_PATH], buf[8192], id[STATE_MAX_CID],
-		path[STATE_MAX_PATH];
+	    path[STATE_MAX_PATH];
 	const char *rt = NULL;
 	struct bw_container *c;
 	ssize_t n;
@@ -508,8 +512,7 @@ int st_proc_read(const struct st_procctx *ctx, int32_t pid, int32_t tid,
 		memcpy(p->comm, buf, cl);
 		p->comm[cl] = '\0';
 	}
-	if (st_path(env, path, sizeof(path), "/proc/%d/task/%d/stat", pid,
-		    tid))
+	if (st_path(env, path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid))
 		return -ENAMETOOLONG;
 	n = st_read_file(path, buf, sizeof(buf));
 	if (n < 0)
@@ -535,8 +538,7 @@ int st_proc_read(const struct st_procctx *ctx, int32_t pid, int32_t tid,
 	    st_read_file(path, buf, 32) > 0)
 		p->loginuid = (uint32_t)strtoul(buf, NULL, 10);
 	if (!st_path(env, path, sizeof(path), "/proc/%d/cmdline", pid) &&
-	    (n = st_read_file_alloc(path, STATE_MAX_ARGS_LEN + 4096, &big)) >
-		    0)
+	    (n = st_read_file_alloc(path, STATE_MAX_ARGS_LEN + 4096, &big)) > 0)
 		set_cmdline(p, big, (size_t)n);
 	free(big);
 	if (!p->exe)
@@ -551,8 +553,8 @@ int st_proc_read(const struct st_procctx *ctx, int32_t pid, int32_t tid,
 		p->cwd = st_strndup("/", 1);
 	if (!st_path(env, path, sizeof(path), "/proc/%d/environ", pid))
 		p->env_count = count_environ(path);
-	p->container = st_proc_read_container(ctx, pid, p->cgroup,
-					      sizeof(p->cgroup));
+	p->container =
+	    st_proc_read_container(ctx, pid, p->cgroup, sizeof(p->cgroup));
 	if (!p->container) {
 		p->container = ctr_get(ctx->ctrs, env, NULL, NULL);
 		ctr_ref(p->container);

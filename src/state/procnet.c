@@ -56,8 +56,7 @@ static bool parse_hex_u32(const char *s, size_t n, uint32_t *out)
 /* "0100007F:0277" (v4) or 32 hex digits ":" port (v6).  The kernel prints
  * each 32-bit word of the address as a host-order integer of the
  * network-order bytes, so copying the parsed words back restores them. */
-static bool parse_addr(const char *s, size_t n, bool v6,
-		       struct bw_sockaddr *sa)
+static bool parse_addr(const char *s, size_t n, bool v6, struct bw_sockaddr *sa)
 {
 	size_t al = v6 ? 32 : 8;
 	uint32_t port;
@@ -138,7 +137,7 @@ int st_procnet_parse(struct st_netns *ns, const char *kind, const char *buf,
 	struct ns_extra *x = (struct ns_extra *)ns;
 	bool unix_ = !strcmp(kind, "unix"), nl = !strcmp(kind, "netlink");
 	bool v6 = strchr(kind, '6') != NULL;
-	uint8_t l4 = !strncmp(kind, "tcp", 3)   ? BW_L4_TCP
+	uint8_t l4 = !strncmp(kind, "tcp", 3)	? BW_L4_TCP
 		     : !strncmp(kind, "udp", 3) ? BW_L4_UDP
 		     : !strncmp(kind, "raw", 3) ? BW_L4_RAW
 						: BW_L4_UNKNOWN;
@@ -173,8 +172,8 @@ int st_procnet_parse(struct st_netns *ns, const char *kind, const char *buf,
 			s->listening = (flags & 0x10000) != 0;
 			if (nf >= 8) {
 				size_t pl = fl[7] < sizeof(s->path) - 1
-						    ? fl[7]
-						    : sizeof(s->path) - 1;
+						? fl[7]
+						: sizeof(s->path) - 1;
 
 				memcpy(s->path, f[7], pl);
 				s->path[pl] = '\0';
@@ -208,7 +207,7 @@ int st_procnet_parse(struct st_netns *ns, const char *kind, const char *buf,
 			s->listening = l4 == BW_L4_TCP && st == 0x0A;
 			if (s->listening)
 				x->tcp_listen[lo.port / 8] |=
-					(uint8_t)(1u << (lo.port % 8));
+				    (uint8_t)(1u << (lo.port % 8));
 		}
 	}
 	return 0;
@@ -222,11 +221,11 @@ void st_sock_to_fd(const struct st_netns *ns, const struct st_sock *s,
 
 	fi->type = s->type;
 	fi->l4proto = s->l4proto;
-	fi->sock_domain = s->type == BW_FD_IPV4   ? AF_INET
+	fi->sock_domain = s->type == BW_FD_IPV4	  ? AF_INET
 			  : s->type == BW_FD_IPV6 ? AF_INET6
 			  : s->type == BW_FD_UNIX ? AF_UNIX
 						  : 16 /* AF_NETLINK */;
-	fi->sock_type = s->l4proto == BW_L4_TCP   ? SOCK_STREAM
+	fi->sock_type = s->l4proto == BW_L4_TCP	  ? SOCK_STREAM
 			: s->l4proto == BW_L4_UDP ? SOCK_DGRAM
 			: s->l4proto == BW_L4_RAW ? SOCK_RAW
 						  : 0;

@@ -54,11 +54,11 @@ struct runtime_root {
 };
 
 static const struct runtime_root runtime_roots[] = {
-	{NULL, "runc"},
-	{"/run/docker/runtime-runc/moby", "docker"},
-	{"/run/containerd/runc/k8s.io", "containerd"},
-	{"/run/containerd/runc/default", "containerd"},
-	{"/run/containerd/runc/moby", "docker"},
+    {NULL, "runc"},
+    {"/run/docker/runtime-runc/moby", "docker"},
+    {"/run/containerd/runc/k8s.io", "containerd"},
+    {"/run/containerd/runc/default", "containerd"},
+    {"/run/containerd/runc/moby", "docker"},
 };
 
 int st_runc_find(const struct st_env *env, const char *id, char *dir,
@@ -173,8 +173,7 @@ int st_runc_parse_state(const char *buf, size_t len, uint64_t *created_ns,
 
 		if (i >= STATE_MAX_LABELS)
 			break;
-		if (l && !strncmp(l, "bundle=", 7) &&
-		    st_path_is_clean(l + 7) &&
+		if (l && !strncmp(l, "bundle=", 7) && st_path_is_clean(l + 7) &&
 		    strlen(l) == json_string_length(v)) {
 			*bundle = st_strndup(l + 7, strlen(l + 7));
 			break;
@@ -209,8 +208,7 @@ static int add_label(struct bw_container *c, const char *k, const char *v)
 	return 0;
 }
 
-static const char *first_annotation(const json_t *ann,
-				    const char *const *keys)
+static const char *first_annotation(const json_t *ann, const char *const *keys)
 {
 	for (; *keys; keys++) {
 		const char *v = jstr(ann, *keys);
@@ -230,16 +228,15 @@ static int parse_annotations(const json_t *ann, struct bw_container *c,
 			     bool *priv_annotation)
 {
 	static const char *const pod_name[] = {
-		"io.kubernetes.pod.name", "io.kubernetes.cri.sandbox-name",
-		NULL};
+	    "io.kubernetes.pod.name", "io.kubernetes.cri.sandbox-name", NULL};
 	static const char *const pod_ns[] = {
-		"io.kubernetes.pod.namespace",
-		"io.kubernetes.cri.sandbox-namespace", NULL};
+	    "io.kubernetes.pod.namespace",
+	    "io.kubernetes.cri.sandbox-namespace", NULL};
 	static const char *const pod_uid[] = {
-		"io.kubernetes.pod.uid", "io.kubernetes.cri.sandbox-uid", NULL};
+	    "io.kubernetes.pod.uid", "io.kubernetes.cri.sandbox-uid", NULL};
 	static const char *const ctr_name[] = {
-		"io.kubernetes.cri.container-name",
-		"io.kubernetes.container.name", NULL};
+	    "io.kubernetes.cri.container-name", "io.kubernetes.container.name",
+	    NULL};
 	static const char *const image[] = {"io.kubernetes.cri.image-name",
 					    "io.kubernetes.cri-o.ImageName",
 					    NULL};
@@ -298,8 +295,8 @@ static int parse_annotations(const json_t *ann, struct bw_container *c,
 }
 
 static const char *const propagations[] = {
-	"rprivate", "private", "rshared", "shared", "rslave",
-	"slave", "runbindable", "unbindable", NULL};
+    "rprivate", "private",     "rshared",    "shared", "rslave",
+    "slave",	"runbindable", "unbindable", NULL};
 
 static int parse_mounts(const json_t *mounts, struct bw_container *c)
 {
@@ -331,7 +328,7 @@ static int parse_mounts(const json_t *mounts, struct bw_container *c)
 		json_array_foreach(opts, j, o)
 		{
 			const char *s =
-				json_is_string(o) ? json_string_value(o) : "";
+			    json_is_string(o) ? json_string_value(o) : "";
 
 			if (j >= 64)
 				break;
@@ -396,14 +393,14 @@ int st_runc_parse_config(const char *buf, size_t len, struct bw_container *c)
 	if (!r)
 		r = parse_mounts(json_object_get(root, "mounts"), c);
 	linux_ = json_object_get(root, "linux");
-	caps = json_object_get(json_object_get(json_object_get(root, "process"),
-					       "capabilities"),
-			       "bounding");
+	caps = json_object_get(
+	    json_object_get(json_object_get(root, "process"), "capabilities"),
+	    "bounding");
 	c->privileged =
-		priv_ann ||
-		(full_bounding_set(caps) &&
-		 json_array_size(json_object_get(linux_, "maskedPaths")) == 0 &&
-		 json_array_size(json_object_get(linux_, "readonlyPaths")) == 0);
+	    priv_ann ||
+	    (full_bounding_set(caps) &&
+	     json_array_size(json_object_get(linux_, "maskedPaths")) == 0 &&
+	     json_array_size(json_object_get(linux_, "readonlyPaths")) == 0);
 	json_decref(root);
 	return r;
 }

@@ -25,10 +25,10 @@
 
 #include "state/state.h"
 
-#define STATE_MAX_CID 256              /* container id bytes incl. NUL */
+#define STATE_MAX_CID 256	       /* container id bytes incl. NUL */
 #define STATE_MAX_PROCFILE (64 * 1024) /* status, stat, cgroup, mountinfo */
 #define STATE_MAX_MOUNTINFO (1024 * 1024)
-#define STATE_MAX_JSON (1024 * 1024)   /* state.json / config.json */
+#define STATE_MAX_JSON (1024 * 1024)	     /* state.json / config.json */
 #define STATE_MAX_NETFILE (16 * 1024 * 1024) /* /proc/net/tcp and friends */
 #define STATE_MAX_LABELS 256
 #define STATE_MAX_MOUNTS 256
@@ -59,7 +59,7 @@ struct st_hnode *hmap_next(const struct st_hmap *m, size_t *pos,
 
 /* ---- util.c: host paths and bounded reads ------------------------------ */
 struct st_env {
-	char root[STATE_MAX_PATH];      /* "" for the real root, no trailing / */
+	char root[STATE_MAX_PATH]; /* "" for the real root, no trailing / */
 	char runc_root[STATE_MAX_PATH]; /* inside root, e.g. "/run/runc" */
 };
 
@@ -74,8 +74,8 @@ ssize_t st_read_file(const char *path, char *buf, size_t max);
 ssize_t st_read_file_alloc(const char *path, size_t max, char **ret);
 /* Opens a path taken from untrusted data (a runc bundle) so that it cannot
  * leave env->root (openat2 RESOLVE_IN_ROOT), and reads at most max bytes. */
-ssize_t st_read_in_root(const struct st_env *env, const char *path,
-			size_t max, char **ret);
+ssize_t st_read_in_root(const struct st_env *env, const char *path, size_t max,
+			char **ret);
 /* readlink into buf (NUL-terminated); returns length or -errno. */
 ssize_t st_readlink(const char *path, char *buf, size_t len);
 /* True when a path only holds safe components (absolute, no "..", no
@@ -115,13 +115,12 @@ void fdinfo_clear(struct bw_fdinfo *fi);
  * name "cip:cport->sip:sport" (or the unix path). */
 int fdinfo_set_tuple(struct bw_fdinfo *fi, const struct bw_tuple *t);
 /* Renders "ip:port" into buf. */
-size_t st_sockaddr_render(const struct bw_sockaddr *sa, char *buf,
-			  size_t len);
+size_t st_sockaddr_render(const struct bw_sockaddr *sa, char *buf, size_t len);
 
 /* ---- container.c ------------------------------------------------------- */
 struct st_container {
-	struct bw_container c; /* first member */
-	uint32_t refs;         /* processes pointing here */
+	struct bw_container c;		  /* first member */
+	uint32_t refs;			  /* processes pointing here */
 	char runtime_dir[STATE_MAX_PATH]; /* state dir found, "" if none */
 };
 
@@ -186,7 +185,7 @@ int st_runc_load(const struct st_env *env, const char *dir,
 /* ---- procnet.c --------------------------------------------------------- */
 struct st_sock {
 	struct st_hnode h; /* key: inode */
-	uint8_t type;      /* BW_FD_IPV4/IPV6/UNIX/NETLINK */
+	uint8_t type;	   /* BW_FD_IPV4/IPV6/UNIX/NETLINK */
 	uint8_t l4proto;
 	bool listening;
 	struct bw_sockaddr local, remote;

@@ -239,12 +239,12 @@ ssize_t st_read_file_alloc(const char *path, size_t max, char **ret)
 	return read_alloc_fd(fd, max, ret);
 }
 
-ssize_t st_read_in_root(const struct st_env *env, const char *path,
-			size_t max, char **ret)
+ssize_t st_read_in_root(const struct st_env *env, const char *path, size_t max,
+			char **ret)
 {
-	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY |
-					O_NONBLOCK,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	struct open_how how = {
+	    .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
 	int rootfd, fd;
 
 	if (!st_path_is_clean(path))

@@ -95,8 +95,8 @@ static void fx_thread(const char *root, int pid, int tid, const char *comm,
 		 "NStgid:\t%d\t%d\nNSpid:\t%d\t%d\nNSpgid:\t%d\t%d\n"
 		 "CapInh:\t0000000000000000\nCapPrm:\t00000000a80425fb\n"
 		 "CapEff:\t00000000a80425fb\n",
-		 comm, pid, tid, ppid, pid, vpid, tid,
-		 vpid + (tid - pid), pid, vpid);
+		 comm, pid, tid, ppid, pid, vpid, tid, vpid + (tid - pid), pid,
+		 vpid);
 	fx_write(root, rel, status, 0);
 	snprintf(rel, sizeof(rel), "proc/%d/task/%d/comm", pid, tid);
 	snprintf(buf, sizeof(buf), "%s\n", comm);

@@ -4,7 +4,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,8 +127,8 @@ static void unknown_id_gets_a_bare_entry(void **state)
 {
 	struct st_ctrcache cc;
 	struct bw_container *c =
-		load(&cc, "0123456789abcdef0123456789abcdef0123456789abcdef012345"
-			  "6789abcdef");
+	    load(&cc, "0123456789abcdef0123456789abcdef0123456789abcdef012345"
+		      "6789abcdef");
 
 	(void)state;
 	assert_string_equal(c->id, "0123456789ab");
@@ -161,22 +163,22 @@ struct image_case {
 static void image_references_split_into_parts(void **state)
 {
 	static const struct image_case cases[] = {
-		{"nginx", "nginx", NULL, NULL},
-		{"nginx:1.25", "nginx", "1.25", NULL},
-		{"docker.io/library/nginx:latest", "docker.io/library/nginx",
-		 "latest", NULL},
-		{"localhost:5000/app", "localhost:5000/app", NULL, NULL},
-		{"localhost:5000/app:v2", "localhost:5000/app", "v2", NULL},
-		{"quay.io/x/y@sha256:abcd", "quay.io/x/y", NULL, "sha256:abcd"},
-		{"r:443/a/b:t@sha256:ff", "r:443/a/b", "t", "sha256:ff"},
+	    {"nginx", "nginx", NULL, NULL},
+	    {"nginx:1.25", "nginx", "1.25", NULL},
+	    {"docker.io/library/nginx:latest", "docker.io/library/nginx",
+	     "latest", NULL},
+	    {"localhost:5000/app", "localhost:5000/app", NULL, NULL},
+	    {"localhost:5000/app:v2", "localhost:5000/app", "v2", NULL},
+	    {"quay.io/x/y@sha256:abcd", "quay.io/x/y", NULL, "sha256:abcd"},
+	    {"r:443/a/b:t@sha256:ff", "r:443/a/b", "t", "sha256:ff"},
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		char *repo, *tag, *dig;
 
-		assert_int_equal(st_image_split(cases[i].ref, &repo, &tag, &dig),
-				 0);
+		assert_int_equal(
+		    st_image_split(cases[i].ref, &repo, &tag, &dig), 0);
 		assert_string_equal(repo, cases[i].repo);
 		if (cases[i].tag)
 			assert_string_equal(tag, cases[i].tag);
@@ -206,15 +208,14 @@ static void bad_image_references_are_rejected(void **state)
 static void state_json_rejects_unclean_bundles(void **state)
 {
 	static const char bad[] =
-		"{\"created\":\"2024-05-01T00:00:00+02:00\",\"config\":"
-		"{\"labels\":[\"bundle=/var/../../etc\"]}}";
+	    "{\"created\":\"2024-05-01T00:00:00+02:00\",\"config\":"
+	    "{\"labels\":[\"bundle=/var/../../etc\"]}}";
 	uint64_t created;
 	char *bundle;
 
 	(void)state;
-	assert_int_equal(st_runc_parse_state(bad, sizeof(bad) - 1, &created,
-					     &bundle),
-			 0);
+	assert_int_equal(
+	    st_runc_parse_state(bad, sizeof(bad) - 1, &created, &bundle), 0);
 	assert_null(bundle);
 	assert_true(created == 1714514400ull * 1000000000ull);
 	assert_int_equal(st_runc_parse_state("[1,2]", 5, &created, &bundle),
@@ -226,9 +227,9 @@ static void state_json_rejects_unclean_bundles(void **state)
 static void config_json_of_wrong_shapes_is_tolerated(void **state)
 {
 	static const char odd[] =
-		"{\"annotations\":[1],\"mounts\":{\"x\":1},\"process\":"
-		"{\"capabilities\":{\"bounding\":\"CAP_SYS_ADMIN\"}},"
-		"\"linux\":7}";
+	    "{\"annotations\":[1],\"mounts\":{\"x\":1},\"process\":"
+	    "{\"capabilities\":{\"bounding\":\"CAP_SYS_ADMIN\"}},"
+	    "\"linux\":7}";
 	struct bw_container c = {0};
 
 	(void)state;
@@ -278,17 +279,17 @@ static void bundle_symlink_cannot_leave_the_root(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(plain_runc_container_gets_name_mounts_and_start),
-		cmocka_unit_test(all_capabilities_without_masks_is_privileged),
-		cmocka_unit_test(kubernetes_annotations_give_pod_name_and_image),
-		cmocka_unit_test(cache_returns_the_same_entry_and_host_for_null),
-		cmocka_unit_test(unknown_id_gets_a_bare_entry),
-		cmocka_unit_test(sweep_drops_unreferenced_containers_without_state),
-		cmocka_unit_test(image_references_split_into_parts),
-		cmocka_unit_test(bad_image_references_are_rejected),
-		cmocka_unit_test(state_json_rejects_unclean_bundles),
-		cmocka_unit_test(config_json_of_wrong_shapes_is_tolerated),
-		cmocka_unit_test(bundle_symlink_cannot_leave_the_root),
+	    cmocka_unit_test(plain_runc_container_gets_name_mounts_and_start),
+	    cmocka_unit_test(all_capabilities_without_masks_is_privileged),
+	    cmocka_unit_test(kubernetes_annotations_give_pod_name_and_image),
+	    cmocka_unit_test(cache_returns_the_same_entry_and_host_for_null),
+	    cmocka_unit_test(unknown_id_gets_a_bare_entry),
+	    cmocka_unit_test(sweep_drops_unreferenced_containers_without_state),
+	    cmocka_unit_test(image_references_split_into_parts),
+	    cmocka_unit_test(bad_image_references_are_rejected),
+	    cmocka_unit_test(state_json_rejects_unclean_bundles),
+	    cmocka_unit_test(config_json_of_wrong_shapes_is_tolerated),
+	    cmocka_unit_test(bundle_symlink_cannot_leave_the_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
