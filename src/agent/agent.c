@@ -332,6 +332,7 @@ int agent_run(const struct bw_agent_config *cfg, struct bw_agent_signals *sig,
 		r = 0;
 		if (sig->reload) {
 			sig->reload = 0;
+			output_reopen(L.out); /* logrotate: reopen the alert file */
 			reload_rules(&L, sensor, log, log_ctx);
 		}
 		now = now_ns(CLOCK_MONOTONIC);
