@@ -307,7 +307,12 @@ static void read_idfile(const char *root, const char *rel,
 			continue;
 		*c1 = 0;
 		v[n].id = (uint32_t)id;
-		snprintf(v[n].name, sizeof(v[n].name), "%s", line);
+		{
+			size_t nl = strnlen(line, sizeof(v[n].name) - 1);
+
+			memcpy(v[n].name, line, nl);
+			v[n].name[nl] = 0;
+		}
 		n++;
 	}
 	fclose(f);

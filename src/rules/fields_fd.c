@@ -165,7 +165,7 @@ static int sock_field(struct rx *x, int id, struct fval *out)
 static int dir_or_file(struct rx *x, const char *name, size_t n, bool dir,
 		       struct fval *out)
 {
-	const char *slash = memrchr(name, '/', n);
+	const char *slash = rx_memrchr(name, '/', n);
 
 	if (!slash)
 		return dir ? -ENOENT : fv_str(x, out, name, n, true);

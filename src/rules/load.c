@@ -10,6 +10,7 @@
  * with the alias's position), which rules out "billion laughs" expansion.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,25 +38,25 @@ static int mcol(const yaml_node_t *n)
 	return (int)n->start_mark.column + 1;
 }
 
-static void warn(struct ld *l, const yaml_node_t *n, const char *item,
-		 const char *fmt, const char *a)
+static void report(struct ld *l, bool is_error, const yaml_node_t *n,
+		   const char *item, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void report(struct ld *l, bool is_error, const yaml_node_t *n,
+		   const char *item, const char *fmt, ...)
 {
 	char msg[400];
+	va_list ap;
 
-	snprintf(msg, sizeof(msg), fmt, a);
-	diag_add(l->diag, false, l->name, n ? mline(n) : 0, n ? mcol(n) : 0,
-		 item, "%s", msg);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_add(l->diag, is_error, l->name, n ? mline(n) : 0,
+		 n ? mcol(n) : 0, item, "%s", msg);
 }
 
-static void error(struct ld *l, const yaml_node_t *n, const char *item,
-		  const char *fmt, const char *a)
-{
-	char msg[400];
-
-	snprintf(msg, sizeof(msg), fmt, a);
-	diag_add(l->diag, true, l->name, n ? mline(n) : 0, n ? mcol(n) : 0,
-		 item, "%s", msg);
-}
+#define warn(l, n, item, ...) report(l, false, n, item, __VA_ARGS__)
+#define error(l, n, item, ...) report(l, true, n, item, __VA_ARGS__)
 
 static yaml_node_t *node(struct ld *l, int id)
 {
@@ -364,6 +365,7 @@ static int parse_exception(struct ld *l, yaml_node_t *n, struct exc *e,
 
 		if (str_list(l, cn, true, &comps, &nc) ||
 		    (e->fields_is_list ? nc != e->nfields : nc > 1)) {
+			free_strs(comps, nc);
 			error(l, cn, item,
 			      "exception '%s': comps must match fields", nm);
 			return -EINVAL;
@@ -745,6 +747,7 @@ static int load_item(struct ld *l, yaml_node_t *item, int kind,
 	if (!r)
 		return -ENOMEM;
 	r->kind = (uint8_t)kind;
+	r->rs = rs;
 	r->name = rx_strndup(name, strlen(name));
 	r->file = l->file;
 	r->line = mline(item);
@@ -956,128 +959,4 @@ int rules_load_buffer(struct bw_ruleset *rs, const char *name,
 	}
 	yaml_parser_delete(&p);
 	return rc;
-}
-
-int rules_load_file(struct bw_ruleset *rs, const char *path,
-		    struct bw_rules_diag *diag, struct bw_error *err)
-{
-	FILE *f;
-	char *buf;
-	size_t n = 0, cap = 65536;
-	int rc;
-
-	f = fopen(path, "re");
-	if (!f)
-		return bw_errorf(err, -errno, path, 0, 0, "cannot open: %s",
-				 strerror(errno));
-	buf = malloc(cap);
-	if (!buf) {
-		fclose(f);
-		return bw_errorf(err, -ENOMEM, path, 0, 0, "out of memory");
-	}
-	for (;;) {
-		size_t r;
-
-		if (n == cap) {
-			char *nb;
-
-			if (cap > RULES_MAX_FILE_SIZE) {
-				free(buf);
-				fclose(f);
-				return bw_errorf(err, -EFBIG, path, 0, 0,
-						 "rules file too large (limit "
-						 "%u bytes)",
-						 RULES_MAX_FILE_SIZE);
-			}
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return bw_errorf(err, -ENOMEM, path, 0, 0,
-						 "out of memory");
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		if (!r)
-			break;
-		n += r;
-	}
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		return bw_errorf(err, -EIO, path, 0, 0, "read error");
-	}
-	fclose(f);
-	rc = rules_load_buffer(rs, path, buf, n, diag, err);
-	free(buf);
-	return rc;
-}
-
-/* ---- positions ------------------------------------------------------- */
-
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-void frag_position(const struct bw_ruleset *rs, const struct frag *f,
-		   size_t off, int *line, int *col)
-{
-	const struct loaded_file *lf;
-	size_t k = 0, i, ln = 1, pos;
-	int c = 1;
-
-	*line = f->line;
-	*col = f->col;
-	if (f->file < 0 || (size_t)f->file >= rs->nfiles)
-		return;
-	lf = &rs->files[f->file];
-	/* byte offset of the scalar from its (line, column) mark */
-	for (pos = 0; pos < lf->len && ln < (size_t)f->line; pos++)
-		if (lf->buf[pos] == '\n')
-			ln++;
-	for (c = 1; pos < lf->len && c < f->col; pos++)
-		if (((unsigned char)lf->buf[pos] & 0xc0) != 0x80)
-			c++;
-	if (f->style == YAML_LITERAL_SCALAR_STYLE ||
-	    f->style == YAML_FOLDED_SCALAR_STYLE) {
-		while (pos < lf->len && lf->buf[pos] != '\n')
-			pos++;
-	} else if (f->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-		   f->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
-		pos++;
-	}
-	/* the k-th non-blank character of the text is the k-th of the
-	 * source from there on */
-	if (off > f->len)
-		off = f->len;
-	while (off < f->len && blank(f->text[off]))
-		off++;
-	for (i = 0; i < off; i++)
-		if (!blank(f->text[i]))
-			k++;
-	for (;;) {
-		while (pos < lf->len && blank(lf->buf[pos]))
-			pos++;
-		if (pos >= lf->len || !k)
-			break;
-		pos++;
-		k--;
-	}
-	if (pos > lf->len)
-		pos = lf->len;
-	ln = 1;
-	c = 1;
-	for (i = 0; i < pos; i++) {
-		if (lf->buf[i] == '\n') {
-			ln++;
-			c = 1;
-		} else if (((unsigned char)lf->buf[i] & 0xc0) != 0x80) {
-			c++;
-		}
-	}
-	*line = (int)ln;
-	*col = c;
 }

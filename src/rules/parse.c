@@ -107,7 +107,7 @@ static bool lex_word(struct parser *p, const char *w)
 		return false;
 	if (p->pos + n < p->len) {
 		c = p->s[p->pos + n];
-		if (!is_blank(c) && c != '(')
+		if (is_ident_char(c) || c == '.')
 			return false;
 	}
 	p->pos += n;

@@ -124,6 +124,27 @@ void rules_set_proc_lookup(struct bw_ruleset *rs,
 			   struct bw_proc *(*fn)(void *ctx, int32_t pid),
 			   void *ctx);
 
+/*
+ * Ancestor lookup for proc.pname, proc.aname[N], proc.sname, ...: fn returns
+ * the process (thread-group leader) with host pid `pid`, or NULL.  The
+ * engine walks ppid through it and never calls the state itself.  Without a
+ * lookup, only the event's own process is known.
+ */
+struct bw_proc;
+void rules_set_proc_lookup(struct bw_ruleset *rs,
+			   struct bw_proc *(*fn)(void *ctx, int32_t pid),
+			   void *ctx);
+
+/* Root prefix for host files read by fields (/etc/passwd, /etc/group for
+ * user.name and group.name); default "" (the real root). */
+int rules_set_host_root(struct bw_ruleset *rs, const char *root);
+
+/* required_engine_version seen while loading, or NULL. */
+const char *rules_required_engine_version(const struct bw_ruleset *rs);
+
+/* Whether a rule compiled (false: disabled, skipped or unsupported). */
+bool rules_rule_compiled(const struct bw_rule *rule);
+
 /* Minimum priority: rules below it are not evaluated. */
 void rules_set_min_priority(struct bw_ruleset *rs, enum bw_priority p);
 

@@ -28,6 +28,10 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
+const void *rx_memrchr(const void *s, int c, size_t n);
+const void *rx_memmem(const void *h, size_t hl, const void *n, size_t nl);
+/* Case-insensitive (ASCII) search of lowercase needle n in h. */
+bool rx_icontains(const char *h, size_t hl, const char *n, size_t nl);
 void *rx_calloc(size_t n, size_t sz);          /* aborts never; NULL on OOM */
 char *rx_strndup(const char *s, size_t n);     /* NUL-terminated copy */
 int diag_add(struct bw_rules_diag *d, bool is_error, const char *file,
@@ -266,6 +270,7 @@ struct cnode {
 };
 
 void cnode_free(struct cnode *n);
+bool strset_has(const struct strset *set, const char *s, uint32_t len);
 bool cnode_eval(struct bw_ruleset *rs, struct rx *x, const struct cnode *n);
 /* Extracts (cached) the value of slot s for the current event. */
 const struct fval *slot_value(struct bw_ruleset *rs, struct rx *x,
@@ -316,6 +321,7 @@ struct output_tok {
 
 struct bw_rule {
 	uint8_t kind;         /* enum item_kind */
+	struct bw_ruleset *rs;
 	char *name;
 	int file, line, col;
 	/* condition (rules, macros) */
@@ -359,6 +365,9 @@ struct loaded_file {
 struct rule_vec {
 	struct bw_rule **v;
 	size_t n, cap;
+	uint32_t *idx;        /* name hash -> position + 1 (0 = empty) */
+	uint32_t mask;
+	bool indexed;         /* names are hashed (item lists, not by_type) */
 };
 
 struct bw_ruleset {
@@ -384,6 +393,8 @@ struct bw_ruleset {
 	struct fval *slot_val;
 	char *scratch;
 	pcre2_match_data *md;
+	struct rx cur;                /* context of the event being evaluated */
+	const struct bw_event *cur_ev; /* non-NULL only inside rules_eval */
 
 	/* host info */
 	struct bw_proc *(*proc_lookup)(void *ctx, int32_t pid);
@@ -406,6 +417,14 @@ void frag_position(const struct bw_ruleset *rs, const struct frag *f,
 /* Resolves/allocates a slot for a field reference (takes the arg). */
 int slot_get(struct bw_ruleset *rs, const struct ast_field *f,
 	     uint32_t *ret, char *msg, size_t msglen);
+
+/* compile_exc.c: exception clauses and event-type analysis. */
+struct ast *ast_node(uint8_t kind);
+int ast_push(struct ast *p, struct ast *k);
+struct ast *exc_ast(struct bw_rule *r, char *msg, size_t msglen, bool *empty);
+/* certain=false: types for which n may be true; true: types for which n is
+ * true whatever the rest of the event. */
+void types_of(const struct cnode *n, bool certain, struct evtset *out);
 
 /* Output template compile (output.c). Returns -ENOENT with msg on an
  * unknown field. */
