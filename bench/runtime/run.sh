@@ -15,33 +15,36 @@ RUNS=${BW_STORM_RUNS:-3}
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
-best() { # run the storm RUNS times, print the best seconds
-	local b=999999 s
-	for _ in $(seq 1 "$RUNS"); do
-		s=$("$B/bench_storm" "$ITERS" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p')
-		b=$(python3 -c "print(min($b, $s))")
-	done
-	echo "$b"
+storm() { "$B/bench_storm" "$ITERS" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p'; }
+min() { python3 -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
+
+start_floor() {
+	"$B/bench_floor" >"$tmp/floor.out" 2>&1 &
+	fp=$!
+	for _ in $(seq 1 100); do grep -q attached "$tmp/floor.out" && return 0; sleep 0.1; done
+	echo "floor program did not attach" >&2; cat "$tmp/floor.out" >&2; exit 1
+}
+start_agent() {
+	"$B/bulwark" agent --no-stdout --output-file /dev/null 2>"$tmp/agent.log" &
+	ap=$!
+	for _ in $(seq 1 150); do grep -q "agent started" "$tmp/agent.log" && return 0; sleep 0.1; done
+	echo "agent did not start" >&2; cat "$tmp/agent.log" >&2; exit 1
 }
 
-echo "== syscall storm: $ITERS iterations, best of $RUNS"
-base=$(best)
-echo "no sensor:        ${base}s"
-
-"$B/bench_floor" >"$tmp/floor.out" 2>&1 &
-fp=$!
-for _ in $(seq 1 100); do grep -q attached "$tmp/floor.out" && break; sleep 0.1; done
-floor=$(best)
-kill -INT $fp; wait $fp 2>/dev/null || true
-echo "floor (empty tp_btf/sys_exit): ${floor}s"
-
-"$B/bulwark" agent --no-stdout --output-file /dev/null 2>"$tmp/agent.log" &
-ap=$!
-for _ in $(seq 1 150); do grep -q "agent started" "$tmp/agent.log" && break; sleep 0.1; done
-agent=$(best)
-kill -INT $ap; wait $ap 2>/dev/null || true
-echo "agent (default rules): ${agent}s"
-grep "agent stopped" "$tmp/agent.log" || true
+# Rounds interleave the three configurations so that background load hits
+# them alike; each figure is the best of RUNS.
+echo "== syscall storm: $ITERS iterations, best of $RUNS interleaved rounds"
+bases=(); floors=(); agents=()
+for _ in $(seq 1 "$RUNS"); do
+	bases+=("$(storm)")
+	start_floor; floors+=("$(storm)"); kill -INT $fp; wait $fp 2>/dev/null || true
+	start_agent; agents+=("$(storm)"); kill -INT $ap; wait $ap 2>/dev/null || true
+	grep "agent stopped" "$tmp/agent.log" | sed 's/^/  /'
+done
+base=$(min "${bases[@]}"); floor=$(min "${floors[@]}"); agent=$(min "${agents[@]}")
+echo "no sensor:                     ${base}s   (runs: ${bases[*]})"
+echo "floor (empty tp_btf/sys_exit): ${floor}s   (runs: ${floors[*]})"
+echo "agent (default rules):         ${agent}s   (runs: ${agents[*]})"
 python3 - "$base" "$floor" "$agent" <<'PY'
 import sys
 base, floor, agent = map(float, sys.argv[1:])
