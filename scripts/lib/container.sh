@@ -50,6 +50,13 @@ c["process"]["terminal"] = False
 c["process"]["args"] = args
 c["process"]["cwd"] = "/app"
 c["root"]["readonly"] = False
+# like Docker's default: setuid binaries work (the setuid-root test needs it)
+c["process"]["noNewPrivileges"] = False
+# /dev/shm without noexec, as many hosts and some runtimes have it: the test
+# of the "Execution from /dev/shm" rule runs a program from there
+for m in c["mounts"]:
+    if m["destination"] == "/dev/shm":
+        m["options"] = [o for o in m.get("options", []) if o != "noexec"]
 c["hostname"] = "bulwark-test"
 # share the host network namespace so loopback works both ways
 c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "network"]

