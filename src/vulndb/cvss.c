@@ -5,7 +5,6 @@
  * cvss3.c and cvss4.c.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,12 +36,16 @@ const char *vuln_severity_name(enum vuln_severity sev)
 
 double cvss_round1(double x)
 {
-	/* the epsilon absorbs binary error such as 4.35 == 4.3499999... */
-	return floor(x * 10.0 + 0.5 + 1e-9) / 10.0;
+	/* the epsilon absorbs binary error such as 4.35 == 4.3499999...;
+	 * scores are never negative here, so truncation is floor */
+	if (x <= 0)
+		return 0.0;
+	return (double)(long long)(x * 10.0 + 0.5 + 1e-9) / 10.0;
 }
 
 static int cvss_error(struct bw_error *err, const char *vector, size_t pos,
-		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		      const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static int cvss_error(struct bw_error *err, const char *vector, size_t pos,
 		      const char *fmt, ...)
@@ -109,10 +112,11 @@ int cvss_parse_metrics(const char *vector, const char *body,
 					  (int)kn, p);
 		v = value_index(defs[d].values, colon + 1, n - kn - 1);
 		if (v < 0)
-			return cvss_error(err, vector, pos + kn + 1,
-					  "metric \"%.*s\" has an unknown value "
-					  "(expected one of %s)",
-					  (int)kn, p, defs[d].values);
+			return cvss_error(
+			    err, vector, pos + kn + 1,
+			    "metric \"%.*s\" has an unknown value "
+			    "(expected one of %s)",
+			    (int)kn, p, defs[d].values);
 		ret_idx[d] = v;
 		if (!p[n])
 			break;
@@ -157,10 +161,11 @@ int vuln_cvss_score(const char *vector, double *ret_score,
 	else if (!strncmp(buf, "CVSS:2.0/", 9))
 		r = vuln_cvss2_score(buf, buf + 9, &score, err);
 	else if (!strncmp(buf, "CVSS:", 5))
-		r = bw_errorf(err, -EINVAL, "cvss", 0, 6,
-			      "invalid CVSS vector \"%.120s\": unsupported CVSS "
-			      "version (expected 2.0, 3.0, 3.1 or 4.0)",
-			      buf);
+		r = bw_errorf(
+		    err, -EINVAL, "cvss", 0, 6,
+		    "invalid CVSS vector \"%.120s\": unsupported CVSS "
+		    "version (expected 2.0, 3.0, 3.1 or 4.0)",
+		    buf);
 	else if (!strncmp(buf, "AV:", 3))
 		r = vuln_cvss2_score(buf, buf, &score, err);
 	else

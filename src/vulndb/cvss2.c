@@ -11,13 +11,13 @@
 enum { V2_AV, V2_AC, V2_AU, V2_C, V2_I, V2_A, V2_NMETRICS = 14 };
 
 static const struct cvss_metric_def v2_metrics[V2_NMETRICS] = {
-	{"AV", "L|A|N", true},      {"AC", "H|M|L", true},
-	{"Au", "M|S|N", true},      {"C", "N|P|C", true},
-	{"I", "N|P|C", true},       {"A", "N|P|C", true},
-	{"E", "U|POC|F|H|ND", false}, {"RL", "OF|TF|W|U|ND", false},
-	{"RC", "UC|UR|C|ND", false}, {"CDP", "N|L|LM|MH|H|ND", false},
-	{"TD", "N|L|M|H|ND", false}, {"CR", "L|M|H|ND", false},
-	{"IR", "L|M|H|ND", false},  {"AR", "L|M|H|ND", false},
+    {"AV", "L|A|N", true},	  {"AC", "H|M|L", true},
+    {"Au", "M|S|N", true},	  {"C", "N|P|C", true},
+    {"I", "N|P|C", true},	  {"A", "N|P|C", true},
+    {"E", "U|POC|F|H|ND", false}, {"RL", "OF|TF|W|U|ND", false},
+    {"RC", "UC|UR|C|ND", false},  {"CDP", "N|L|LM|MH|H|ND", false},
+    {"TD", "N|L|M|H|ND", false},  {"CR", "L|M|H|ND", false},
+    {"IR", "L|M|H|ND", false},	  {"AR", "L|M|H|ND", false},
 };
 
 static const double v2_av[] = {0.395, 0.646, 1.0};

@@ -12,24 +12,22 @@
  * uses ceil(x * 10) / 10.  Temporal and environmental metrics are
  * validated but do not change the base score.
  */
-#include <math.h>
-
 #include "vulndb/vulndb_int.h"
 
 enum { V3_AV, V3_AC, V3_PR, V3_UI, V3_S, V3_C, V3_I, V3_A, V3_NMETRICS = 22 };
 
 static const struct cvss_metric_def v3_metrics[V3_NMETRICS] = {
-	{"AV", "N|A|L|P", true},      {"AC", "L|H", true},
-	{"PR", "N|L|H", true},        {"UI", "N|R", true},
-	{"S", "U|C", true},           {"C", "H|L|N", true},
-	{"I", "H|L|N", true},         {"A", "H|L|N", true},
-	{"E", "X|U|P|F|H", false},    {"RL", "X|O|T|W|U", false},
-	{"RC", "X|U|R|C", false},     {"CR", "X|L|M|H", false},
-	{"IR", "X|L|M|H", false},     {"AR", "X|L|M|H", false},
-	{"MAV", "X|N|A|L|P", false},  {"MAC", "X|L|H", false},
-	{"MPR", "X|N|L|H", false},    {"MUI", "X|N|R", false},
-	{"MS", "X|U|C", false},       {"MC", "X|N|L|H", false},
-	{"MI", "X|N|L|H", false},     {"MA", "X|N|L|H", false},
+    {"AV", "N|A|L|P", true},	 {"AC", "L|H", true},
+    {"PR", "N|L|H", true},	 {"UI", "N|R", true},
+    {"S", "U|C", true},		 {"C", "H|L|N", true},
+    {"I", "H|L|N", true},	 {"A", "H|L|N", true},
+    {"E", "X|U|P|F|H", false},	 {"RL", "X|O|T|W|U", false},
+    {"RC", "X|U|R|C", false},	 {"CR", "X|L|M|H", false},
+    {"IR", "X|L|M|H", false},	 {"AR", "X|L|M|H", false},
+    {"MAV", "X|N|A|L|P", false}, {"MAC", "X|L|H", false},
+    {"MPR", "X|N|L|H", false},	 {"MUI", "X|N|R", false},
+    {"MS", "X|U|C", false},	 {"MC", "X|N|L|H", false},
+    {"MI", "X|N|L|H", false},	 {"MA", "X|N|L|H", false},
 };
 
 static const double v3_av[] = {0.85, 0.62, 0.55, 0.2};
@@ -39,9 +37,10 @@ static const double v3_pr_c[] = {0.85, 0.68, 0.5};
 static const double v3_ui[] = {0.85, 0.62};
 static const double v3_cia[] = {0.56, 0.22, 0.0};
 
+/* Scores are non-negative, so (long long) truncation is floor. */
 static double roundup31(double x)
 {
-	long long i = llround(x * 100000.0);
+	long long i = (long long)(x * 100000.0 + 0.5);
 
 	if (i % 10000 == 0)
 		return (double)i / 100000.0;
@@ -50,7 +49,10 @@ static double roundup31(double x)
 
 static double roundup30(double x)
 {
-	return ceil(x * 10.0 - 1e-9) / 10.0;
+	double t = x * 10.0 - 1e-9;
+	long long i = (long long)t;
+
+	return (double)(i + (t > (double)i ? 1 : 0)) / 10.0;
 }
 
 int vuln_cvss3_score(const char *vector, const char *body, int minor,
@@ -67,8 +69,15 @@ int vuln_cvss3_score(const char *vector, const char *body, int minor,
 	changed = m[V3_S] == 1;
 	iss = 1 - (1 - v3_cia[m[V3_C]]) * (1 - v3_cia[m[V3_I]]) *
 		      (1 - v3_cia[m[V3_A]]);
-	impact = changed ? 7.52 * (iss - 0.029) - 3.25 * pow(iss - 0.02, 15)
-			 : 6.42 * iss;
+	if (changed) {
+		double p15 = 1;
+
+		for (int k = 0; k < 15; k++)
+			p15 *= iss - 0.02;
+		impact = 7.52 * (iss - 0.029) - 3.25 * p15;
+	} else {
+		impact = 6.42 * iss;
+	}
 	expl = 8.22 * v3_av[m[V3_AV]] * v3_ac[m[V3_AC]] *
 	       (changed ? v3_pr_c : v3_pr_u)[m[V3_PR]] * v3_ui[m[V3_UI]];
 	if (impact <= 0) {

@@ -23,47 +23,74 @@
 #include "vulndb/vulndb_int.h"
 
 enum {
-	M_AV, M_AC, M_AT, M_PR, M_UI, M_VC, M_VI, M_VA, M_SC, M_SI, M_SA,
-	M_E, M_CR, M_IR, M_AR,
-	M_MAV, M_MAC, M_MAT, M_MPR, M_MUI, M_MVC, M_MVI, M_MVA, M_MSC, M_MSI,
+	M_AV,
+	M_AC,
+	M_AT,
+	M_PR,
+	M_UI,
+	M_VC,
+	M_VI,
+	M_VA,
+	M_SC,
+	M_SI,
+	M_SA,
+	M_E,
+	M_CR,
+	M_IR,
+	M_AR,
+	M_MAV,
+	M_MAC,
+	M_MAT,
+	M_MPR,
+	M_MUI,
+	M_MVC,
+	M_MVI,
+	M_MVA,
+	M_MSC,
+	M_MSI,
 	M_MSA,
-	M_S, M_AU, M_R, M_V, M_RE, M_U,
+	M_S,
+	M_AU,
+	M_R,
+	M_V,
+	M_RE,
+	M_U,
 	M_COUNT
 };
 
 static const struct cvss_metric_def v4_metrics[M_COUNT] = {
-	[M_AV] = {"AV", "N|A|L|P", true},
-	[M_AC] = {"AC", "L|H", true},
-	[M_AT] = {"AT", "N|P", true},
-	[M_PR] = {"PR", "N|L|H", true},
-	[M_UI] = {"UI", "N|P|A", true},
-	[M_VC] = {"VC", "H|L|N", true},
-	[M_VI] = {"VI", "H|L|N", true},
-	[M_VA] = {"VA", "H|L|N", true},
-	[M_SC] = {"SC", "H|L|N", true},
-	[M_SI] = {"SI", "H|L|N", true},
-	[M_SA] = {"SA", "H|L|N", true},
-	[M_E] = {"E", "X|A|P|U", false},
-	[M_CR] = {"CR", "X|H|M|L", false},
-	[M_IR] = {"IR", "X|H|M|L", false},
-	[M_AR] = {"AR", "X|H|M|L", false},
-	[M_MAV] = {"MAV", "X|N|A|L|P", false},
-	[M_MAC] = {"MAC", "X|L|H", false},
-	[M_MAT] = {"MAT", "X|N|P", false},
-	[M_MPR] = {"MPR", "X|N|L|H", false},
-	[M_MUI] = {"MUI", "X|N|P|A", false},
-	[M_MVC] = {"MVC", "X|H|L|N", false},
-	[M_MVI] = {"MVI", "X|H|L|N", false},
-	[M_MVA] = {"MVA", "X|H|L|N", false},
-	[M_MSC] = {"MSC", "X|H|L|N", false},
-	[M_MSI] = {"MSI", "X|S|H|L|N", false},
-	[M_MSA] = {"MSA", "X|S|H|L|N", false},
-	[M_S] = {"S", "X|N|P", false},
-	[M_AU] = {"AU", "X|N|Y", false},
-	[M_R] = {"R", "X|A|U|I", false},
-	[M_V] = {"V", "X|D|C", false},
-	[M_RE] = {"RE", "X|L|M|H", false},
-	[M_U] = {"U", "X|Clear|Green|Amber|Red", false},
+    [M_AV] = {"AV", "N|A|L|P", true},
+    [M_AC] = {"AC", "L|H", true},
+    [M_AT] = {"AT", "N|P", true},
+    [M_PR] = {"PR", "N|L|H", true},
+    [M_UI] = {"UI", "N|P|A", true},
+    [M_VC] = {"VC", "H|L|N", true},
+    [M_VI] = {"VI", "H|L|N", true},
+    [M_VA] = {"VA", "H|L|N", true},
+    [M_SC] = {"SC", "H|L|N", true},
+    [M_SI] = {"SI", "H|L|N", true},
+    [M_SA] = {"SA", "H|L|N", true},
+    [M_E] = {"E", "X|A|P|U", false},
+    [M_CR] = {"CR", "X|H|M|L", false},
+    [M_IR] = {"IR", "X|H|M|L", false},
+    [M_AR] = {"AR", "X|H|M|L", false},
+    [M_MAV] = {"MAV", "X|N|A|L|P", false},
+    [M_MAC] = {"MAC", "X|L|H", false},
+    [M_MAT] = {"MAT", "X|N|P", false},
+    [M_MPR] = {"MPR", "X|N|L|H", false},
+    [M_MUI] = {"MUI", "X|N|P|A", false},
+    [M_MVC] = {"MVC", "X|H|L|N", false},
+    [M_MVI] = {"MVI", "X|H|L|N", false},
+    [M_MVA] = {"MVA", "X|H|L|N", false},
+    [M_MSC] = {"MSC", "X|H|L|N", false},
+    [M_MSI] = {"MSI", "X|S|H|L|N", false},
+    [M_MSA] = {"MSA", "X|S|H|L|N", false},
+    [M_S] = {"S", "X|N|P", false},
+    [M_AU] = {"AU", "X|N|Y", false},
+    [M_R] = {"R", "X|A|U|I", false},
+    [M_V] = {"V", "X|D|C", false},
+    [M_RE] = {"RE", "X|L|M|H", false},
+    [M_U] = {"U", "X|Clear|Green|Amber|Red", false},
 };
 
 /*
@@ -73,60 +100,60 @@ static const struct cvss_metric_def v4_metrics[M_COUNT] = {
  * entries EQ5/EQ6 = 00 01 10 11 20 21.
  */
 static const signed char cvss4_macro[3 * 2 * 3 * 3 * 3 * 2] = {
-	/* 0000xx */ 100, 99, 98, 95, 95, 92,
-	/* 0001xx */ 100, 96, 93, 87, 91, 81,
-	/* 0002xx */ 93, 90, 89, 80, 81, 68,
-	/* 0010xx */ 98, 95, 95, 92, 90, 84,
-	/* 0011xx */ 93, 92, 89, 81, 81, 65,
-	/* 0012xx */ 88, 80, 78, 70, 69, 48,
-	/* 0020xx */ -1, 92, -1, 82, -1, 72,
-	/* 0021xx */ -1, 79, -1, 69, -1, 50,
-	/* 0022xx */ -1, 69, -1, 55, -1, 27,
-	/* 0100xx */ 99, 97, 95, 92, 92, 85,
-	/* 0101xx */ 95, 91, 90, 83, 84, 71,
-	/* 0102xx */ 92, 81, 82, 71, 72, 53,
-	/* 0110xx */ 95, 93, 92, 85, 85, 73,
-	/* 0111xx */ 92, 82, 80, 72, 70, 59,
-	/* 0112xx */ 84, 70, 71, 52, 50, 30,
-	/* 0120xx */ -1, 86, -1, 75, -1, 52,
-	/* 0121xx */ -1, 71, -1, 52, -1, 29,
-	/* 0122xx */ -1, 63, -1, 29, -1, 17,
-	/* 1000xx */ 98, 95, 94, 87, 91, 81,
-	/* 1001xx */ 94, 89, 86, 74, 77, 64,
-	/* 1002xx */ 87, 75, 74, 63, 63, 49,
-	/* 1010xx */ 94, 89, 88, 77, 76, 67,
-	/* 1011xx */ 86, 76, 74, 58, 59, 50,
-	/* 1012xx */ 72, 57, 57, 52, 52, 25,
-	/* 1020xx */ -1, 83, -1, 70, -1, 54,
-	/* 1021xx */ -1, 65, -1, 58, -1, 26,
-	/* 1022xx */ -1, 53, -1, 21, -1, 13,
-	/* 1100xx */ 95, 90, 88, 76, 76, 70,
-	/* 1101xx */ 90, 77, 75, 62, 61, 53,
-	/* 1102xx */ 77, 66, 68, 59, 52, 30,
-	/* 1110xx */ 89, 78, 76, 67, 62, 58,
-	/* 1111xx */ 74, 59, 57, 57, 47, 23,
-	/* 1112xx */ 61, 52, 57, 29, 24, 16,
-	/* 1120xx */ -1, 71, -1, 59, -1, 30,
-	/* 1121xx */ -1, 58, -1, 26, -1, 15,
-	/* 1122xx */ -1, 23, -1, 13, -1, 6,
-	/* 2000xx */ 93, 87, 86, 72, 75, 58,
-	/* 2001xx */ 86, 74, 74, 61, 56, 34,
-	/* 2002xx */ 70, 54, 52, 40, 40, 22,
-	/* 2010xx */ 85, 75, 74, 55, 62, 51,
-	/* 2011xx */ 72, 57, 55, 41, 46, 19,
-	/* 2012xx */ 53, 36, 34, 19, 19, 8,
-	/* 2020xx */ -1, 64, -1, 51, -1, 20,
-	/* 2021xx */ -1, 47, -1, 21, -1, 11,
-	/* 2022xx */ -1, 24, -1, 9, -1, 4,
-	/* 2100xx */ 88, 75, 73, 53, 60, 50,
-	/* 2101xx */ 73, 55, 59, 40, 41, 20,
-	/* 2102xx */ 54, 43, 45, 22, 20, 11,
-	/* 2110xx */ 75, 55, 58, 45, 40, 21,
-	/* 2111xx */ 61, 51, 48, 18, 20, 9,
-	/* 2112xx */ 46, 18, 17, 7, 8, 2,
-	/* 2120xx */ -1, 53, -1, 24, -1, 14,
-	/* 2121xx */ -1, 24, -1, 12, -1, 5,
-	/* 2122xx */ -1, 10, -1, 3, -1, 1,
+    /* 0000xx */ 100, 99, 98, 95, 95, 92,
+    /* 0001xx */ 100, 96, 93, 87, 91, 81,
+    /* 0002xx */ 93,  90, 89, 80, 81, 68,
+    /* 0010xx */ 98,  95, 95, 92, 90, 84,
+    /* 0011xx */ 93,  92, 89, 81, 81, 65,
+    /* 0012xx */ 88,  80, 78, 70, 69, 48,
+    /* 0020xx */ -1,  92, -1, 82, -1, 72,
+    /* 0021xx */ -1,  79, -1, 69, -1, 50,
+    /* 0022xx */ -1,  69, -1, 55, -1, 27,
+    /* 0100xx */ 99,  97, 95, 92, 92, 85,
+    /* 0101xx */ 95,  91, 90, 83, 84, 71,
+    /* 0102xx */ 92,  81, 82, 71, 72, 53,
+    /* 0110xx */ 95,  93, 92, 85, 85, 73,
+    /* 0111xx */ 92,  82, 80, 72, 70, 59,
+    /* 0112xx */ 84,  70, 71, 52, 50, 30,
+    /* 0120xx */ -1,  86, -1, 75, -1, 52,
+    /* 0121xx */ -1,  71, -1, 52, -1, 29,
+    /* 0122xx */ -1,  63, -1, 29, -1, 17,
+    /* 1000xx */ 98,  95, 94, 87, 91, 81,
+    /* 1001xx */ 94,  89, 86, 74, 77, 64,
+    /* 1002xx */ 87,  75, 74, 63, 63, 49,
+    /* 1010xx */ 94,  89, 88, 77, 76, 67,
+    /* 1011xx */ 86,  76, 74, 58, 59, 50,
+    /* 1012xx */ 72,  57, 57, 52, 52, 25,
+    /* 1020xx */ -1,  83, -1, 70, -1, 54,
+    /* 1021xx */ -1,  65, -1, 58, -1, 26,
+    /* 1022xx */ -1,  53, -1, 21, -1, 13,
+    /* 1100xx */ 95,  90, 88, 76, 76, 70,
+    /* 1101xx */ 90,  77, 75, 62, 61, 53,
+    /* 1102xx */ 77,  66, 68, 59, 52, 30,
+    /* 1110xx */ 89,  78, 76, 67, 62, 58,
+    /* 1111xx */ 74,  59, 57, 57, 47, 23,
+    /* 1112xx */ 61,  52, 57, 29, 24, 16,
+    /* 1120xx */ -1,  71, -1, 59, -1, 30,
+    /* 1121xx */ -1,  58, -1, 26, -1, 15,
+    /* 1122xx */ -1,  23, -1, 13, -1, 6,
+    /* 2000xx */ 93,  87, 86, 72, 75, 58,
+    /* 2001xx */ 86,  74, 74, 61, 56, 34,
+    /* 2002xx */ 70,  54, 52, 40, 40, 22,
+    /* 2010xx */ 85,  75, 74, 55, 62, 51,
+    /* 2011xx */ 72,  57, 55, 41, 46, 19,
+    /* 2012xx */ 53,  36, 34, 19, 19, 8,
+    /* 2020xx */ -1,  64, -1, 51, -1, 20,
+    /* 2021xx */ -1,  47, -1, 21, -1, 11,
+    /* 2022xx */ -1,  24, -1, 9,  -1, 4,
+    /* 2100xx */ 88,  75, 73, 53, 60, 50,
+    /* 2101xx */ 73,  55, 59, 40, 41, 20,
+    /* 2102xx */ 54,  43, 45, 22, 20, 11,
+    /* 2110xx */ 75,  55, 58, 45, 40, 21,
+    /* 2111xx */ 61,  51, 48, 18, 20, 9,
+    /* 2112xx */ 46,  18, 17, 7,  8,  2,
+    /* 2120xx */ -1,  53, -1, 24, -1, 14,
+    /* 2121xx */ -1,  24, -1, 12, -1, 5,
+    /* 2122xx */ -1,  10, -1, 3,  -1, 1,
 };
 
 /* Severity levels (in steps of 0.1) used for the distance within a
@@ -162,15 +189,14 @@ static int v4_level(int metric, char v)
  * as metric letters in the order given by the *_metrics arrays. */
 static const int eq1_metrics[] = {M_AV, M_PR, M_UI};
 static const char *const eq1_max[3][3] = {
-	{"NNN"}, {"ANN", "NLN", "NNP"}, {"PNN", "ALP"}};
+    {"NNN"}, {"ANN", "NLN", "NNP"}, {"PNN", "ALP"}};
 static const int eq2_metrics[] = {M_AC, M_AT};
 static const char *const eq2_max[2][2] = {{"LN"}, {"HN", "LP"}};
 static const int eq36_metrics[] = {M_VC, M_VI, M_VA, M_CR, M_IR, M_AR};
 static const char *const eq36_max[3][2][5] = {
-	{{"HHHHHH"}, {"HHLMMH", "HHHMMM"}},
-	{{"LHHHHH", "HLHHHH"},
-	 {"LHLHMH", "LHHHMM", "HLHMHM", "HLLMHH", "LLHHHM"}},
-	{{NULL}, {"LLLHHH"}},
+    {{"HHHHHH"}, {"HHLMMH", "HHHMMM"}},
+    {{"LHHHHH", "HLHHHH"}, {"LHLHMH", "LHHHMM", "HLHMHM", "HLLMHH", "LLHHHM"}},
+    {{NULL}, {"LLLHHH"}},
 };
 static const int eq4_metrics[] = {M_SC, M_SI, M_SA};
 static const char *const eq4_max[3][1] = {{"HSS"}, {"HHH"}, {"LLL"}};
@@ -183,7 +209,7 @@ static const int eq4_depth[3] = {6, 5, 4};
 
 struct v4_vec {
 	char v[M_COUNT]; /* effective letter of every scoring metric */
-	char msi, msa;   /* MSI/MSA as written ('X' when absent) */
+	char msi, msa;	 /* MSI/MSA as written ('X' when absent) */
 };
 
 static char v4_letter(const int *m, int metric)
@@ -208,9 +234,9 @@ static char v4_effective(const int *m, int base, int mod)
 static void v4_effective_all(const int *m, struct v4_vec *e)
 {
 	static const int mods[][2] = {
-		{M_AV, M_MAV}, {M_AC, M_MAC}, {M_AT, M_MAT}, {M_PR, M_MPR},
-		{M_UI, M_MUI}, {M_VC, M_MVC}, {M_VI, M_MVI}, {M_VA, M_MVA},
-		{M_SC, M_MSC}, {M_SI, M_MSI}, {M_SA, M_MSA},
+	    {M_AV, M_MAV}, {M_AC, M_MAC}, {M_AT, M_MAT}, {M_PR, M_MPR},
+	    {M_UI, M_MUI}, {M_VC, M_MVC}, {M_VI, M_MVI}, {M_VA, M_MVA},
+	    {M_SC, M_MSC}, {M_SI, M_MSI}, {M_SA, M_MSA},
 	};
 	char c;
 
@@ -229,7 +255,8 @@ static void v4_effective_all(const int *m, struct v4_vec *e)
 static void v4_macro(const struct v4_vec *e, int eq[6])
 {
 	const char *v = e->v;
-	bool av_n = v[M_AV] == 'N', pr_n = v[M_PR] == 'N', ui_n = v[M_UI] == 'N';
+	bool av_n = v[M_AV] == 'N', pr_n = v[M_PR] == 'N',
+	     ui_n = v[M_UI] == 'N';
 
 	if (av_n && pr_n && ui_n)
 		eq[0] = 0;

@@ -19,44 +19,39 @@ struct eco_alias {
 /* OSV ecosystem names (https://ossf.github.io/osv-schema/) and the scheme
  * short names, mapped to the scheme that orders their versions. */
 static const struct eco_alias eco_aliases[] = {
-	{"Debian", VULN_ECO_DPKG},
-	{"Ubuntu", VULN_ECO_DPKG},
-	{"dpkg", VULN_ECO_DPKG},
-	{"Alpine", VULN_ECO_APK},
-	{"Wolfi", VULN_ECO_APK},
-	{"Chainguard", VULN_ECO_APK},
-	{"apk", VULN_ECO_APK},
-	{"Red Hat", VULN_ECO_RPM},
-	{"AlmaLinux", VULN_ECO_RPM},
-	{"Rocky Linux", VULN_ECO_RPM},
-	{"SUSE", VULN_ECO_RPM},
-	{"openSUSE", VULN_ECO_RPM},
-	{"Mageia", VULN_ECO_RPM},
-	{"openEuler", VULN_ECO_RPM},
-	{"rpm", VULN_ECO_RPM},
-	{"PyPI", VULN_ECO_PEP440},
-	{"pep440", VULN_ECO_PEP440},
-	{"SemVer", VULN_ECO_SEMVER},
-	{"npm", VULN_ECO_NPM},
-	{"Go", VULN_ECO_GO},
-	{"Maven", VULN_ECO_MAVEN},
-	{"crates.io", VULN_ECO_CRATES},
+    {"Debian", VULN_ECO_DPKG},	 {"Ubuntu", VULN_ECO_DPKG},
+    {"dpkg", VULN_ECO_DPKG},	 {"Alpine", VULN_ECO_APK},
+    {"Wolfi", VULN_ECO_APK},	 {"Chainguard", VULN_ECO_APK},
+    {"apk", VULN_ECO_APK},	 {"Red Hat", VULN_ECO_RPM},
+    {"AlmaLinux", VULN_ECO_RPM}, {"Rocky Linux", VULN_ECO_RPM},
+    {"SUSE", VULN_ECO_RPM},	 {"openSUSE", VULN_ECO_RPM},
+    {"Mageia", VULN_ECO_RPM},	 {"openEuler", VULN_ECO_RPM},
+    {"rpm", VULN_ECO_RPM},	 {"PyPI", VULN_ECO_PEP440},
+    {"pep440", VULN_ECO_PEP440}, {"SemVer", VULN_ECO_SEMVER},
+    {"npm", VULN_ECO_NPM},	 {"Go", VULN_ECO_GO},
+    {"Maven", VULN_ECO_MAVEN},	 {"crates.io", VULN_ECO_CRATES},
 };
 
 static const char *const eco_names[VULN_ECO__COUNT] = {
-	[VULN_ECO_DPKG] = "dpkg",     [VULN_ECO_APK] = "apk",
-	[VULN_ECO_RPM] = "rpm",       [VULN_ECO_PEP440] = "pep440",
-	[VULN_ECO_SEMVER] = "semver", [VULN_ECO_NPM] = "npm",
-	[VULN_ECO_GO] = "go",         [VULN_ECO_MAVEN] = "maven",
-	[VULN_ECO_CRATES] = "crates.io",
+    [VULN_ECO_DPKG] = "dpkg",
+    [VULN_ECO_APK] = "apk",
+    [VULN_ECO_RPM] = "rpm",
+    [VULN_ECO_PEP440] = "pep440",
+    [VULN_ECO_SEMVER] = "semver",
+    [VULN_ECO_NPM] = "npm",
+    [VULN_ECO_GO] = "go",
+    [VULN_ECO_MAVEN] = "maven",
+    [VULN_ECO_CRATES] = "crates.io",
 };
 
-static const vuln_cmp_fn eco_cmp[VULN_ECO__COUNT] = {
-	[VULN_ECO_DPKG] = vuln_cmp_dpkg,     [VULN_ECO_APK] = vuln_cmp_apk,
-	[VULN_ECO_RPM] = vuln_cmp_rpm,       [VULN_ECO_PEP440] = vuln_cmp_pep440,
-	[VULN_ECO_SEMVER] = vuln_cmp_semver, [VULN_ECO_NPM] = vuln_cmp_semver,
-	[VULN_ECO_GO] = vuln_cmp_semver,     [VULN_ECO_MAVEN] = vuln_cmp_maven,
-	[VULN_ECO_CRATES] = vuln_cmp_semver,
+static int (*const eco_cmp[VULN_ECO__COUNT])(const char *, size_t, const char *,
+					     size_t, int *,
+					     struct bw_error *) = {
+    [VULN_ECO_DPKG] = vuln_cmp_dpkg,	 [VULN_ECO_APK] = vuln_cmp_apk,
+    [VULN_ECO_RPM] = vuln_cmp_rpm,	 [VULN_ECO_PEP440] = vuln_cmp_pep440,
+    [VULN_ECO_SEMVER] = vuln_cmp_semver, [VULN_ECO_NPM] = vuln_cmp_semver,
+    [VULN_ECO_GO] = vuln_cmp_semver,	 [VULN_ECO_MAVEN] = vuln_cmp_maven,
+    [VULN_ECO_CRATES] = vuln_cmp_semver,
 };
 
 int vuln_ecosystem_parse(const char *name, enum vuln_ecosystem *ret)
@@ -84,9 +79,8 @@ const char *vuln_ecosystem_name(enum vuln_ecosystem eco)
 	return eco_names[eco];
 }
 
-int vuln_version_error(struct bw_error *err, const char *scheme,
-		       const char *v, size_t vlen, size_t pos,
-		       const char *what)
+int vuln_version_error(struct bw_error *err, const char *scheme, const char *v,
+		       size_t vlen, size_t pos, const char *what)
 {
 	char shown[96];
 	size_t n = vlen < sizeof(shown) - 4 ? vlen : sizeof(shown) - 4;
@@ -99,7 +93,7 @@ int vuln_version_error(struct bw_error *err, const char *scheme,
 	if (n < vlen)
 		memcpy(shown + n, "...", 3), n += 3;
 	shown[n] = 0;
-	return bw_errorf(err, -EINVAL, "version", 0, (int)pos + 1,
+	return bw_errorf(err, -EINVAL, NULL, 0, (int)pos + 1,
 			 "invalid %s version \"%s\": %s (at byte %zu)", scheme,
 			 shown, what, pos);
 }
@@ -114,9 +108,10 @@ static int check_input(enum vuln_ecosystem eco, const char *v, size_t n,
 		return vuln_version_error(err, scheme, "", 0, 0,
 					  "empty version");
 	if (n > VULNDB_MAX_VERSION)
-		return bw_errorf(err, -E2BIG, "version", 0, 0,
-				 "%s version is %zu bytes long, the limit is %d",
-				 scheme, n, VULNDB_MAX_VERSION);
+		return bw_errorf(
+		    err, -E2BIG, NULL, 0, 0,
+		    "%s version is %zu bytes long, the limit is %d", scheme, n,
+		    VULNDB_MAX_VERSION);
 	nul = memchr(v, 0, n);
 	if (nul)
 		return vuln_version_error(err, scheme, v, n, (size_t)(nul - v),

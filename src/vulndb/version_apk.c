@@ -58,9 +58,9 @@ static const struct {
 	const char *name;
 	int rank;
 } apk_suffixes[] = {
-	{"alpha", APK_SUF_ALPHA}, {"beta", APK_SUF_BETA}, {"pre", APK_SUF_PRE},
-	{"rc", APK_SUF_RC},       {"cvs", APK_SUF_CVS},   {"svn", APK_SUF_SVN},
-	{"git", APK_SUF_GIT},     {"hg", APK_SUF_HG},     {"p", APK_SUF_P},
+    {"alpha", APK_SUF_ALPHA}, {"beta", APK_SUF_BETA}, {"pre", APK_SUF_PRE},
+    {"rc", APK_SUF_RC},	      {"cvs", APK_SUF_CVS},   {"svn", APK_SUF_SVN},
+    {"git", APK_SUF_GIT},     {"hg", APK_SUF_HG},     {"p", APK_SUF_P},
 };
 
 struct apk_cursor {
@@ -143,7 +143,8 @@ static void apk_next(struct apk_cursor *c)
 		if (c->tok > APK_SUFFIX_NO)
 			goto invalid;
 		start = ++c->pos;
-		while (c->pos < c->n && vuln_islower((unsigned char)c->s[c->pos]))
+		while (c->pos < c->n &&
+		       vuln_islower((unsigned char)c->s[c->pos]))
 			c->pos++;
 		c->val = c->s + start;
 		c->vlen = c->pos - start;

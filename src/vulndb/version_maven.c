@@ -46,12 +46,17 @@ static const struct {
 	const char *word;
 	int rank;
 } mvn_qualifiers[] = {
-	{"alpha", MVN_Q_ALPHA},       {"beta", MVN_Q_BETA},
-	{"milestone", MVN_Q_MILESTONE}, {"rc", MVN_Q_RC},
-	{"cr", MVN_Q_RC},             {"snapshot", MVN_Q_SNAPSHOT},
-	{"", MVN_Q_RELEASE},          {"ga", MVN_Q_RELEASE},
-	{"final", MVN_Q_RELEASE},     {"release", MVN_Q_RELEASE},
-	{"sp", MVN_Q_SP},
+    {"alpha", MVN_Q_ALPHA},
+    {"beta", MVN_Q_BETA},
+    {"milestone", MVN_Q_MILESTONE},
+    {"rc", MVN_Q_RC},
+    {"cr", MVN_Q_RC},
+    {"snapshot", MVN_Q_SNAPSHOT},
+    {"", MVN_Q_RELEASE},
+    {"ga", MVN_Q_RELEASE},
+    {"final", MVN_Q_RELEASE},
+    {"release", MVN_Q_RELEASE},
+    {"sp", MVN_Q_SP},
 };
 
 struct mvn_item {
@@ -184,13 +189,13 @@ static void mvn_normalize(struct mvn_tree *t, int list, int16_t *scratch)
 
 static void mvn_parse(struct mvn_tree *t, const char *s, size_t n)
 {
-	int list, root;
+	int list;
 	bool digit = false;
 	size_t start = 0;
 
 	t->s = s;
 	t->n = t->nlists = 0;
-	root = list = mvn_new(t, MVN_LIST);
+	list = mvn_new(t, MVN_LIST); /* the root, item 0 */
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 
@@ -220,7 +225,6 @@ static void mvn_parse(struct mvn_tree *t, const char *s, size_t n)
 	}
 	if (n > start)
 		mvn_add_item(t, list, digit, start, n - start);
-	(void)root;
 }
 
 static void mvn_normalize_all(struct mvn_tree *t, int16_t *scratch)
@@ -240,8 +244,8 @@ static int mvn_cmp_qual(const struct mvn_tree *ta, const struct mvn_item *a,
 }
 
 /* Compares item ia of ta with item ib of tb; ib < 0 means null. */
-static int mvn_cmp(const struct mvn_tree *ta, int ia,
-		   const struct mvn_tree *tb, int ib)
+static int mvn_cmp(const struct mvn_tree *ta, int ia, const struct mvn_tree *tb,
+		   int ib)
 {
 	const struct mvn_item *a = &ta->it[ia];
 	const struct mvn_item *b = ib >= 0 ? &tb->it[ib] : NULL;
@@ -289,7 +293,7 @@ int vuln_cmp_maven(const char *a, size_t alen, const char *b, size_t blen,
 		char sa[VULNDB_MAX_VERSION], sb[VULNDB_MAX_VERSION];
 		struct mvn_tree ta, tb;
 		int16_t scratch[MVN_MAX_ITEMS];
-	} *w, local;
+	} * w, local;
 
 	(void)err;
 	w = &local;

@@ -64,8 +64,8 @@ static bool pc_word(const struct pcur *c, size_t at, const char *w)
 
 static struct span pc_digits(struct pcur *c)
 {
-	struct span d = {c->s + c->pos, vuln_digits(c->s + c->pos,
-						    c->n - c->pos)};
+	struct span d = {c->s + c->pos,
+			 vuln_digits(c->s + c->pos, c->n - c->pos)};
 
 	c->pos += d.n;
 	return d;
@@ -100,13 +100,13 @@ static int pc_label(struct pcur *c, const char *const *labels, size_t n)
 }
 
 static const char *const pre_labels[] = {"preview", "alpha", "beta", "pre",
-					 "rc",      "a",     "b",    "c"};
+					 "rc",	    "a",     "b",    "c"};
 static const int pre_kinds[] = {3, 1, 2, 3, 3, 1, 2, 3};
 static const char *const post_labels[] = {"post", "rev", "r"};
 static const char *const dev_labels[] = {"dev"};
 
-static int pep440_parse(const char *orig, size_t n, char *buf,
-			struct pep440 *v, struct bw_error *err)
+static int pep440_parse(const char *orig, size_t n, char *buf, struct pep440 *v,
+			struct bw_error *err)
 {
 	struct pcur c = {buf, n, 0};
 	size_t end = n;
@@ -199,10 +199,10 @@ static int cmp_release(const struct pep440 *a, const struct pep440 *b)
 	size_t n = a->nrelease > b->nrelease ? a->nrelease : b->nrelease;
 
 	for (size_t i = 0; i < n; i++) {
-		struct span x = i < a->nrelease ? a->release[i]
-						: (struct span){"0", 1};
-		struct span y = i < b->nrelease ? b->release[i]
-						: (struct span){"0", 1};
+		struct span x =
+		    i < a->nrelease ? a->release[i] : (struct span){"0", 1};
+		struct span y =
+		    i < b->nrelease ? b->release[i] : (struct span){"0", 1};
 		int r = vuln_numcmp(x.p, x.n, y.p, y.n);
 
 		if (r)
@@ -219,10 +219,7 @@ static int pre_rank(const struct pep440 *v)
 	return v->pre_kind;
 }
 
-static bool all_digits(struct span s)
-{
-	return vuln_digits(s.p, s.n) == s.n;
-}
+static bool all_digits(struct span s) { return vuln_digits(s.p, s.n) == s.n; }
 
 static int cmp_local(const struct pep440 *a, const struct pep440 *b)
 {

@@ -59,8 +59,11 @@ static void key_add(struct legacy_key *k, const char *p, size_t n)
 {
 	static const struct {
 		const char *from, *to;
-	} repl[] = {{"pre", "c"}, {"preview", "c"}, {"-", "final-"},
-		    {"rc", "c"},  {"dev", "@"}};
+	} repl[] = {{"pre", "c"},
+		    {"preview", "c"},
+		    {"-", "final-"},
+		    {"rc", "c"},
+		    {"dev", "@"}};
 
 	for (size_t i = 0; i < sizeof(repl) / sizeof(repl[0]); i++) {
 		if (vuln_bytecmp(p, n, repl[i].from, strlen(repl[i].from)) ==
@@ -97,8 +100,7 @@ static int char_class(int c)
 	return 0;
 }
 
-static void legacy_key(const char *s, size_t n, char *low,
-		       struct legacy_key *k)
+static void legacy_key(const char *s, size_t n, char *low, struct legacy_key *k)
 {
 	size_t i = 0;
 
@@ -110,7 +112,8 @@ static void legacy_key(const char *s, size_t n, char *low,
 		size_t st = i++;
 
 		if (cls != 3) /* '.' and '-' are one-character parts */
-			while (i < n && char_class((unsigned char)low[i]) == cls)
+			while (i < n &&
+			       char_class((unsigned char)low[i]) == cls)
 				i++;
 		key_add(k, low + st, i - st);
 	}
@@ -131,10 +134,9 @@ int vuln_pep440_legacy_cmp(const char *a, size_t alen, const char *b,
 	legacy_key(b, blen, w.lb, &w.kb);
 	n = w.ka.n < w.kb.n ? w.ka.n : w.kb.n;
 	for (size_t i = 0; i < n; i++) {
-		int r = vuln_bytecmp(w.ka.buf + w.ka.part[i].off,
-				     w.ka.part[i].len,
-				     w.kb.buf + w.kb.part[i].off,
-				     w.kb.part[i].len);
+		int r =
+		    vuln_bytecmp(w.ka.buf + w.ka.part[i].off, w.ka.part[i].len,
+				 w.kb.buf + w.kb.part[i].off, w.kb.part[i].len);
 
 		if (r) {
 			*ret_cmp = r;

@@ -37,8 +37,6 @@ static void rpm_parse(const char *s, size_t n, struct rpm_evr *v)
 	for (size_t i = d; i < n; i++)
 		if (s[i] == '-')
 			dash = i;
-	if (dash < start)
-		dash = n;
 	v->ver = s + start;
 	v->vlen = dash - start;
 	v->has_rel = dash < n;
@@ -46,11 +44,7 @@ static void rpm_parse(const char *s, size_t n, struct rpm_evr *v)
 	v->rlen = v->has_rel ? n - dash - 1 : 0;
 }
 
-static bool rpm_sep(int c)
-{
-	return !vuln_isalnum(c) && c != '~' && c != '^';
-}
-
+static bool rpm_sep(int c) { return !vuln_isalnum(c) && c != '~' && c != '^'; }
 
 static int rpm_vercmp(const char *a, size_t an, const char *b, size_t bn)
 {

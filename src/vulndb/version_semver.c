@@ -36,10 +36,7 @@ struct semver {
 	size_t npre;
 };
 
-static bool ident_char(int c)
-{
-	return vuln_isalnum(c) || c == '-';
-}
+static bool ident_char(int c) { return vuln_isalnum(c) || c == '-'; }
 
 /* Parses dot-separated identifiers from s[*pos..n) up to stop (or end). */
 static int semver_idents(const char *s, size_t n, size_t *pos, char stop,
@@ -117,10 +114,7 @@ static int semver_parse(const char *s, size_t n, struct semver *v,
 	return 0;
 }
 
-static bool is_numeric(struct span s)
-{
-	return vuln_digits(s.p, s.n) == s.n;
-}
+static bool is_numeric(struct span s) { return vuln_digits(s.p, s.n) == s.n; }
 
 static int semver_cmp(const struct semver *a, const struct semver *b)
 {

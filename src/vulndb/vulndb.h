@@ -36,23 +36,23 @@
 
 /* Version-ordering schemes.  Several OSV ecosystems share one scheme. */
 enum vuln_ecosystem {
-	VULN_ECO_DPKG,   /* Debian, Ubuntu: Debian Policy 5.6.12 */
-	VULN_ECO_APK,    /* Alpine, Wolfi, Chainguard: apk-tools */
-	VULN_ECO_RPM,    /* Red Hat, AlmaLinux, Rocky Linux, SUSE: rpmvercmp */
+	VULN_ECO_DPKG,	 /* Debian, Ubuntu: Debian Policy 5.6.12 */
+	VULN_ECO_APK,	 /* Alpine, Wolfi, Chainguard: apk-tools */
+	VULN_ECO_RPM,	 /* Red Hat, AlmaLinux, Rocky Linux, SUSE: rpmvercmp */
 	VULN_ECO_PEP440, /* PyPI */
 	VULN_ECO_SEMVER, /* OSV "SEMVER" ranges: SemVer 2.0.0 */
-	VULN_ECO_NPM,    /* npm: SemVer 2.0.0 */
-	VULN_ECO_GO,     /* Go modules: SemVer with a "v" prefix */
-	VULN_ECO_MAVEN,  /* Maven: ComparableVersion (maven-artifact 3.8) */
+	VULN_ECO_NPM,	 /* npm: SemVer 2.0.0 */
+	VULN_ECO_GO,	 /* Go modules: SemVer with a "v" prefix */
+	VULN_ECO_MAVEN,	 /* Maven: ComparableVersion (maven-artifact 3.8) */
 	VULN_ECO_CRATES, /* crates.io: SemVer 2.0.0 */
 	VULN_ECO__COUNT
 };
 
 enum vuln_severity {
-	VULN_SEV_NONE,     /* 0.0 */
-	VULN_SEV_LOW,      /* 0.1 - 3.9 */
+	VULN_SEV_NONE,	   /* 0.0 */
+	VULN_SEV_LOW,	   /* 0.1 - 3.9 */
 	VULN_SEV_MEDIUM,   /* 4.0 - 6.9 */
-	VULN_SEV_HIGH,     /* 7.0 - 8.9 */
+	VULN_SEV_HIGH,	   /* 7.0 - 8.9 */
 	VULN_SEV_CRITICAL, /* 9.0 - 10.0 */
 };
 
@@ -78,8 +78,11 @@ const char *vuln_ecosystem_name(enum vuln_ecosystem eco);
  * Where the ecosystem's own tool never rejects a version, neither does this
  * function (only empty, over-long or NUL-containing strings are errors):
  * rpm (rpmvercmp orders any string), Maven (ComparableVersion parses any
- * string) and apk (apk-tools orders versions that fail its validation,
- * an invalid part sorting after the end of a version; we do the same).
+ * string), apk (apk-tools orders versions that fail its validation, an
+ * invalid part sorting after the end of a version) and PyPI (non-PEP 440
+ * strings are "legacy" versions sorting before all PEP 440 ones, as in
+ * packaging < 22).  dpkg and SemVer/npm/Go/crates.io reject malformed
+ * versions.
  * The relation is a total preorder: antisymmetric and transitive.
  */
 int vuln_version_compare(enum vuln_ecosystem eco, const char *a, size_t alen,

@@ -15,9 +15,6 @@
 
 #include "vulndb/vulndb.h"
 
-typedef int (*vuln_cmp_fn)(const char *a, size_t alen, const char *b,
-			   size_t blen, int *ret_cmp, struct bw_error *err);
-
 int vuln_cmp_dpkg(const char *a, size_t alen, const char *b, size_t blen,
 		  int *ret_cmp, struct bw_error *err);
 int vuln_cmp_apk(const char *a, size_t alen, const char *b, size_t blen,
@@ -38,9 +35,8 @@ int vuln_cmp_maven(const char *a, size_t alen, const char *b, size_t blen,
  * with err->column = pos + 1, and returns -EINVAL.  Non-printable bytes of
  * v are shown as '?'.
  */
-int vuln_version_error(struct bw_error *err, const char *scheme,
-		       const char *v, size_t vlen, size_t pos,
-		       const char *what);
+int vuln_version_error(struct bw_error *err, const char *scheme, const char *v,
+		       size_t vlen, size_t pos, const char *what);
 
 /* Compares two runs of ASCII digits as unbounded non-negative integers
  * (leading zeros ignored).  Returns -1, 0 or 1. */
@@ -49,20 +45,11 @@ int vuln_numcmp(const char *a, size_t alen, const char *b, size_t blen);
 /* Byte-wise comparison, a shorter prefix sorting first.  -1, 0 or 1. */
 int vuln_bytecmp(const char *a, size_t alen, const char *b, size_t blen);
 
-static inline int vuln_sign(long long v)
-{
-	return (v > 0) - (v < 0);
-}
+static inline int vuln_sign(long long v) { return (v > 0) - (v < 0); }
 
-static inline bool vuln_isdigit(int c)
-{
-	return c >= '0' && c <= '9';
-}
+static inline bool vuln_isdigit(int c) { return c >= '0' && c <= '9'; }
 
-static inline bool vuln_islower(int c)
-{
-	return c >= 'a' && c <= 'z';
-}
+static inline bool vuln_islower(int c) { return c >= 'a' && c <= 'z'; }
 
 static inline bool vuln_isalpha(int c)
 {

@@ -44,8 +44,7 @@ static void expect_order(enum vuln_ecosystem eco, const char *a, int want,
 #define LT(eco, a, b) expect_order(eco, a, -1, b)
 #define EQ(eco, a, b) expect_order(eco, a, 0, b)
 
-static int invalid(enum vuln_ecosystem eco, const char *a,
-		   struct bw_error *err)
+static int invalid(enum vuln_ecosystem eco, const char *a, struct bw_error *err)
 {
 	int c = 99;
 
@@ -81,8 +80,8 @@ static bool known_divergence(const char *file, const char *line)
 	bool found = false;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/tests/data/vulndb/known-divergences.txt",
-		 src ? src : ".");
+	snprintf(path, sizeof(path),
+		 "%s/tests/data/vulndb/known-divergences.txt", src ? src : ".");
 	f = fopen(path, "r");
 	if (!f)
 		return false;
@@ -163,8 +162,10 @@ static int check_file(const char *label, const char *file,
 		} else if (!ok && listed) {
 			known++;
 		} else if (ok && listed) {
-			fprintf(stderr, "  %s: now holds, remove it from "
-				"known-divergences.txt: %s\n", file, p);
+			fprintf(stderr,
+				"  %s: now holds, remove it from "
+				"known-divergences.txt: %s\n",
+				file, p);
 			bad++;
 			pass++;
 		} else {
@@ -185,12 +186,12 @@ static int check_file(const char *label, const char *file,
 	return 0;
 }
 
-#define CONFORMANCE(fn, label, file, eco, allow)                              \
-	static void fn(void **st)                                             \
-	{                                                                     \
-		(void)st;                                                     \
-		if (check_file(label, file, eco, allow))                      \
-			skip();                                               \
+#define CONFORMANCE(fn, label, file, eco, allow)                               \
+	static void fn(void **st)                                              \
+	{                                                                      \
+		(void)st;                                                      \
+		if (check_file(label, file, eco, allow))                       \
+			skip();                                                \
 	}
 
 CONFORMANCE(test_debian_generated_vectors_all_hold, "debian",
@@ -214,7 +215,8 @@ CONFORMANCE(test_pypi_handwritten_vectors_hold_or_are_listed,
 CONFORMANCE(test_maven_handwritten_vectors_hold_or_are_listed,
 	    "maven (hand-written)", "maven-versions.txt", VULN_ECO_MAVEN, true)
 
-/* ---- dpkg ------------------------------------------------------------------ */
+/* ---- dpkg ------------------------------------------------------------------
+ */
 
 static void test_dpkg_tilde_sorts_before_everything(void **st)
 {
@@ -229,7 +231,8 @@ static void test_dpkg_letters_sort_before_other_characters(void **st)
 	(void)st;
 	LT(VULN_ECO_DPKG, "1.0a", "1.0+");
 	LT(VULN_ECO_DPKG, "1.0", "1.0a");
-	LT(VULN_ECO_DPKG, "2.7.4+reloaded2-13ubuntu1", "2.7.4+reloaded2-13+deb9u1");
+	LT(VULN_ECO_DPKG, "2.7.4+reloaded2-13ubuntu1",
+	   "2.7.4+reloaded2-13+deb9u1");
 }
 
 static void test_dpkg_digit_runs_compare_numerically(void **st)
@@ -262,14 +265,14 @@ static void test_dpkg_rejects_bad_epoch_with_position(void **st)
 	assert_int_equal(invalid(VULN_ECO_DPKG, "1: 0", &err), -EINVAL);
 }
 
-/* ---- apk ------------------------------------------------------------------- */
+/* ---- apk -------------------------------------------------------------------
+ */
 
 static void test_apk_suffix_order(void **st)
 {
-	static const char *order[] = {"1.2_alpha", "1.2_beta1", "1.2_pre2",
-				      "1.2_rc1",   "1.2",       "1.2_cvs1",
-				      "1.2_svn1",  "1.2_git1",  "1.2_hg1",
-				      "1.2_p1"};
+	static const char *order[] = {
+	    "1.2_alpha", "1.2_beta1", "1.2_pre2", "1.2_rc1", "1.2",
+	    "1.2_cvs1",	 "1.2_svn1",  "1.2_git1", "1.2_hg1", "1.2_p1"};
 
 	(void)st;
 	for (size_t i = 0; i + 1 < sizeof(order) / sizeof(order[0]); i++)
@@ -300,7 +303,8 @@ static void test_apk_invalid_tail_sorts_before_end(void **st)
 	LT(VULN_ECO_APK, "1-r-1", "1-r0");
 }
 
-/* ---- rpm ------------------------------------------------------------------- */
+/* ---- rpm -------------------------------------------------------------------
+ */
 
 static void test_rpm_tilde_and_caret(void **st)
 {
@@ -328,7 +332,8 @@ static void test_rpm_numbers_beat_letters(void **st)
 	LT(VULN_ECO_RPM, "xyz.4", "2");
 }
 
-/* ---- PEP 440 --------------------------------------------------------------- */
+/* ---- PEP 440 ---------------------------------------------------------------
+ */
 
 static void test_pep440_normalisation(void **st)
 {
@@ -345,10 +350,9 @@ static void test_pep440_normalisation(void **st)
 
 static void test_pep440_release_phases_order(void **st)
 {
-	static const char *order[] = {"1.0.dev0", "1.0a1.dev1", "1.0a1",
-				      "1.0b1",    "1.0rc1",     "1.0",
-				      "1.0+local", "1.0.post1.dev1",
-				      "1.0.post1", "1.1"};
+	static const char *order[] = {
+	    "1.0.dev0", "1.0a1.dev1", "1.0a1",		"1.0b1",     "1.0rc1",
+	    "1.0",	"1.0+local",  "1.0.post1.dev1", "1.0.post1", "1.1"};
 
 	(void)st;
 	for (size_t i = 0; i + 1 < sizeof(order) / sizeof(order[0]); i++)
@@ -371,14 +375,14 @@ static void test_pep440_legacy_versions_sort_first(void **st)
 	LT(VULN_ECO_PEP440, "0.3m1", "0.3m2");
 }
 
-/* ---- SemVer, npm, Go, crates.io ---------------------------------------------- */
+/* ---- SemVer, npm, Go, crates.io
+ * ---------------------------------------------- */
 
 static void test_semver_prerelease_ordering(void **st)
 {
-	static const char *order[] = {"1.0.0-alpha",  "1.0.0-alpha.1",
-				      "1.0.0-alpha.beta", "1.0.0-beta",
-				      "1.0.0-beta.2", "1.0.0-beta.11",
-				      "1.0.0-rc.1",   "1.0.0"};
+	static const char *order[] = {
+	    "1.0.0-alpha",  "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta",
+	    "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1",	 "1.0.0"};
 
 	(void)st;
 	for (size_t i = 0; i + 1 < sizeof(order) / sizeof(order[0]); i++)
@@ -416,15 +420,15 @@ static void test_semver_rejects_garbage_with_position(void **st)
 	assert_int_equal(invalid(VULN_ECO_GO, "version", &err), -EINVAL);
 }
 
-/* ---- Maven ----------------------------------------------------------------- */
+/* ---- Maven -----------------------------------------------------------------
+ */
 
 static void test_maven_qualifier_order(void **st)
 {
-	static const char *order[] = {"1.0-alpha1", "1.0-beta1",
-				      "1.0-milestone1", "1.0-rc1",
-				      "1.0-SNAPSHOT", "1.0",
-				      "1.0-sp1",      "1.0-whatever",
-				      "1.0.1"};
+	static const char *order[] = {
+	    "1.0-alpha1", "1.0-beta1",	  "1.0-milestone1",
+	    "1.0-rc1",	  "1.0-SNAPSHOT", "1.0",
+	    "1.0-sp1",	  "1.0-whatever", "1.0.1"};
 
 	(void)st;
 	for (size_t i = 0; i + 1 < sizeof(order) / sizeof(order[0]); i++)
@@ -443,7 +447,8 @@ static void test_maven_aliases_and_trailing_zeros(void **st)
 	LT(VULN_ECO_MAVEN, "1.0", "1.0-1");
 }
 
-/* ---- names, limits, antisymmetry -------------------------------------------- */
+/* ---- names, limits, antisymmetry --------------------------------------------
+ */
 
 static void test_ecosystem_names_parse(void **st)
 {
@@ -451,13 +456,19 @@ static void test_ecosystem_names_parse(void **st)
 		const char *name;
 		enum vuln_ecosystem eco;
 	} names[] = {
-		{"Debian", VULN_ECO_DPKG},     {"debian:12", VULN_ECO_DPKG},
-		{"Ubuntu:22.04:LTS", VULN_ECO_DPKG}, {"Alpine:v3.19", VULN_ECO_APK},
-		{"Red Hat", VULN_ECO_RPM},     {"AlmaLinux:9", VULN_ECO_RPM},
-		{"rocky linux", VULN_ECO_RPM}, {"PyPI", VULN_ECO_PEP440},
-		{"npm", VULN_ECO_NPM},         {"Go", VULN_ECO_GO},
-		{"MAVEN", VULN_ECO_MAVEN},     {"crates.io", VULN_ECO_CRATES},
-		{"SemVer", VULN_ECO_SEMVER},
+	    {"Debian", VULN_ECO_DPKG},
+	    {"debian:12", VULN_ECO_DPKG},
+	    {"Ubuntu:22.04:LTS", VULN_ECO_DPKG},
+	    {"Alpine:v3.19", VULN_ECO_APK},
+	    {"Red Hat", VULN_ECO_RPM},
+	    {"AlmaLinux:9", VULN_ECO_RPM},
+	    {"rocky linux", VULN_ECO_RPM},
+	    {"PyPI", VULN_ECO_PEP440},
+	    {"npm", VULN_ECO_NPM},
+	    {"Go", VULN_ECO_GO},
+	    {"MAVEN", VULN_ECO_MAVEN},
+	    {"crates.io", VULN_ECO_CRATES},
+	    {"SemVer", VULN_ECO_SEMVER},
 	};
 	enum vuln_ecosystem eco;
 
@@ -479,20 +490,19 @@ static void test_empty_long_and_nul_versions_are_errors(void **st)
 	(void)st;
 	memset(big, '1', sizeof(big) - 1);
 	for (int e = 0; e < VULN_ECO__COUNT; e++) {
-		assert_int_equal(vuln_version_compare(e, "", 0, "1", 1, &c,
-						      &err),
-				 -EINVAL);
-		assert_int_equal(vuln_version_compare(e, big, strlen(big), "1",
-						      1, &c, &err),
-				 -E2BIG);
-		assert_int_equal(vuln_version_compare(e, "1\0002", 3, "1", 1,
-						      &c, &err),
-				 -EINVAL);
+		assert_int_equal(
+		    vuln_version_compare(e, "", 0, "1", 1, &c, &err), -EINVAL);
+		assert_int_equal(
+		    vuln_version_compare(e, big, strlen(big), "1", 1, &c, &err),
+		    -E2BIG);
+		assert_int_equal(
+		    vuln_version_compare(e, "1\0002", 3, "1", 1, &c, &err),
+		    -EINVAL);
 		assert_int_equal(c, 99);
 	}
-	assert_int_equal(vuln_version_compare(VULN_ECO__COUNT, "1", 1, "1", 1,
-					      &c, &err),
-			 -ENOENT);
+	assert_int_equal(
+	    vuln_version_compare(VULN_ECO__COUNT, "1", 1, "1", 1, &c, &err),
+	    -ENOENT);
 }
 
 static void test_versions_need_no_nul_terminator(void **st)
@@ -502,9 +512,8 @@ static void test_versions_need_no_nul_terminator(void **st)
 
 	(void)st;
 	for (int e = 0; e < VULN_ECO__COUNT; e++) {
-		assert_int_equal(vuln_version_compare(e, buf, 5, buf + 5, 5, &c,
-						      NULL),
-				 0);
+		assert_int_equal(
+		    vuln_version_compare(e, buf, 5, buf + 5, 5, &c, NULL), 0);
 		assert_int_equal(c, -1);
 	}
 }
@@ -512,9 +521,10 @@ static void test_versions_need_no_nul_terminator(void **st)
 static void test_compare_is_antisymmetric_on_mixed_samples(void **st)
 {
 	static const char *samples[] = {
-		"1",      "1.0",     "1.0.0",   "1.0a1",  "1.0-1",   "1.0~rc1",
-		"1:1.0",  "1.0-r1",  "1.0_p1",  "1.0^1",  "v1.0.0",  "1.0.0-rc.1",
-		"1.0.dev1", "1.0+x", "1-alpha", "1.0.post1", "a",    "0..1",
+	    "1",	 "1.0",	       "1.0.0",	   "1.0a1",  "1.0-1",
+	    "1.0~rc1",	 "1:1.0",      "1.0-r1",   "1.0_p1", "1.0^1",
+	    "v1.0.0",	 "1.0.0-rc.1", "1.0.dev1", "1.0+x",  "1-alpha",
+	    "1.0.post1", "a",	       "0..1",
 	};
 	const size_t n = sizeof(samples) / sizeof(samples[0]);
 
@@ -542,42 +552,44 @@ static void test_compare_is_antisymmetric_on_mixed_samples(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_debian_generated_vectors_all_hold),
-		cmocka_unit_test(test_alpine_generated_vectors_all_hold),
-		cmocka_unit_test(test_pypi_generated_vectors_all_hold),
-		cmocka_unit_test(test_maven_generated_vectors_all_hold),
-		cmocka_unit_test(test_semver_vectors_all_hold),
-		cmocka_unit_test(test_redhat_vectors_all_hold),
-		cmocka_unit_test(test_debian_handwritten_vectors_hold_or_are_listed),
-		cmocka_unit_test(test_alpine_handwritten_vectors_hold_or_are_listed),
-		cmocka_unit_test(test_pypi_handwritten_vectors_hold_or_are_listed),
-		cmocka_unit_test(test_maven_handwritten_vectors_hold_or_are_listed),
-		cmocka_unit_test(test_dpkg_tilde_sorts_before_everything),
-		cmocka_unit_test(test_dpkg_letters_sort_before_other_characters),
-		cmocka_unit_test(test_dpkg_digit_runs_compare_numerically),
-		cmocka_unit_test(test_dpkg_epoch_wins_and_missing_revision_is_zero),
-		cmocka_unit_test(test_dpkg_rejects_bad_epoch_with_position),
-		cmocka_unit_test(test_apk_suffix_order),
-		cmocka_unit_test(test_apk_revision_and_letter),
-		cmocka_unit_test(test_apk_leading_zero_compares_as_string),
-		cmocka_unit_test(test_apk_invalid_tail_sorts_before_end),
-		cmocka_unit_test(test_rpm_tilde_and_caret),
-		cmocka_unit_test(test_rpm_epoch_version_release),
-		cmocka_unit_test(test_rpm_numbers_beat_letters),
-		cmocka_unit_test(test_pep440_normalisation),
-		cmocka_unit_test(test_pep440_release_phases_order),
-		cmocka_unit_test(test_pep440_epoch_and_local),
-		cmocka_unit_test(test_pep440_legacy_versions_sort_first),
-		cmocka_unit_test(test_semver_prerelease_ordering),
-		cmocka_unit_test(test_semver_build_metadata_and_v_prefix_ignored),
-		cmocka_unit_test(test_go_pseudo_versions_are_prereleases),
-		cmocka_unit_test(test_semver_rejects_garbage_with_position),
-		cmocka_unit_test(test_maven_qualifier_order),
-		cmocka_unit_test(test_maven_aliases_and_trailing_zeros),
-		cmocka_unit_test(test_ecosystem_names_parse),
-		cmocka_unit_test(test_empty_long_and_nul_versions_are_errors),
-		cmocka_unit_test(test_versions_need_no_nul_terminator),
-		cmocka_unit_test(test_compare_is_antisymmetric_on_mixed_samples),
+	    cmocka_unit_test(test_debian_generated_vectors_all_hold),
+	    cmocka_unit_test(test_alpine_generated_vectors_all_hold),
+	    cmocka_unit_test(test_pypi_generated_vectors_all_hold),
+	    cmocka_unit_test(test_maven_generated_vectors_all_hold),
+	    cmocka_unit_test(test_semver_vectors_all_hold),
+	    cmocka_unit_test(test_redhat_vectors_all_hold),
+	    cmocka_unit_test(
+		test_debian_handwritten_vectors_hold_or_are_listed),
+	    cmocka_unit_test(
+		test_alpine_handwritten_vectors_hold_or_are_listed),
+	    cmocka_unit_test(test_pypi_handwritten_vectors_hold_or_are_listed),
+	    cmocka_unit_test(test_maven_handwritten_vectors_hold_or_are_listed),
+	    cmocka_unit_test(test_dpkg_tilde_sorts_before_everything),
+	    cmocka_unit_test(test_dpkg_letters_sort_before_other_characters),
+	    cmocka_unit_test(test_dpkg_digit_runs_compare_numerically),
+	    cmocka_unit_test(test_dpkg_epoch_wins_and_missing_revision_is_zero),
+	    cmocka_unit_test(test_dpkg_rejects_bad_epoch_with_position),
+	    cmocka_unit_test(test_apk_suffix_order),
+	    cmocka_unit_test(test_apk_revision_and_letter),
+	    cmocka_unit_test(test_apk_leading_zero_compares_as_string),
+	    cmocka_unit_test(test_apk_invalid_tail_sorts_before_end),
+	    cmocka_unit_test(test_rpm_tilde_and_caret),
+	    cmocka_unit_test(test_rpm_epoch_version_release),
+	    cmocka_unit_test(test_rpm_numbers_beat_letters),
+	    cmocka_unit_test(test_pep440_normalisation),
+	    cmocka_unit_test(test_pep440_release_phases_order),
+	    cmocka_unit_test(test_pep440_epoch_and_local),
+	    cmocka_unit_test(test_pep440_legacy_versions_sort_first),
+	    cmocka_unit_test(test_semver_prerelease_ordering),
+	    cmocka_unit_test(test_semver_build_metadata_and_v_prefix_ignored),
+	    cmocka_unit_test(test_go_pseudo_versions_are_prereleases),
+	    cmocka_unit_test(test_semver_rejects_garbage_with_position),
+	    cmocka_unit_test(test_maven_qualifier_order),
+	    cmocka_unit_test(test_maven_aliases_and_trailing_zeros),
+	    cmocka_unit_test(test_ecosystem_names_parse),
+	    cmocka_unit_test(test_empty_long_and_nul_versions_are_errors),
+	    cmocka_unit_test(test_versions_need_no_nul_terminator),
+	    cmocka_unit_test(test_compare_is_antisymmetric_on_mixed_samples),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
