@@ -713,7 +713,7 @@ static __always_inline void ev_exec_failed(struct scratch *s,
 	const struct cred *cr = BPF_CORE_READ(t, cred);
 	bool at = nr == 322;
 
-	rec_begin(s, at ? T_EXECVEAT : T_EXECVE, at ? 22 : 21, ret);
+	rec_begin(s, at ? T_EXECVEAT : T_EXECVE, at ? 24 : 23, ret);
 	put_val(s, 0, ret);
 	put_argv_ptrs(s, 2, (const char *const *)UP(at ? 2 : 1));
 	put_val(s, 3, (__u32)bpf_get_current_pid_tgid());
@@ -723,10 +723,10 @@ static __always_inline void ev_exec_failed(struct scratch *s,
 	put_val(s, 17, BPF_CORE_READ(cr, euid.val));
 	put_val(s, 19, BPF_CORE_READ(cr, egid.val));
 	if (at) {
-		put_val(s, 20, (int)A(0));
-		put_str(s, 21, UP(1), true);
+		put_val(s, 22, (int)A(0));
+		put_str(s, 23, UP(1), true);
 	} else {
-		put_str(s, 20, UP(0), true);
+		put_str(s, 22, UP(0), true);
 	}
 	emit(s);
 }
@@ -1038,6 +1038,105 @@ int BPF_PROG(bw_sys_exit_raw, struct pt_regs *regs, long ret)
 }
 
 /* ---- sched_process_exec ------------------------------------------------------ */
+/*
+ * The process's cgroup path, read at exec time: user space cannot read
+ * /proc/PID/cgroup later for a process that has already exited, and a
+ * runtime moves its init process into the container's cgroup just before
+ * the exec.  kernfs_node's parent was renamed __parent in Linux 6.15:
+ * both flavours are handled through CO-RE.
+ */
+struct kernfs_node___new {
+	struct kernfs_node *__parent;
+} __attribute__((preserve_access_index));
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
+{
+	struct kernfs_node___new *n = (void *)kn;
+	struct kernfs_node___old *o = (void *)kn;
+
+	if (bpf_core_field_exists(n->__parent))
+		return BPF_CORE_READ(n, __parent);
+	return BPF_CORE_READ(o, parent);
+}
+
+#define CG_DEPTH 6   /* trailing path components kept */
+#define CG_NAME 128  /* bytes of one component */
+
+/* Writes the kernfs path of kn (at most CG_DEPTH trailing components) as
+ * parameter i; returns the number of components (0 = the root, "/"). */
+static __always_inline int put_cgroup(struct scratch *s, int i,
+				      struct kernfs_node *kn)
+{
+	const char *names[CG_DEPTH] = {};
+	__u32 off = s->pos, pos;
+	int depth = 0;
+
+	if (!kn || off >= DATA_LIMIT)
+		return 0;
+#pragma unroll
+	for (int k = 0; k < CG_DEPTH; k++) {
+		struct kernfs_node *parent = kn_parent(kn);
+
+		if (!parent)
+			break; /* kn is the hierarchy's root: not in the path */
+		names[k] = BPF_CORE_READ(kn, name);
+		depth = k + 1;
+		kn = parent;
+	}
+	off &= DATA_MASK;
+	pos = off;
+	if (!depth)
+		s->buf[pos++ & DATA_MASK] = '/';
+#pragma unroll
+	for (int k = CG_DEPTH - 1; k >= 0; k--) {
+		long n;
+
+		if (k >= depth)
+			continue;
+		s->buf[pos++ & DATA_MASK] = '/';
+		n = bpf_probe_read_kernel_str(s->buf + (pos & DATA_MASK),
+					      CG_NAME, names[k]);
+		if (n > 1)
+			pos += n - 1;
+	}
+	s->buf[pos & DATA_MASK] = 0;
+	set_data(s, i, off, (pos - off) & DATA_MASK);
+	s->pos = (pos + 1) & (2 * DATA_LIMIT - 1);
+	return depth;
+}
+
+/* The cgroup path (v2 default hierarchy; on a host where that is "/", the
+ * cpu v1 controller's) and the pid in the task's own pid namespace. */
+static __always_inline void put_cgroup_and_vpid(struct scratch *s, int icg,
+						int ivpid,
+						struct task_struct *t)
+{
+	struct css_set *cs = BPF_CORE_READ(t, cgroups);
+	struct pid *tp = BPF_CORE_READ(t, thread_pid);
+	__u32 pos0 = s->pos;
+
+	if (cs && put_cgroup(s, icg, BPF_CORE_READ(cs, dfl_cgrp, kn)) == 0) {
+		int id = bpf_core_enum_value(enum cgroup_subsys_id, cpu_cgrp_id);
+		struct cgroup_subsys_state *css = NULL;
+
+		bpf_core_read(&css, sizeof(css), &cs->subsys[id & 15]);
+		if (css) {
+			s->pos = pos0; /* overwrite the "/" */
+			put_cgroup(s, icg, BPF_CORE_READ(css, cgroup, kn));
+		}
+	}
+	if (tp) {
+		unsigned int level = BPF_CORE_READ(tp, level);
+		struct upid up = {};
+
+		bpf_core_read(&up, sizeof(up), &tp->numbers[level & 31]);
+		put_val(s, ivpid, up.nr);
+	}
+}
+
 static __always_inline __u64 ts_ns(__s64 sec, __u32 nsec)
 {
 	return (__u64)sec * 1000000000ull + nsec;
@@ -1065,7 +1164,7 @@ static __always_inline int on_exec(struct task_struct *t,
 	exe = BPF_CORE_READ(bprm, file);
 	ino = BPF_CORE_READ(exe, f_inode);
 
-	rec_begin(s, at ? T_EXECVEAT : T_EXECVE, at ? 22 : 21, 0);
+	rec_begin(s, at ? T_EXECVEAT : T_EXECVE, at ? 24 : 23, 0);
 	put_val(s, 0, 0);
 	put_argv_mm(s, 2, t);
 	put_val(s, 3, BPF_CORE_READ(t, pid));
@@ -1139,8 +1238,9 @@ static __always_inline int on_exec(struct task_struct *t,
 	put_val(s, 17, BPF_CORE_READ(cr, euid.val));
 	put_path(s, 18, __builtin_preserve_access_index(&exe->f_path));
 	put_val(s, 19, BPF_CORE_READ(cr, egid.val));
+	put_cgroup_and_vpid(s, 20, 21, t);
 	/* execve: filename; execveat: pathname (dirfd is gone by now) */
-	put_str(s, at ? 21 : 20, BPF_CORE_READ(bprm, filename), false);
+	put_str(s, at ? 23 : 22, BPF_CORE_READ(bprm, filename), false);
 	emit(s);
 	return 0;
 }

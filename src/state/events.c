@@ -306,6 +306,50 @@ static void exec_args(struct bw_proc *p, const struct bw_event *ev)
 	p->argc = argc;
 }
 
+/*
+ * The container can only be learned at exec for a process that a runtime
+ * moved into a new cgroup between fork and exec (runc init).  The sensor
+ * reads the cgroup path and the namespace pid in the kernel at exec time,
+ * so this works for processes that are gone before the event is handled;
+ * /proc is the fallback for events without them.
+ */
+static void exec_learn_container(struct bw_state *st, struct bw_proc *p,
+				 const struct bw_event *ev)
+{
+	struct bw_container *c = NULL;
+	struct bw_str cg;
+	int64_t vpid;
+
+	if (prm_str(ev, "cgroups", &cg) && cg.len && cg.len < sizeof(p->cgroup)) {
+		char id[STATE_MAX_CID];
+		const char *rt = NULL;
+
+		memcpy(p->cgroup, cg.ptr, cg.len);
+		p->cgroup[cg.len] = '\0';
+		if (!memchr(p->cgroup, '\0', cg.len) &&
+		    st_cgroup_path_id(&st->env, p->cgroup, cg.len, id,
+				      sizeof(id), &rt) == 0)
+			c = ctr_get(&st->ctrs, &st->env, id, rt);
+		else
+			c = &st->ctrs.host.c;
+		ctr_ref(c);
+	} else {
+		struct st_procctx ctx;
+
+		st_procctx_init(st, &ctx, NULL);
+		c = st_proc_read_container(&ctx, p->pid, p->cgroup,
+					   sizeof(p->cgroup));
+	}
+	if (!c)
+		return;
+	st_proc_set_container(p, c);
+	ctr_unref(c);
+	if (prm_int(ev, "vpid", &vpid) && vpid > 0)
+		p->vpid = p->vtid = (int32_t)vpid;
+	else if (c != &st->ctrs.host.c)
+		st_proc_read_nspid(&st->env, p->tid, &p->vtid, &p->vpid);
+}
+
 static void on_execve(struct bw_state *st, struct bw_proc *p,
 		      const struct bw_event *ev)
 {
@@ -388,23 +432,7 @@ static void on_execve(struct bw_state *st, struct bw_proc *p,
 		}
 	}
 	fdt_close_cloexec(p->fds);
-	{
-		/* The container can only be learned here for a process that
-		 * a runtime moved into a new cgroup between fork and exec. */
-		struct st_procctx ctx;
-		struct bw_container *c;
-
-		st_procctx_init(st, &ctx, NULL);
-		c = st_proc_read_container(&ctx, p->pid, p->cgroup,
-					   sizeof(p->cgroup));
-		if (c) {
-			st_proc_set_container(p, c);
-			ctr_unref(c);
-			if (c != &st->ctrs.host.c)
-				st_proc_read_nspid(&st->env, p->tid, &p->vtid,
-						   &p->vpid);
-		}
-	}
+	exec_learn_container(st, p, ev);
 }
 
 /* ---- descriptors ----------------------------------------------------------

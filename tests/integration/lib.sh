@@ -7,6 +7,7 @@
 set -euo pipefail
 : "${BULWARK:?BULWARK must point to the bulwark binary}"
 : "${BW_SOURCE_DIR:?BW_SOURCE_DIR must point to the source tree}"
+: "${BW_ATTACK:?BW_ATTACK must point to the bw_attack test helper}"
 # shellcheck source=../../scripts/lib/container.sh
 source "$BW_SOURCE_DIR/scripts/lib/container.sh"
 
