@@ -11,12 +11,12 @@ set -euo pipefail
 B=${1:-build}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 ITERS=${BW_STORM_ITERS:-20000}
-RUNS=${BW_STORM_RUNS:-3}
+RUNS=${BW_STORM_RUNS:-5}
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 storm() { "$B/bench_storm" "$ITERS" | sed -n 's/.*seconds=\([0-9.]*\).*/\1/p'; }
-min() { python3 -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
+median() { python3 -c "import sys, statistics; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
 
 start_floor() {
 	"$B/bench_floor" >"$tmp/floor.out" 2>&1 &
@@ -32,8 +32,8 @@ start_agent() {
 }
 
 # Rounds interleave the three configurations so that background load hits
-# them alike; each figure is the best of RUNS.
-echo "== syscall storm: $ITERS iterations, best of $RUNS interleaved rounds"
+# them alike; each figure is the median of RUNS.
+echo "== syscall storm: $ITERS iterations, median of $RUNS interleaved rounds"
 bases=(); floors=(); agents=()
 for _ in $(seq 1 "$RUNS"); do
 	bases+=("$(storm)")
@@ -41,7 +41,7 @@ for _ in $(seq 1 "$RUNS"); do
 	start_agent; agents+=("$(storm)"); kill -INT $ap; wait $ap 2>/dev/null || true
 	grep "agent stopped" "$tmp/agent.log" | sed 's/^/  /'
 done
-base=$(min "${bases[@]}"); floor=$(min "${floors[@]}"); agent=$(min "${agents[@]}")
+base=$(median "${bases[@]}"); floor=$(median "${floors[@]}"); agent=$(median "${agents[@]}")
 echo "no sensor:                     ${base}s   (runs: ${bases[*]})"
 echo "floor (empty tp_btf/sys_exit): ${floor}s   (runs: ${floors[*]})"
 echo "agent (default rules):         ${agent}s   (runs: ${agents[*]})"
