@@ -24,13 +24,20 @@ ip netns exec "$ns" timeout 60 busybox nc -ll -p 3333 -e /bin/true >/dev/null 2>
 timeout 60 busybox nc -ll -p 13333 -e /bin/true >/dev/null 2>&1 &
 miner_listener=$!
 
-bw_agent_start
-bw_container "$tr" sleep 3600
-bw_container "$nm" sleep 3600
-# apk as a symlink made before the container starts (it is part of the "image").
+# Both rootfs get apk (a busybox symlink) and a setuid-root bw_attack before
+# the containers start: they are part of the "image" (a file changed after
+# the start is what "Drop and Execute New Binary" looks for).
 for c in "$tr" "$nm"; do
-	ln -s busybox "$BW_TMP/$c/rootfs/bin/apk"
+	bw_bundle_make "$BW_TMP/$c" sleep 3600
+	cp "$BW_ATTACK" "$BW_TMP/$c/rootfs/usr/bin/bw_attack"
 	chmod 4755 "$BW_TMP/$c/rootfs/usr/bin/bw_attack"
+	ln -s busybox "$BW_TMP/$c/rootfs/bin/apk"
+done
+sleep 0.1
+bw_agent_start
+for c in "$tr" "$nm"; do
+	BW_CONTAINERS+=("$c")
+	bw_container_start "$c" "$BW_TMP/$c"
 done
 
 x() { runc exec "$tr" "$@" >/dev/null 2>&1 || true; }
