@@ -209,7 +209,9 @@ static void on_event(struct bw_event *ev, void *ctx)
 
 	L->stats.events++;
 	if (ev->type == BW_EVT_DROP) {
-		emit_drop_alert(L, (uint64_t)ev->res);
+		/* params: [0] drops since the last report, [1] total */
+		if (ev->nparams > 1 && ev->params[1].type == BW_PT_UINT64)
+			emit_drop_alert(L, ev->params[1].v.u64);
 		return;
 	}
 	state_process_event(L->state, ev);
