@@ -713,7 +713,7 @@ static __always_inline void ev_exec_failed(struct scratch *s,
 	const struct cred *cr = BPF_CORE_READ(t, cred);
 	bool at = nr == 322;
 
-	rec_begin(s, at ? T_EXECVEAT : T_EXECVE, at ? 24 : 23, ret);
+	rec_begin(s, at ? T_EXECVEAT : T_EXECVE, at ? 25 : 24, ret);
 	put_val(s, 0, ret);
 	put_argv_ptrs(s, 2, (const char *const *)UP(at ? 2 : 1));
 	put_val(s, 3, (__u32)bpf_get_current_pid_tgid());
@@ -723,10 +723,10 @@ static __always_inline void ev_exec_failed(struct scratch *s,
 	put_val(s, 17, BPF_CORE_READ(cr, euid.val));
 	put_val(s, 19, BPF_CORE_READ(cr, egid.val));
 	if (at) {
-		put_val(s, 22, (int)A(0));
-		put_str(s, 23, UP(1), true);
+		put_val(s, 23, (int)A(0));
+		put_str(s, 24, UP(1), true);
 	} else {
-		put_str(s, 22, UP(0), true);
+		put_str(s, 23, UP(0), true);
 	}
 	emit(s);
 }
@@ -1164,7 +1164,7 @@ static __always_inline int on_exec(struct task_struct *t,
 	exe = BPF_CORE_READ(bprm, file);
 	ino = BPF_CORE_READ(exe, f_inode);
 
-	rec_begin(s, at ? T_EXECVEAT : T_EXECVE, at ? 24 : 23, 0);
+	rec_begin(s, at ? T_EXECVEAT : T_EXECVE, at ? 25 : 24, 0);
 	put_val(s, 0, 0);
 	put_argv_mm(s, 2, t);
 	put_val(s, 3, BPF_CORE_READ(t, pid));
@@ -1239,8 +1239,9 @@ static __always_inline int on_exec(struct task_struct *t,
 	put_path(s, 18, __builtin_preserve_access_index(&exe->f_path));
 	put_val(s, 19, BPF_CORE_READ(cr, egid.val));
 	put_cgroup_and_vpid(s, 20, 21, t);
+	put_val(s, 22, BPF_CORE_READ(bprm, envc));
 	/* execve: filename; execveat: pathname (dirfd is gone by now) */
-	put_str(s, at ? 23 : 22, BPF_CORE_READ(bprm, filename), false);
+	put_str(s, at ? 24 : 23, BPF_CORE_READ(bprm, filename), false);
 	emit(s);
 	return 0;
 }

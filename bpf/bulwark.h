@@ -25,7 +25,7 @@
 #include <linux/types.h>
 #endif
 
-#define BW_REC_MAX_PARAMS 24     /* == BW_EVT_MAX_PARAMS */
+#define BW_REC_MAX_PARAMS 26     /* == BW_EVT_MAX_PARAMS */
 #define BW_REC_MAX_SIZE 16384    /* a record never exceeds this */
 #define BW_REC_MAX_STR 4096      /* one string (path) at most */
 #define BW_REC_MAX_ARGS_BYTES 4096 /* execve argv blob */

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BW_EVT_MAX_PARAMS 24    /* execve keeps 21 of Falco's parameters */
+#define BW_EVT_MAX_PARAMS 26    /* execve keeps 24 parameters */
 #define BW_EVT_MAX_ARGV 64     /* argv entries kept for an execve */
 
 /* Event types.  The numeric value is the index into the event-type table. */

@@ -38,7 +38,7 @@
 		P("cap_effective", UINT64), P("exe_ino", UINT64),             \
 		P("exe_ino_ctime", UINT64), P("exe_ino_mtime", UINT64),       \
 		P("uid", UID), P("trusted_exepath", PATH), P("gid", GID),     \
-		P("cgroups", STR), P("vpid", PID)
+		P("cgroups", STR), P("vpid", PID), P("env_count", UINT64)
 
 /* clone/clone3/fork/vfork: res is the child's tid in the parent, 0 in the
  * child (the sensor reports the parent side only). */

@@ -250,8 +250,12 @@ int sensor_decode(const void *rec, size_t len, struct bw_event *ev,
 		if (r)
 			return r;
 	}
-	if (h.type == BW_EVT_EXECVE || h.type == BW_EVT_EXECVEAT)
+	if (h.type == BW_EVT_EXECVE || h.type == BW_EVT_EXECVEAT) {
+		r = bw_evt_param_index(h.type, "env_count", 9);
 		split_argv(ev);
+		if (r >= 0 && ev->params[r].type == BW_PT_UINT64)
+			ev->env_count = (uint32_t)ev->params[r].v.u64;
+	}
 	r = bw_evt_param_index(h.type, "dev", 3);
 	if (r >= 0 && ev->params[r].type == BW_PT_UINT64)
 		ev->params[r].v.u64 = falco_dev(ev->params[r].v.u64);
