@@ -358,9 +358,17 @@ out:
 		sensor_close(sensor);
 	}
 	if (L.out) {
+		/* Deliver what is queued first, so the counts include it; what
+		 * a stuck sink still holds after that is dropped by close. */
+		int flushed = output_flush(L.out, 2000);
+
 		output_stats(L.out, &ost);
 		L.stats.alerts_dropped = ost.dropped;
-		output_close(L.out, 2000);
+		L.stats.alerts_failed = ost.failed;
+		output_close(L.out, 0);
+		if (flushed)
+			logf_(log, log_ctx, "alert outputs did not drain in 2 s: "
+			      "queued alerts were dropped");
 	}
 	state_free(L.state);
 	rules_free(L.rules);

@@ -46,7 +46,8 @@ struct bw_agent_stats {
 	uint64_t events;
 	uint64_t drops;
 	uint64_t alerts;
-	uint64_t alerts_dropped;
+	uint64_t alerts_dropped;   /* a sink's queue was full */
+	uint64_t alerts_failed;    /* a sink could not deliver (write/HTTP) */
 	uint64_t rules_loaded;
 	uint64_t reloads;
 };

@@ -235,9 +235,10 @@ int cmd_agent(int argc, char **argv)
 
 	r = agent_run(&cfg, &g_signals, log_stderr, NULL, &st, &err);
 	fprintf(stderr,
-		"bulwark agent stopped: events=%llu drops=%llu alerts=%llu alerts_dropped=%llu rules=%llu reloads=%llu\n",
+		"bulwark agent stopped: events=%llu drops=%llu alerts=%llu alerts_dropped=%llu alerts_failed=%llu rules=%llu reloads=%llu\n",
 		(unsigned long long)st.events, (unsigned long long)st.drops,
 		(unsigned long long)st.alerts, (unsigned long long)st.alerts_dropped,
+		(unsigned long long)st.alerts_failed,
 		(unsigned long long)st.rules_loaded, (unsigned long long)st.reloads);
 	agent_config_strings_free(cfg_strings);
 	if (r) {

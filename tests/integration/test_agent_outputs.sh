@@ -19,14 +19,21 @@ class H(http.server.BaseHTTPRequestHandler):
             f.write(self.headers.get("Content-Type", "").encode() + b"\t" + body.strip() + b"\n")
         self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
     def log_message(self, *a): pass
-s = http.server.HTTPServer(("127.0.0.1", port), H)
-s.timeout = 1
-import time; end = time.time() + 120
-while time.time() < end: s.handle_request()
+# threaded, like a real falcosidekick: a kept-alive connection never blocks
+# a new one
+s = http.server.ThreadingHTTPServer(("127.0.0.1", port), H)
+s.daemon_threads = True
+import threading, time
+threading.Timer(120, s.shutdown).start()
+s.serve_forever()
 PY
 web=$!
 BW_EXTRA_CLEANUP="kill $web 2>/dev/null || true"
 touch "$BW_TMP/webhook.jsonl"
+for _ in $(seq 1 50); do
+	python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
+	sleep 0.1
+done
 
 cp "$BW_SOURCE_DIR/rules/bulwark_rules.yaml" "$BW_TMP/rules.yaml"
 bw_agent_start -r "$BW_TMP/rules.yaml" --webhook "http://127.0.0.1:$port/"
