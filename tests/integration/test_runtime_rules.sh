@@ -83,6 +83,9 @@ echo x | runc exec "$nm" tee -a /var/log/app.log >/dev/null 2>&1 || true   # app
 # --- host ---------------------------------------------------------------------
 cat /etc/shadow >/dev/null
 "$BW_ATTACK" ptrace >/dev/null 2>&1
+"$BW_ATTACK" packet >/dev/null 2>&1
+grep -r password /dev/null >/dev/null 2>&1 || true
+touch "/etc/.bulwark-test-$$" && rm -f "/etc/.bulwark-test-$$"
 
 bw_agent_stop
 kill "$miner_listener" 2>/dev/null || true
@@ -120,7 +123,9 @@ nm_alerts = sorted(by.get(nm, set()))
 print(f"{'PASS' if not nm_alerts else 'FAIL'}: near misses raise nothing {nm_alerts}")
 fails += bool(nm_alerts)
 host = by.get("host", set())
-for r in ("Read Sensitive File by Untrusted Program", "Ptrace Attach or Code Injection"):
+host_rules = ("Read Sensitive File by Untrusted Program", "Ptrace Attach or Code Injection",
+              "Packet Socket Created", "Credential Search", "Write Below System Directories")
+for r in host_rules:
     ok = r in host
     print(f"{'PASS' if ok else 'FAIL'}: host action raises '{r}' with container.id=host")
     fails += not ok
@@ -129,6 +134,6 @@ for a in alerts:
         print("FAIL: host alert without container.id=host"); fails += 1; break
 if untested:
     print(f"FAIL: default rules without a trigger in this test: {sorted(untested)}"); fails += 1
-print(f"{len(expected_tr) + 3 - fails} passed, {fails} failed")
+print(f"{len(expected_tr) + len(host_rules) + 1 - fails} passed, {fails} failed")
 sys.exit(1 if fails else 0)
 PY
