@@ -130,6 +130,14 @@ static int labels_str(struct rx *x, const struct bw_container *c,
 	return 0;
 }
 
+/* A container has no mount matching the argument: Falco's container
+ * metadata answers "N/A" there (its rules test `... in ("N/A")`), while the
+ * host has no container mounts at all. */
+static int mount_missing(struct rx *x, bool host, struct fval *out)
+{
+	return host ? -ENOENT : cs(x, "N/A", out);
+}
+
 static int ctr_extract(struct rx *x, const struct fref *r, struct fval *out)
 {
 	const struct bw_container *c = ctr(x);
@@ -156,19 +164,21 @@ static int ctr_extract(struct rx *x, const struct fref *r, struct fval *out)
 	case C_MOUNTS: return host ? -ENOENT : mounts_str(x, c, out);
 	case C_MOUNT: case C_MOUNT_SOURCE:
 		m = find_mount(c, r, false);
-		return m ? cs(x, m->source, out) : -ENOENT;
+		return m ? cs(x, m->source, out) : mount_missing(x, host, out);
 	case C_MOUNT_DEST:
 		m = find_mount(c, r, true);
-		return m ? cs(x, m->dest, out) : -ENOENT;
+		return m ? cs(x, m->dest, out) : mount_missing(x, host, out);
 	case C_MOUNT_MODE:
 		m = find_mount(c, r, false);
-		return m ? cs(x, m->mode, out) : -ENOENT;
+		return m ? cs(x, m->mode, out) : mount_missing(x, host, out);
 	case C_MOUNT_RDWR:
 		m = find_mount(c, r, false);
-		return m ? cs(x, m->rw ? "true" : "false", out) : -ENOENT;
+		return m ? cs(x, m->rw ? "true" : "false", out)
+			 : mount_missing(x, host, out);
 	case C_MOUNT_PROP:
 		m = find_mount(c, r, false);
-		return m ? cs(x, m->propagation, out) : -ENOENT;
+		return m ? cs(x, m->propagation, out)
+			 : mount_missing(x, host, out);
 	case C_START_TS:
 		return c->start_ts ? fv_num(out, (int64_t)c->start_ts)
 				   : -ENOENT;
