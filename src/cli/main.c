@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	{"rules", cmd_rules, "validate and list Falco-format rules files"},
 	{"fields", cmd_fields, "list the fields rule conditions and outputs can use"},
 	{"trace", cmd_trace, "print the raw events the eBPF sensor sees (debugging)"},
+	{"scan", cmd_scan, "scan an image or root filesystem for vulnerabilities"},
+	{"sbom", cmd_sbom, "write a CycloneDX or SPDX SBOM of an image"},
 	{"version", cmd_version, "print version information"},
 };
 
