@@ -12,6 +12,7 @@ int cmd_agent(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_fields(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 
 /* Shared helpers for commands. */
 int cli_is_help(const char *arg);   /* -h / --help / help */

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{"rules", cmd_rules, "validate and list Falco-format rules files"},
 	{"fields", cmd_fields, "list the fields rule conditions and outputs can use"},
 	{"trace", cmd_trace, "print the raw events the eBPF sensor sees (debugging)"},
+	{"db", cmd_db, "manage the offline OSV vulnerability database"},
 	{"version", cmd_version, "print version information"},
 };
 
