@@ -299,7 +299,12 @@ static int import_doc(struct import_ctx *ic, const char *buf, size_t len,
 static int begin(struct vulndb *db, bool *own, struct bw_error *err)
 {
 	*own = sqlite3_get_autocommit(db->sql) != 0;
-	return *own ? vulndb_exec(db, "BEGIN IMMEDIATE", err) : 0;
+	if (!*own)
+		return 0;
+	/* A whole export is one transaction: a larger page cache keeps
+	 * SQLite from spilling dirty pages to disk halfway through. */
+	vulndb_exec(db, "PRAGMA cache_size = -65536", NULL);
+	return vulndb_exec(db, "BEGIN IMMEDIATE", err);
 }
 
 static int finish(struct vulndb *db, bool own, int r, struct bw_error *err)
@@ -357,8 +362,8 @@ static int read_file(const char *path, size_t max, char **ret, size_t *ret_len,
 		return bw_errorf(err, -errno, path, 0, 0, "cannot open: %s",
 				 strerror(errno));
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
-		cap = (size_t)sb.st_size + 1;
-	if ((size_t)sb.st_size > max) {
+		cap = (size_t)sb.st_size + 2; /* room to read the EOF */
+	if (cap && (size_t)sb.st_size > max) {
 		close(fd);
 		return bw_errorf(err, -E2BIG, path, 0, 0,
 				 "file is %lld bytes, the limit is %zu",
@@ -367,8 +372,8 @@ static int read_file(const char *path, size_t max, char **ret, size_t *ret_len,
 	for (;;) {
 		ssize_t got;
 
-		if (n + 1 >= cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
+		if (!buf || n + 1 >= cap) {
+			size_t ncap = !buf && cap ? cap : cap ? cap * 2 : 65536;
 			char *nb;
 
 			if (ncap > max + 1)
@@ -545,8 +550,8 @@ static int is_zip(const char *path)
 static int import_file(struct import_ctx *ic, const char *path,
 		       struct bw_error *err)
 {
-	size_t len;
-	char *buf;
+	size_t len = 0;
+	char *buf = NULL;
 	int r;
 
 	if (is_zip(path))

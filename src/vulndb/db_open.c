@@ -216,7 +216,7 @@ int vulndb_open(const char *path, int flags, struct vulndb **ret,
 	bool create = flags & VULNDB_OPEN_CREATE;
 	struct vulndb *db;
 	struct stat sb;
-	int version, tables, r, oflags;
+	int version = 0, tables = 0, r, oflags;
 
 	if (!path || !*path || !ret)
 		return bw_errorf(err, -EINVAL, NULL, 0, 0, "no database path");

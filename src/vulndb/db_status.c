@@ -32,7 +32,7 @@ int vulndb_get_status(struct vulndb *db, struct vulndb_status *st,
 		      struct bw_error *err)
 {
 	struct vulndb_status out = {0};
-	sqlite3_stmt *q;
+	sqlite3_stmt *q = NULL;
 	size_t cap = 0;
 	int r;
 

@@ -268,8 +268,8 @@ static int check_range(const json_t *rng, bool has_pkg, const char *label,
 			   "must be a non-empty array");
 	json_array_foreach(events, i, ev)
 	{
-		const char *val;
-		int kind;
+		const char *val = NULL;
+		int kind = 0;
 
 		if (check_event(ev, semver, label,
 				ptr(&p, "%s/events/%zu", where, i), &kind,
