@@ -58,8 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    "events"),
 	    0);
 	if (json_is_object(ev) && json_object_size(ev) == 1)
-		v = json_string_value(json_object_iter_value(
-		    json_object_iter((json_t *)ev)));
+		v = json_string_value(
+		    json_object_iter_value(json_object_iter((json_t *)ev)));
 	try_match(db, eco, name, v);
 	try_match(db, eco, name, "1.0");
 	json_decref(doc);

@@ -66,8 +66,8 @@ static double now_s(void)
 
 /* Splits "--db PATH" / "--db=PATH" / "--json" out of argv; the rest go to
  * args.  Returns 0, or 2 after printing a usage error. */
-static int parse_opts(int argc, char **argv, const char **db_path,
-		      int *json, char **args, int *nargs, int *help)
+static int parse_opts(int argc, char **argv, const char **db_path, int *json,
+		      char **args, int *nargs, int *help)
 {
 	*nargs = 0;
 	for (int i = 2; i < argc; i++) {
@@ -111,7 +111,8 @@ static int db_import(const char *path, char **files, int nfiles)
 	int rc = 0;
 
 	if (!nfiles) {
-		fprintf(stderr, "bulwark db import: no FILE, DIR or ZIP given\n");
+		fprintf(stderr,
+			"bulwark db import: no FILE, DIR or ZIP given\n");
 		db_usage(stderr);
 		return 2;
 	}
@@ -218,9 +219,9 @@ static int db_status(const char *path, int json, int nargs)
 
 static const char *fix_name(enum vuln_fix_state s)
 {
-	return s == VULN_FIX_FIXED	  ? "fixed"
+	return s == VULN_FIX_FIXED	? "fixed"
 	       : s == VULN_FIX_WONT_FIX ? "won't fix"
-				      : "not fixed";
+					: "not fixed";
 }
 
 static int db_match(const char *path, char **args, int nargs)
@@ -255,8 +256,8 @@ static int db_match(const char *path, char **args, int nargs)
 		       m[i].fixed_version ? " in " : "",
 		       m[i].fixed_version ? m[i].fixed_version : "");
 		for (size_t j = 0; j < m[i].naliases; j++)
-			printf("%s%s", j ? ", " : "  aliases: ",
-			       m[i].aliases[j]);
+			printf("%s%s",
+			       j ? ", " : "  aliases: ", m[i].aliases[j]);
 		printf("\n");
 		if (m[i].summary)
 			printf("    %.200s\n", m[i].summary);

@@ -83,8 +83,7 @@ static int bind_str(sqlite3_stmt *st, int i, const char *s)
 		 : sqlite3_bind_null(st, i);
 }
 
-static int step_done(struct vulndb *db, sqlite3_stmt *st,
-		     struct bw_error *err)
+static int step_done(struct vulndb *db, sqlite3_stmt *st, struct bw_error *err)
 {
 	int r = sqlite3_step(st);
 
@@ -174,8 +173,7 @@ static int put_affected(struct vulndb *db, const char *id, const json_t *aff,
 	    bind_json(st, 8, json_object_get(aff, "severity"));
 	json_decref(both);
 	if (r)
-		return bw_errorf(err, -ENOMEM, db->path, 0, 0,
-				 "out of memory");
+		return bw_errorf(err, -ENOMEM, db->path, 0, 0, "out of memory");
 	return step_done(db, st, err);
 }
 
@@ -201,8 +199,7 @@ static int put_record(struct vulndb *db, const json_t *rec, const char *key,
 	    bind_json(st, 10, json_object_get(rec, "upstream")) ||
 	    bind_json(st, 11, json_object_get(rec, "references")) ||
 	    bind_json(st, 12, json_object_get(rec, "database_specific")))
-		return bw_errorf(err, -ENOMEM, db->path, 0, 0,
-				 "out of memory");
+		return bw_errorf(err, -ENOMEM, db->path, 0, 0, "out of memory");
 	if (step_done(db, st, err))
 		return -EIO;
 	json_array_foreach(json_object_get(rec, "affected"), i, v)
@@ -474,7 +471,8 @@ static int import_zip(struct import_ctx *ic, const char *path,
 		if (archive_entry_size_is_set(ent) &&
 		    archive_entry_size(ent) > (la_int64_t)VULNDB_MAX_RECORD) {
 			ic->stats->invalid++;
-			warnf(ic, label, "record is %lld bytes, the limit is %u",
+			warnf(ic, label,
+			      "record is %lld bytes, the limit is %u",
 			      (long long)archive_entry_size(ent),
 			      VULNDB_MAX_RECORD);
 			continue;
@@ -579,8 +577,9 @@ static int import_dir(struct import_ctx *ic, const char *path, int depth,
 	int r = 0;
 
 	if (depth > VULNDB_MAX_DIR_DEPTH) {
-		warnf(ic, path, "directory nested deeper than %d levels, "
-				"skipped",
+		warnf(ic, path,
+		      "directory nested deeper than %d levels, "
+		      "skipped",
 		      VULNDB_MAX_DIR_DEPTH);
 		return 0;
 	}
@@ -617,7 +616,8 @@ static int import_dir(struct import_ctx *ic, const char *path, int depth,
 		struct bw_error e = {0};
 		struct stat sb;
 
-		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", path,
+		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", path,
+				     has_suffix(path, "/") ? "" : "/",
 				     names[i]) >= sizeof(sub)) {
 			warnf(ic, path, "path too long: %s", names[i]);
 			continue;
@@ -648,8 +648,8 @@ static int import_dir(struct import_ctx *ic, const char *path, int depth,
 }
 
 int vulndb_import_path(struct vulndb *db, const char *path,
-		       struct vulndb_import_stats *stats, vulndb_warn_fn warn_fn,
-		       void *ctx, struct bw_error *err)
+		       struct vulndb_import_stats *stats,
+		       vulndb_warn_fn warn_fn, void *ctx, struct bw_error *err)
 {
 	struct vulndb_import_stats local = {0};
 	struct import_ctx ic = {db, stats ? stats : &local, warn_fn, ctx};

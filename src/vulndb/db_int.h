@@ -18,7 +18,7 @@
 
 /* Largest JSON document (a record or an array of records) read from one
  * plain file; zip members are bounded by VULNDB_MAX_RECORD. */
-#define VULNDB_MAX_DOCUMENT (512u << 20)
+#define VULNDB_MAX_DOCUMENT (256u << 20)
 /* Deepest directory recursion during import. */
 #define VULNDB_MAX_DIR_DEPTH 16
 /* Longest record id, package name or ecosystem string stored. */
@@ -51,8 +51,7 @@ sqlite3_stmt *vulndb_stmt(struct vulndb *db, enum vulndb_stmt s,
 			  struct bw_error *err);
 
 /* Records the SQLite error of db->sql in err and returns -EIO. */
-int vulndb_sql_error(struct vulndb *db, const char *what,
-		     struct bw_error *err);
+int vulndb_sql_error(struct vulndb *db, const char *what, struct bw_error *err);
 
 /* Runs SQL without results. */
 int vulndb_exec(struct vulndb *db, const char *sql, struct bw_error *err);

@@ -78,8 +78,7 @@ struct scheme {
 	enum vuln_ecosystem eco;
 };
 
-static int vcmp(const struct scheme *s, const char *a, const char *b,
-		int *ret)
+static int vcmp(const struct scheme *s, const char *a, const char *b, int *ret)
 {
 	return vuln_version_compare(s->eco, a, strlen(a), b, strlen(b), ret,
 				    NULL);
@@ -235,7 +234,8 @@ static void eval_row(const struct scheme *eco, const json_t *ranges,
 	out->affected = listed;
 	json_array_foreach(ranges, i, r)
 	{
-		const char *type = json_string_value(json_object_get(r, "type"));
+		const char *type =
+		    json_string_value(json_object_get(r, "type"));
 		const struct scheme *s;
 		struct range_result res;
 
@@ -294,9 +294,17 @@ static int text_severity(const char *s, enum vuln_severity *ret)
 static bool wont_fix_word(const char *s)
 {
 	static const char *const words[] = {
-	    "no-dsa",	    "ignored",	    "unimportant", "end-of-life",
-	    "will not fix", "won't fix",    "wont fix",	   "wont-fix",
-	    "wontfix",	    "will_not_fix", "not-fixed-will-not-fix",
+	    "no-dsa",
+	    "ignored",
+	    "unimportant",
+	    "end-of-life",
+	    "will not fix",
+	    "won't fix",
+	    "wont fix",
+	    "wont-fix",
+	    "wontfix",
+	    "will_not_fix",
+	    "not-fixed-will-not-fix",
 	};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -383,10 +391,7 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return s ? strdup(s) : NULL;
 }
 
-static bool is_cve(const char *s)
-{
-	return s && !strncmp(s, "CVE-", 4);
-}
+static bool is_cve(const char *s) { return s && !strncmp(s, "CVE-", 4); }
 
 /* The vulnerability key of a record: see the file comment. */
 static const char *record_key(const char *id, const json_t *aliases,
@@ -421,15 +426,18 @@ static void score_list(const json_t *sev, double *score, char **vector,
 
 	json_array_foreach(sev, i, x)
 	{
-		const char *type = json_string_value(json_object_get(x, "type"));
-		const char *val = json_string_value(json_object_get(x, "score"));
+		const char *type =
+		    json_string_value(json_object_get(x, "type"));
+		const char *val =
+		    json_string_value(json_object_get(x, "score"));
 		enum vuln_severity s;
 		double sc;
 
 		if (!type || !val)
 			continue;
 		if (!strcmp(type, "Ubuntu")) {
-			if (!text_severity(val, &s) && (!*has_text || s > *text))
+			if (!text_severity(val, &s) &&
+			    (!*has_text || s > *text))
 				*text = s, *has_text = true;
 			continue;
 		}
@@ -455,11 +463,10 @@ static int add_row(struct group *g, sqlite3_stmt *st, const char *id,
 	int r = 0;
 
 	r |= strset_add(&g->aliases, id);
-	json_array_foreach(aliases, i, x)
-	    r |= strset_add(&g->aliases, json_string_value(x));
-	json_array_foreach(refs, i, x)
-	    r |= strset_add(&g->refs,
-			    json_string_value(json_object_get(x, "url")));
+	json_array_foreach(aliases, i, x) r |=
+	    strset_add(&g->aliases, json_string_value(x));
+	json_array_foreach(refs, i, x) r |=
+	    strset_add(&g->refs, json_string_value(json_object_get(x, "url")));
 	if (!g->summary || (!g->primary && !strcmp(id, g->key))) {
 		free(g->summary);
 		free(g->details);
@@ -493,9 +500,9 @@ static int add_row(struct group *g, sqlite3_stmt *st, const char *id,
 	if (re->fix) {
 		int c;
 
-		if (!g->fix || (g->fix_scheme.eco == re->fix_scheme.eco &&
-				!vcmp(&re->fix_scheme, re->fix, g->fix, &c) &&
-				c < 0)) {
+		if (!g->fix ||
+		    (g->fix_scheme.eco == re->fix_scheme.eco &&
+		     !vcmp(&re->fix_scheme, re->fix, g->fix, &c) && c < 0)) {
 			free(g->fix);
 			g->fix = strdup(re->fix);
 			g->fix_scheme = re->fix_scheme;

@@ -90,8 +90,7 @@ const char *vulndb_default_path(char *buf, size_t len)
 	return buf;
 }
 
-int vulndb_sql_error(struct vulndb *db, const char *what,
-		     struct bw_error *err)
+int vulndb_sql_error(struct vulndb *db, const char *what, struct bw_error *err)
 {
 	return bw_errorf(err, -EIO, db->path, 0, 0, "%s: %s", what,
 			 sqlite3_errmsg(db->sql));
@@ -113,9 +112,10 @@ int vulndb_exec(struct vulndb *db, const char *sql, struct bw_error *err)
 sqlite3_stmt *vulndb_stmt(struct vulndb *db, enum vulndb_stmt s,
 			  struct bw_error *err)
 {
-	if (!db->stmt[s] && sqlite3_prepare_v3(db->sql, stmt_sql[s], -1,
-					       SQLITE_PREPARE_PERSISTENT,
-					       &db->stmt[s], NULL) != SQLITE_OK) {
+	if (!db->stmt[s] &&
+	    sqlite3_prepare_v3(db->sql, stmt_sql[s], -1,
+			       SQLITE_PREPARE_PERSISTENT, &db->stmt[s],
+			       NULL) != SQLITE_OK) {
 		vulndb_sql_error(db, "preparing a statement", err);
 		return NULL;
 	}
@@ -164,8 +164,8 @@ static int read_version(struct vulndb *db, int *ret_version, int *ret_tables,
 	sqlite3_stmt *st = NULL;
 	int version = 0, tables = 0;
 
-	if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st,
-			       NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) !=
+		SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return bw_errorf(err, -EINVAL, db->path, 0, 0,
@@ -243,10 +243,9 @@ int vulndb_open(const char *path, int flags, struct vulndb **ret,
 			: SQLITE_OPEN_READONLY;
 	if (sqlite3_open_v2(path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
-		r = bw_errorf(err, -EIO, path, 0, 0,
-			      "cannot open the database: %s",
-			      db->sql ? sqlite3_errmsg(db->sql)
-				      : "out of memory");
+		r = bw_errorf(
+		    err, -EIO, path, 0, 0, "cannot open the database: %s",
+		    db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->sql, 5000);

@@ -38,8 +38,7 @@ int vulndb_get_status(struct vulndb *db, struct vulndb_status *st,
 
 	if (!db || !st)
 		return bw_errorf(err, -EINVAL, NULL, 0, 0, "no database");
-	r = query_row(db,
-		      "SELECT count(*), count(withdrawn) FROM records", &q,
+	r = query_row(db, "SELECT count(*), count(withdrawn) FROM records", &q,
 		      err);
 	if (r < 0)
 		return r;
@@ -48,9 +47,8 @@ int vulndb_get_status(struct vulndb *db, struct vulndb_status *st,
 		out.withdrawn = (size_t)sqlite3_column_int64(q, 1);
 	}
 	sqlite3_finalize(q);
-	r = query_row(db,
-		      "SELECT value FROM meta WHERE key = 'last_import'", &q,
-		      err);
+	r = query_row(db, "SELECT value FROM meta WHERE key = 'last_import'",
+		      &q, err);
 	if (r < 0)
 		return r;
 	if (r)
@@ -63,8 +61,8 @@ int vulndb_get_status(struct vulndb *db, struct vulndb_status *st,
 	if (r < 0)
 		return r;
 	if (r && sqlite3_column_text(q, 0))
-		snprintf(out.newest_modified, sizeof(out.newest_modified),
-			 "%s", (const char *)sqlite3_column_text(q, 0));
+		snprintf(out.newest_modified, sizeof(out.newest_modified), "%s",
+			 (const char *)sqlite3_column_text(q, 0));
 	sqlite3_finalize(q);
 	r = query_row(db,
 		      "SELECT ecosystem, count(DISTINCT record_id), "

@@ -29,7 +29,7 @@ struct jptr {
 };
 
 static const char *ptr(struct jptr *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static const char *ptr(struct jptr *p, const char *fmt, ...)
 {
 	va_list ap;
@@ -83,9 +83,9 @@ static int opt_time(const json_t *obj, const char *key, bool required,
 
 	snprintf(where, sizeof(where), "/%s", key);
 	if (!v)
-		return required ? bad(err, label, where,
-				      "required field is missing")
-				: 0;
+		return required
+			   ? bad(err, label, where, "required field is missing")
+			   : 0;
 	if (!json_is_string(v))
 		return bad(err, label, where, "must be a string");
 	if (osv_time_key(json_string_value(v), k))
@@ -215,11 +215,10 @@ static int check_event(const json_t *ev, bool semver, const char *label,
 		struct bw_error verr = {0};
 		int c;
 
-		if (vuln_version_compare(VULN_ECO_SEMVER, val, strlen(val),
-					 val, strlen(val), &c, &verr))
-			return bw_errorf(err, -EINVAL, label, 0, 0,
-					 "%s/%s: %s", where, event_kinds[kind],
-					 verr.msg);
+		if (vuln_version_compare(VULN_ECO_SEMVER, val, strlen(val), val,
+					 strlen(val), &c, &verr))
+			return bw_errorf(err, -EINVAL, label, 0, 0, "%s/%s: %s",
+					 where, event_kinds[kind], verr.msg);
 	}
 	*ret_kind = kind;
 	*ret_val = val;
@@ -272,8 +271,8 @@ static int check_range(const json_t *rng, bool has_pkg, const char *label,
 		int kind = 0;
 
 		if (check_event(ev, semver, label,
-				ptr(&p, "%s/events/%zu", where, i), &kind,
-				&val, err))
+				ptr(&p, "%s/events/%zu", where, i), &kind, &val,
+				err))
 			return -EINVAL;
 		counts[kind]++;
 	}
@@ -322,18 +321,18 @@ static int check_affected(const json_t *aff, const char *label,
 	if (pkg && !json_is_object(pkg))
 		return bad(err, label, ptr(&p, "%s/package", where),
 			   "must be an object");
-	if (pkg && (req_string(pkg, "ecosystem", label,
-			       ptr(&p, "%s/package/ecosystem", where),
-			       VULNDB_MAX_ID, err) ||
-		    req_string(pkg, "name", label,
-			       ptr(&p, "%s/package/name", where),
-			       VULNDB_MAX_NAME, err) ||
-		    opt_string(pkg, "purl", label,
-			       ptr(&p, "%s/package/purl", where), err)))
+	if (pkg &&
+	    (req_string(pkg, "ecosystem", label,
+			ptr(&p, "%s/package/ecosystem", where), VULNDB_MAX_ID,
+			err) ||
+	     req_string(pkg, "name", label, ptr(&p, "%s/package/name", where),
+			VULNDB_MAX_NAME, err) ||
+	     opt_string(pkg, "purl", label, ptr(&p, "%s/package/purl", where),
+			err)))
 		return -EINVAL;
 	if (check_severity(aff, label, ptr(&p, "%s/severity", where), err) ||
-	    string_array(aff, "versions", label,
-			 ptr(&p, "%s/versions", where), err) ||
+	    string_array(aff, "versions", label, ptr(&p, "%s/versions", where),
+			 err) ||
 	    opt_object(aff, "ecosystem_specific", label,
 		       ptr(&p, "%s/ecosystem_specific", where), err) ||
 	    opt_object(aff, "database_specific", label,
@@ -368,12 +367,10 @@ static int check_references(const json_t *rec, const char *label,
 	json_array_foreach(arr, i, r)
 	{
 		if (!json_is_object(r))
-			return bad(err, label,
-				   ptr(&p, "/references/%zu", i),
+			return bad(err, label, ptr(&p, "/references/%zu", i),
 				   "must be an object");
 		if (req_string(r, "url", label,
-			       ptr(&p, "/references/%zu/url", i), 8192,
-			       err) ||
+			       ptr(&p, "/references/%zu/url", i), 8192, err) ||
 		    opt_string(r, "type", label,
 			       ptr(&p, "/references/%zu/type", i), err))
 			return -EINVAL;
@@ -381,8 +378,7 @@ static int check_references(const json_t *rec, const char *label,
 	return 0;
 }
 
-int osv_record_check(const json_t *rec, const char *label,
-		     struct bw_error *err)
+int osv_record_check(const json_t *rec, const char *label, struct bw_error *err)
 {
 	const json_t *aff, *a;
 	const char *id;
@@ -402,8 +398,7 @@ int osv_record_check(const json_t *rec, const char *label,
 	if (opt_time(rec, "modified", true, label, err) ||
 	    opt_time(rec, "published", false, label, err) ||
 	    opt_time(rec, "withdrawn", false, label, err) ||
-	    opt_string(rec, "schema_version", label, "/schema_version",
-		       err) ||
+	    opt_string(rec, "schema_version", label, "/schema_version", err) ||
 	    opt_string(rec, "summary", label, "/summary", err) ||
 	    opt_string(rec, "details", label, "/details", err) ||
 	    string_array(rec, "aliases", label, "/aliases", err) ||
@@ -411,8 +406,8 @@ int osv_record_check(const json_t *rec, const char *label,
 	    string_array(rec, "upstream", label, "/upstream", err) ||
 	    check_severity(rec, label, "/severity", err) ||
 	    check_references(rec, label, err) ||
-	    opt_object(rec, "database_specific", label,
-		       "/database_specific", err))
+	    opt_object(rec, "database_specific", label, "/database_specific",
+		       err))
 		return -EINVAL;
 	aff = json_object_get(rec, "affected");
 	if (!aff || json_is_null(aff))

@@ -95,7 +95,8 @@ static void expect(struct vulndb *db, const char *eco, const char *name,
 {
 	struct vuln_match *m = match1(db, eco, name, v, want);
 
-	if (m && fixed && (!m->fixed_version || strcmp(m->fixed_version, fixed)))
+	if (m && fixed &&
+	    (!m->fixed_version || strcmp(m->fixed_version, fixed)))
 		fail_msg("%s %s %s: want fixed %s, got %s", eco, name, v, fixed,
 			 m->fixed_version ? m->fixed_version : "(none)");
 	if (m && fixed)
@@ -201,8 +202,8 @@ static void test_osv_schema_conformance_records(void **st)
 	expect(db, "Go", "stdlib", "v1.22.3", "CVE-2024-24791", "1.22.5");
 	expect(db, "Go", "stdlib", "1.21.11", "CVE-2024-24791", "1.21.12");
 	expect(db, "Go", "stdlib", "1.21.12", NULL, NULL);
-	expect(db, "Go", "github.com/gin-gonic/gin", "v1.5.0",
-	       "CVE-2020-36567", "1.6.0");
+	expect(db, "Go", "github.com/gin-gonic/gin", "v1.5.0", "CVE-2020-36567",
+	       "1.6.0");
 	expect(db, "Alpine:v3.8", "openssl", "1.0.2p-r0", "CVE-2018-5407",
 	       "1.0.2q-r0");
 	expect(db, "Alpine:v3.9", "openssl", "1.0.2p-r0", NULL, NULL);
@@ -474,8 +475,8 @@ static void test_rejected_records_name_the_problem(void **st)
 		struct bw_error err = {0};
 		char path[1024];
 		size_t len;
-		char *buf = slurp(fixture(cases[i].file, path, sizeof(path)),
-				  &len);
+		char *buf =
+		    slurp(fixture(cases[i].file, path, sizeof(path)), &len);
 
 		assert_int_equal(
 		    vulndb_validate_record(buf, len, cases[i].file, &err),
@@ -595,15 +596,41 @@ static void test_zip_import_streams_members(void **st)
 	unlink(path);
 }
 
+static void test_directory_recursion_skips_symlinks(void **st)
+{
+	struct vulndb_import_stats ist = {0};
+	char tmpl[] = "/tmp/bw-vulndb-dir-XXXXXX", link[64], src[1024];
+	struct warnings w = {0};
+	struct bw_error err = {0};
+	struct vulndb *db = mem_db();
+
+	(void)st;
+	/* the fixture directory: every document read, bad ones warned */
+	import(db, "", &ist, &w);
+	assert_int_equal(ist.files, 7);
+	assert_int_equal(ist.invalid, 5);
+	assert_int_equal(w.n, 5);
+	/* a tree holding only a symlink to it imports nothing */
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(link, sizeof(link), "%s/osv", tmpl);
+	assert_int_equal(symlink(fixture("", src, sizeof(src)), link), 0);
+	assert_int_equal(vulndb_import_path(db, tmpl, &ist, collect, &w, &err),
+			 0);
+	assert_int_equal(ist.files, 0);
+	unlink(link);
+	rmdir(tmpl);
+	vulndb_close(db);
+}
+
 static void test_unreadable_path_fails(void **st)
 {
 	struct vulndb *db = mem_db();
 	struct bw_error err = {0};
 
 	(void)st;
-	assert_int_equal(vulndb_import_path(db, "/nonexistent/osv", NULL, NULL,
-					    NULL, &err),
-			 -ENOENT);
+	assert_int_equal(
+	    vulndb_import_path(db, "/nonexistent/osv", NULL, NULL, NULL, &err),
+	    -ENOENT);
 	assert_string_equal(err.input, "/nonexistent/osv");
 	vulndb_close(db);
 }
@@ -626,6 +653,7 @@ int main(void)
 	    cmocka_unit_test(test_rejected_records_name_the_problem),
 	    cmocka_unit_test(test_open_errors),
 	    cmocka_unit_test(test_zip_import_streams_members),
+	    cmocka_unit_test(test_directory_recursion_skips_symlinks),
 	    cmocka_unit_test(test_unreadable_path_fails),
 	};
 
