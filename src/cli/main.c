@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"trace", cmd_trace, "print the raw events the eBPF sensor sees (debugging)"},
 	{"scan", cmd_scan, "scan an image or root filesystem for vulnerabilities"},
 	{"sbom", cmd_sbom, "write a CycloneDX or SPDX SBOM of an image"},
+	{"db", cmd_db, "manage the offline OSV vulnerability database"},
 	{"version", cmd_version, "print version information"},
 };
 
