@@ -237,7 +237,10 @@ static int scan_exec(struct collect *c, const struct image_file *f,
 	n = read_full(r, head, sizeof(head));
 	if (n < 0)
 		return (int)n;
-	if (n < 4 || memcmp(head, "\x7f" "ELF", 4))
+	if (n < 4 || memcmp(head,
+			    "\x7f"
+			    "ELF",
+			    4))
 		return 0;
 	buf = malloc(len);
 	if (!buf)
@@ -392,9 +395,9 @@ int inventory_collect(struct image *img, struct inventory *inv,
 {
 	struct collect c;
 	struct image_visitor v = {
-		.want = want,
-		.file = file,
-		.warn = walk_warn,
+	    .want = want,
+	    .file = file,
+	    .warn = walk_warn,
 	};
 	int rc, frc, i;
 
@@ -425,7 +428,7 @@ int inventory_collect(struct image *img, struct inventory *inv,
 	free(c.rpm_old);
 	frc = inventory_finish(inv);
 	if (frc && !rc)
-		rc = bw_errorf(err, frc, NULL, 0, 0,
-			       "inventory: out of memory");
+		rc =
+		    bw_errorf(err, frc, NULL, 0, 0, "inventory: out of memory");
 	return rc;
 }

@@ -26,7 +26,8 @@ static uint64_t rd(const struct elf *e, size_t off, int size)
 	int i;
 
 	for (i = 0; i < size; i++) {
-		unsigned char c = e->b[off + (size_t)(e->be ? i : size - 1 - i)];
+		unsigned char c =
+		    e->b[off + (size_t)(e->be ? i : size - 1 - i)];
 
 		v = (v << 8) | c;
 	}
@@ -72,7 +73,10 @@ int inv_elf_section(const char *buf, size_t len, const char *name,
 	struct shdr s, strtab;
 	size_t nlen = strlen(name);
 
-	if (len < 64 || memcmp(buf, "\x7f" "ELF", 4))
+	if (len < 64 || memcmp(buf,
+			       "\x7f"
+			       "ELF",
+			       4))
 		return -EINVAL;
 	if (e.b[4] != 1 && e.b[4] != 2)
 		return -EINVAL;

@@ -18,8 +18,8 @@
 
 /* ---- shared helpers ------------------------------------------------------ */
 
-void inv_diag_init(struct inv_diag *d, struct inventory *inv,
-		   inv_warn_fn warn, void *ctx, const char *path)
+void inv_diag_init(struct inv_diag *d, struct inventory *inv, inv_warn_fn warn,
+		   void *ctx, const char *path)
 {
 	memset(d, 0, sizeof(*d));
 	d->inv = inv;
@@ -290,16 +290,17 @@ int inventory_finish(struct inventory *inv)
 	return 0;
 }
 
-/* ---- names ---------------------------------------------------------------- */
+/* ---- names ----------------------------------------------------------------
+ */
 
 const char *inv_type_name(enum inv_type t)
 {
 	static const char *const names[INV__COUNT] = {
-		[INV_DEB] = "deb",	 [INV_APK] = "apk",
-		[INV_RPM] = "rpm",	 [INV_NPM] = "npm",
-		[INV_PYTHON] = "python", [INV_GO] = "go",
-		[INV_GOSTD] = "go-stdlib", [INV_MAVEN] = "maven",
-		[INV_CARGO] = "cargo",
+	    [INV_DEB] = "deb",	       [INV_APK] = "apk",
+	    [INV_RPM] = "rpm",	       [INV_NPM] = "npm",
+	    [INV_PYTHON] = "python",   [INV_GO] = "go",
+	    [INV_GOSTD] = "go-stdlib", [INV_MAVEN] = "maven",
+	    [INV_CARGO] = "cargo",
 	};
 
 	if ((unsigned)t >= INV__COUNT)
@@ -322,15 +323,15 @@ static const struct os_eco {
 	const char *eco;
 	enum os_ver ver;
 } os_ecos[] = {
-	{"debian", INV_DEB, "Debian", OSV_MAJOR},
-	{"ubuntu", INV_DEB, "Ubuntu", OSV_UBUNTU},
-	{"alpine", INV_APK, "Alpine", OSV_ALPINE},
-	{"wolfi", INV_APK, "Wolfi", OSV_NONE},
-	{"chainguard", INV_APK, "Chainguard", OSV_NONE},
-	{"rhel", INV_RPM, "Red Hat", OSV_NONE},
-	{"centos", INV_RPM, "Red Hat", OSV_NONE},
-	{"rocky", INV_RPM, "Rocky Linux", OSV_NONE},
-	{"almalinux", INV_RPM, "AlmaLinux", OSV_NONE},
+    {"debian", INV_DEB, "Debian", OSV_MAJOR},
+    {"ubuntu", INV_DEB, "Ubuntu", OSV_UBUNTU},
+    {"alpine", INV_APK, "Alpine", OSV_ALPINE},
+    {"wolfi", INV_APK, "Wolfi", OSV_NONE},
+    {"chainguard", INV_APK, "Chainguard", OSV_NONE},
+    {"rhel", INV_RPM, "Red Hat", OSV_NONE},
+    {"centos", INV_RPM, "Red Hat", OSV_NONE},
+    {"rocky", INV_RPM, "Rocky Linux", OSV_NONE},
+    {"almalinux", INV_RPM, "AlmaLinux", OSV_NONE},
 };
 
 static const char *lang_eco(enum inv_type t)
@@ -382,12 +383,14 @@ const char *inventory_osv_ecosystem(const struct inventory *inv,
 		return fmt_eco(buf, len, snprintf(buf, len, "%s", e->eco));
 	n1 = strcspn(v, ".");
 	if (e->ver == OSV_MAJOR)
-		return fmt_eco(buf, len,
-			       snprintf(buf, len, "%s:%.*s", e->eco, (int)n1, v));
+		return fmt_eco(
+		    buf, len,
+		    snprintf(buf, len, "%s:%.*s", e->eco, (int)n1, v));
 	if (e->ver == OSV_ALPINE) {
 		n2 = v[n1] == '.' ? n1 + 1 + strcspn(v + n1 + 1, "._") : n1;
-		return fmt_eco(buf, len,
-			       snprintf(buf, len, "%s:v%.*s", e->eco, (int)n2, v));
+		return fmt_eco(
+		    buf, len,
+		    snprintf(buf, len, "%s:v%.*s", e->eco, (int)n2, v));
 	}
 	/* Ubuntu: LTS releases are the .04 of even years. */
 	{

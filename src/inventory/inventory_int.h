@@ -19,19 +19,19 @@
 
 #include "inventory/inventory.h"
 
-#define INV_MAX_PKGS 2000000u		 /* packages in one inventory */
-#define INV_MAX_FIELD 4096u		 /* longest name/version kept */
-#define INV_MAX_LICENSE 1024u		 /* longer licenses are truncated */
-#define INV_MAX_WARN_PER_FILE 20	 /* then one "suppressed" message */
-#define INV_MAX_JSON (64u << 20)	 /* package.json, package-lock.json */
-#define INV_MAX_FILE (256u << 20)	 /* any file read from an image */
-#define INV_MAX_JAR_DEPTH 3		 /* outer archive = depth 0 */
-#define INV_MAX_NESTED_JAR (64u << 20)	 /* one nested archive */
-#define INV_MAX_JAR_TOTAL (512u << 20)	 /* decompressed per top archive */
-#define INV_MAX_JAR_ENTRIES 200000u	 /* entries per archive */
-#define INV_MAX_JAR_META (1u << 20)	 /* MANIFEST.MF, pom.properties */
-#define INV_MAX_NPM_DEPTH 64		 /* lockfile v1 dependency nesting */
-#define INV_MAX_DEPV0 (16u << 20)	 /* inflated cargo-auditable JSON */
+#define INV_MAX_PKGS 2000000u	       /* packages in one inventory */
+#define INV_MAX_FIELD 4096u	       /* longest name/version kept */
+#define INV_MAX_LICENSE 1024u	       /* longer licenses are truncated */
+#define INV_MAX_WARN_PER_FILE 20       /* then one "suppressed" message */
+#define INV_MAX_JSON (64u << 20)       /* package.json, package-lock.json */
+#define INV_MAX_FILE (256u << 20)      /* any file read from an image */
+#define INV_MAX_JAR_DEPTH 3	       /* outer archive = depth 0 */
+#define INV_MAX_NESTED_JAR (64u << 20) /* one nested archive */
+#define INV_MAX_JAR_TOTAL (512u << 20) /* decompressed per top archive */
+#define INV_MAX_JAR_ENTRIES 200000u    /* entries per archive */
+#define INV_MAX_JAR_META (1u << 20)    /* MANIFEST.MF, pom.properties */
+#define INV_MAX_NPM_DEPTH 64	       /* lockfile v1 dependency nesting */
+#define INV_MAX_DEPV0 (16u << 20)      /* inflated cargo-auditable JSON */
 
 struct inv_diag {
 	struct inventory *inv;
@@ -42,11 +42,11 @@ struct inv_diag {
 	int bad; /* a problem was seen: the parser returns -EINVAL */
 };
 
-void inv_diag_init(struct inv_diag *d, struct inventory *inv,
-		   inv_warn_fn warn, void *ctx, const char *path);
+void inv_diag_init(struct inv_diag *d, struct inventory *inv, inv_warn_fn warn,
+		   void *ctx, const char *path);
 /* Reports a problem at line (0 = unknown); returns -EINVAL. */
 int inv_diag_warn(struct inv_diag *d, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* 0 when nothing went wrong, -EINVAL otherwise (or rc when rc < 0 and
  * not -EINVAL, e.g. -ENOMEM). */
 int inv_diag_result(const struct inv_diag *d, int rc);

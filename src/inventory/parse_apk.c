@@ -64,9 +64,9 @@ static int add_rec(struct inventory *inv, struct inv_diag *d,
 	return 0;
 }
 
-int inv_parse_apk_installed(struct inventory *inv, const char *buf,
-			    size_t len, const char *path, int layer,
-			    inv_warn_fn warn, void *ctx)
+int inv_parse_apk_installed(struct inventory *inv, const char *buf, size_t len,
+			    const char *path, int layer, inv_warn_fn warn,
+			    void *ctx)
 {
 	struct inv_diag d;
 	struct inv_lines it;

@@ -29,7 +29,7 @@
 
 struct crate {
 	int line;
-	int in; /* inside a [[package]] table */
+	int in;		  /* inside a [[package]] table */
 	const char *v[3]; /* name version source */
 	size_t n[3];
 };
@@ -119,8 +119,8 @@ int inv_parse_cargo_lock(struct inventory *inv, const char *buf, size_t len,
 }
 
 /* zlib-inflates buf into a new buffer of at most max bytes. */
-static int inflate_bounded(const char *buf, size_t len, size_t max,
-			   char **ret, size_t *ret_len)
+static int inflate_bounded(const char *buf, size_t len, size_t max, char **ret,
+			   size_t *ret_len)
 {
 	z_stream z;
 	char *out = NULL, *n;
@@ -198,7 +198,8 @@ int inv_parse_cargo_auditable(struct inventory *inv, const char *buf,
 	{
 		json_t *jn = json_object_get(p, "name"),
 		       *jv = json_object_get(p, "version");
-		const char *src = json_string_value(json_object_get(p, "source"));
+		const char *src =
+		    json_string_value(json_object_get(p, "source"));
 
 		if (src && !strcmp(src, "local"))
 			continue;
@@ -207,8 +208,10 @@ int inv_parse_cargo_auditable(struct inventory *inv, const char *buf,
 				     json_string_length(jn), 1) ||
 		    !inv_valid_token(json_string_value(jv),
 				     json_string_length(jv), 1)) {
-			inv_diag_warn(&d, 0, ".dep-v0: package %zu without a "
-					     "valid name and version", i);
+			inv_diag_warn(&d, 0,
+				      ".dep-v0: package %zu without a "
+				      "valid name and version",
+				      i);
 			continue;
 		}
 		if (!inv_addn(inv, INV_CARGO, json_string_value(jn),

@@ -44,12 +44,12 @@ static const struct {
 	const char *key;
 	size_t off;
 } dpkg_fields[] = {
-	{"Package", offsetof(struct stanza, package)},
-	{"Version", offsetof(struct stanza, version)},
-	{"Status", offsetof(struct stanza, status)},
-	{"Source", offsetof(struct stanza, source)},
-	{"Architecture", offsetof(struct stanza, arch)},
-	{"License", offsetof(struct stanza, license)},
+    {"Package", offsetof(struct stanza, package)},
+    {"Version", offsetof(struct stanza, version)},
+    {"Status", offsetof(struct stanza, status)},
+    {"Source", offsetof(struct stanza, source)},
+    {"Architecture", offsetof(struct stanza, arch)},
+    {"License", offsetof(struct stanza, license)},
 };
 
 static int status_installed(const struct field *f)
@@ -82,8 +82,8 @@ static int status_installed(const struct field *f)
 }
 
 /* "name" or "name (version)" */
-static void split_source(const struct field *f, const char **name,
-			 size_t *nn, const char **ver, size_t *vn)
+static void split_source(const struct field *f, const char **name, size_t *nn,
+			 const char **ver, size_t *vn)
 {
 	const char *open = memchr(f->v, '(', f->n), *close;
 
@@ -192,13 +192,15 @@ int inv_parse_dpkg_status(struct inventory *inv, const char *buf, size_t len,
 		}
 		if (line[0] == ' ' || line[0] == '\t') {
 			if (!st.nfields)
-				inv_diag_warn(&d, it.lineno,
-					      "continuation line outside a field");
+				inv_diag_warn(
+				    &d, it.lineno,
+				    "continuation line outside a field");
 			continue;
 		}
 		colon = memchr(line, ':', n);
 		if (!colon) {
-			inv_diag_warn(&d, it.lineno, "line without a field name");
+			inv_diag_warn(&d, it.lineno,
+				      "line without a field name");
 			continue;
 		}
 		if (!st.nfields)

@@ -4,7 +4,8 @@
  * module and the module dependencies.
  *
  * Layout (Go's debug/buildinfo): in the ".go.buildinfo" section (or, for
- * a buffer that is not ELF, anywhere in it) a 32-byte header
+ * a buffer that is not a well-formed ELF file, anywhere in it) a 32-byte
+ * header
  *
  *   0   14  magic "\xff Go buildinf:"
  *   14  1   pointer size (4 or 8)
@@ -85,15 +86,16 @@ static int read_str(const unsigned char **p, const unsigned char *end,
 	return 0;
 }
 
-static int add_stdlib(struct inventory *inv, struct inv_diag *d,
-		      const char *v, size_t n, const char *path, int layer)
+static int add_stdlib(struct inventory *inv, struct inv_diag *d, const char *v,
+		      size_t n, const char *path, int layer)
 {
 	size_t sp;
 
 	/* "go1.21.3", "go1.22.0 X:boringcrypto", "devel go1.23-abc..." */
 	for (sp = 0; sp < n && v[sp] != ' '; sp++)
 		;
-	if (sp < 2 || memcmp(v, "go", 2) || !inv_valid_token(v + 2, sp - 2, 1)) {
+	if (sp < 2 || memcmp(v, "go", 2) ||
+	    !inv_valid_token(v + 2, sp - 2, 1)) {
 		if (n)
 			inv_diag_warn(d, 0, "unrecognised Go version \"%.*s\"",
 				      (int)(n > 64 ? 64 : n), v);
@@ -228,9 +230,13 @@ int inv_parse_go_binary(struct inventory *inv, const char *buf, size_t len,
 	inv_diag_init(&d, inv, warn, ctx, path);
 	if (!buf)
 		return 0;
-	/* In an ELF file only the section is searched; a buffer that is not
-	 * ELF (or has no such section) is searched whole. */
-	if (inv_elf_section(buf, len, ".go.buildinfo", &region, &rlen)) {
+	/* In an ELF file only the section is searched (every Go >= 1.13
+	 * binary has it: a well-formed ELF file without one is not Go); a
+	 * buffer that is not ELF is searched whole. */
+	rc = inv_elf_section(buf, len, ".go.buildinfo", &region, &rlen);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc) {
 		region = buf;
 		rlen = len;
 	}

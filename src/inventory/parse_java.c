@@ -61,13 +61,14 @@ static int is_pom_properties(const char *s)
 	const char *mid, *slash;
 
 	if (n <= sizeof(pre) - 1 + sizeof(suf) - 1 ||
-	    strncmp(s, pre, sizeof(pre) - 1) || strcmp(s + n - (sizeof(suf) - 1), suf))
+	    strncmp(s, pre, sizeof(pre) - 1) ||
+	    strcmp(s + n - (sizeof(suf) - 1), suf))
 		return 0;
 	mid = s + sizeof(pre) - 1;
 	slash = strchr(mid, '/');
-	return slash && slash > mid &&
-	       slash + 1 < s + n - (sizeof(suf) - 1) &&
-	       !memchr(slash + 1, '/', (size_t)(s + n - (sizeof(suf) - 1) - slash - 1));
+	return slash && slash > mid && slash + 1 < s + n - (sizeof(suf) - 1) &&
+	       !memchr(slash + 1, '/',
+		       (size_t)(s + n - (sizeof(suf) - 1) - slash - 1));
 }
 
 /* Reads the current entry's data (at most max bytes) into a new buffer.
@@ -253,7 +254,8 @@ static void name_from_file(const char *path, const char **name, size_t *nn,
 	*ver = NULL;
 	*vn = 0;
 	for (i = 1; i + 1 < n; i++)
-		if (base[i] == '-' && base[i + 1] >= '0' && base[i + 1] <= '9') {
+		if (base[i] == '-' && base[i + 1] >= '0' &&
+		    base[i + 1] <= '9') {
 			*nn = i;
 			*ver = base + i + 1;
 			*vn = n - i - 1;
@@ -305,8 +307,8 @@ static int add_from_manifest(struct jar_ctx *c, const char *mf, size_t mfn,
 static int scan_archive(struct jar_ctx *c, const char *buf, size_t len,
 			const char *path, int depth);
 
-static int scan_nested(struct jar_ctx *c, struct archive *a,
-		       const char *outer, const char *entry, int depth)
+static int scan_nested(struct jar_ctx *c, struct archive *a, const char *outer,
+		       const char *entry, int depth)
 {
 	char *data = NULL, *npath;
 	size_t dlen, plen = strlen(outer) + strlen(entry) + 2;
@@ -322,8 +324,9 @@ static int scan_nested(struct jar_ctx *c, struct archive *a,
 		return rc;
 	if (rc) {
 		inv_diag_warn(c->d, 0, "%s!%s: %s", outer, entry,
-			      rc == -EFBIG ? "nested archive over the size limit"
-					   : "unreadable nested archive");
+			      rc == -EFBIG
+				  ? "nested archive over the size limit"
+				  : "unreadable nested archive");
 		return 0;
 	}
 	npath = malloc(plen);
@@ -366,8 +369,8 @@ static int scan_archive(struct jar_ctx *c, const char *buf, size_t len,
 		if (r < ARCHIVE_WARN) {
 			inv_diag_warn(c->d, 0, "%s: %s", path,
 				      archive_error_string(a)
-					      ? archive_error_string(a)
-					      : "corrupt archive");
+					  ? archive_error_string(a)
+					  : "corrupt archive");
 			break;
 		}
 		if (++nentries > INV_MAX_JAR_ENTRIES) {
@@ -409,9 +412,9 @@ static int scan_archive(struct jar_ctx *c, const char *buf, size_t len,
 	return rc;
 }
 
-int inv_parse_java_archive(struct inventory *inv, const char *buf,
-			   size_t len, const char *path, int layer,
-			   inv_warn_fn warn, void *ctx)
+int inv_parse_java_archive(struct inventory *inv, const char *buf, size_t len,
+			   const char *path, int layer, inv_warn_fn warn,
+			   void *ctx)
 {
 	struct inv_diag d;
 	struct jar_ctx c;

@@ -157,15 +157,16 @@ static int walk_packages(struct inventory *inv, struct inv_diag *d,
 			continue;
 		if (json_is_true(json_object_get(val, "link")))
 			continue;
-		for (last = NULL, s = key; (s = strstr(s, nm)); s += sizeof(nm) - 1)
+		for (last = NULL, s = key; (s = strstr(s, nm));
+		     s += sizeof(nm) - 1)
 			last = s + sizeof(nm) - 1;
 		if (!last)
 			continue; /* a workspace folder */
 		name = json_object_get(val, "name");
 		if (json_is_string(name))
 			rc = add_pkg(inv, d, json_string_value(name),
-				     json_string_length(name), val, path,
-				     layer, 1);
+				     json_string_length(name), val, path, layer,
+				     1);
 		else
 			rc = add_pkg(inv, d, last, strlen(last), val, path,
 				     layer, 1);
@@ -176,8 +177,7 @@ static int walk_packages(struct inventory *inv, struct inv_diag *d,
 }
 
 int inv_parse_npm_lock(struct inventory *inv, const char *buf, size_t len,
-		       const char *path, int layer, inv_warn_fn warn,
-		       void *ctx)
+		       const char *path, int layer, inv_warn_fn warn, void *ctx)
 {
 	struct inv_diag d;
 	json_t *root, *pkgs;

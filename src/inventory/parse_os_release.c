@@ -20,11 +20,11 @@ static const struct {
 	const char *key;
 	size_t off;
 } osr_keys[] = {
-	{"ID", offsetof(struct inv_os, id)},
-	{"VERSION_ID", offsetof(struct inv_os, version_id)},
-	{"VERSION_CODENAME", offsetof(struct inv_os, codename)},
-	{"PRETTY_NAME", offsetof(struct inv_os, pretty_name)},
-	{"ID_LIKE", offsetof(struct inv_os, id_like)},
+    {"ID", offsetof(struct inv_os, id)},
+    {"VERSION_ID", offsetof(struct inv_os, version_id)},
+    {"VERSION_CODENAME", offsetof(struct inv_os, codename)},
+    {"PRETTY_NAME", offsetof(struct inv_os, pretty_name)},
+    {"ID_LIKE", offsetof(struct inv_os, id_like)},
 };
 
 /* Unquotes the shell word in v[0..n) into out; -EINVAL on an unterminated

@@ -73,10 +73,11 @@ int inv_parse_python_metadata(struct inventory *inv, const char *buf,
 	if (!p)
 		return -ENOMEM;
 	lic = f[3] && fn[3] ? 3 : 2;
-	if (f[lic] && fn[lic] && !(fn[lic] == 7 && !memcmp(f[lic], "UNKNOWN", 7)) &&
-	    inv_valid_token(f[lic], fn[lic] > INV_MAX_LICENSE ? INV_MAX_LICENSE
-							       : fn[lic],
-			    0) &&
+	if (f[lic] && fn[lic] &&
+	    !(fn[lic] == 7 && !memcmp(f[lic], "UNKNOWN", 7)) &&
+	    inv_valid_token(
+		f[lic], fn[lic] > INV_MAX_LICENSE ? INV_MAX_LICENSE : fn[lic],
+		0) &&
 	    inv_setn(&p->license, f[lic],
 		     fn[lic] > INV_MAX_LICENSE ? INV_MAX_LICENSE : fn[lic]))
 		return -ENOMEM;

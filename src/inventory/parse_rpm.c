@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,13 +61,25 @@ static uint32_t be32(const unsigned char *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
+static const struct {
+	uint32_t tag;
+	size_t off;
+} str_tags[] = {
+    {TAG_NAME, offsetof(struct rpm_hdr, name)},
+    {TAG_VERSION, offsetof(struct rpm_hdr, version)},
+    {TAG_RELEASE, offsetof(struct rpm_hdr, release)},
+    {TAG_LICENSE, offsetof(struct rpm_hdr, license)},
+    {TAG_ARCH, offsetof(struct rpm_hdr, arch)},
+    {TAG_SOURCERPM, offsetof(struct rpm_hdr, sourcerpm)},
+};
+
 /* Fills h from the blob; strings point into the blob and are
  * NUL-terminated inside it.  -EINVAL when the blob is malformed. */
-static int parse_header(const unsigned char *b, size_t len,
-			struct rpm_hdr *h)
+static int parse_header(const unsigned char *b, size_t len, struct rpm_hdr *h)
 {
 	uint32_t il, dl, i;
 	const unsigned char *data;
+	size_t k;
 
 	memset(h, 0, sizeof(*h));
 	h->epoch = -1;
@@ -84,20 +97,17 @@ static int parse_header(const unsigned char *b, size_t len,
 
 		if (off >= dl)
 			continue;
-		switch (tag) {
-		case TAG_NAME: dst = &h->name; break;
-		case TAG_VERSION: dst = &h->version; break;
-		case TAG_RELEASE: dst = &h->release; break;
-		case TAG_LICENSE: dst = &h->license; break;
-		case TAG_ARCH: dst = &h->arch; break;
-		case TAG_SOURCERPM: dst = &h->sourcerpm; break;
-		case TAG_EPOCH:
+		if (tag == TAG_EPOCH) {
 			if (type == RPM_INT32 && dl - off >= 4)
 				h->epoch = (long)be32(data + off);
 			continue;
-		default:
-			continue;
 		}
+		for (k = 0; k < sizeof(str_tags) / sizeof(str_tags[0]); k++)
+			if (str_tags[k].tag == tag)
+				dst = (const char **)((char *)h +
+						      str_tags[k].off);
+		if (!dst)
+			continue;
 		if (type != RPM_STRING && type != RPM_I18N &&
 		    type != RPM_STRING_ARRAY)
 			continue;
@@ -211,7 +221,8 @@ static char *db_uri(const char *file)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)file[i];
 
-		if (c == '%' || c == '?' || c == '#' || c <= 0x20 || c >= 0x7f) {
+		if (c == '%' || c == '?' || c == '#' || c <= 0x20 ||
+		    c >= 0x7f) {
 			snprintf(u + o, 4, "%%%02X", c);
 			o += 3;
 		} else {
@@ -280,7 +291,8 @@ int inv_parse_rpmdb_sqlite(struct inventory *inv, const char *dbfile,
 		if (!blob || blen <= 0 || (unsigned)blen > RPM_MAX_BLOB ||
 		    parse_header(blob, (size_t)blen, &h)) {
 			if (nbad++ < 1)
-				inv_diag_warn(&d, 0, "malformed package header");
+				inv_diag_warn(&d, 0,
+					      "malformed package header");
 			continue;
 		}
 		rc = add_header(inv, &d, &h, path, layer);

@@ -51,10 +51,7 @@ static void sb_addn(struct sbuf *b, const char *s, size_t n)
 	b->s[b->len] = 0;
 }
 
-static void sb_add(struct sbuf *b, const char *s)
-{
-	sb_addn(b, s, strlen(s));
-}
+static void sb_add(struct sbuf *b, const char *s) { sb_addn(b, s, strlen(s)); }
 
 static int keep_char(unsigned char c)
 {
@@ -134,11 +131,15 @@ static void q_add(struct quals *q, const char *key, const char *val)
 static const char *rpm_vendor(const char *id)
 {
 	static const char *const map[][2] = {
-		{"rhel", "redhat"},	{"centos", "centos"},
-		{"rocky", "rocky"},	{"almalinux", "almalinux"},
-		{"fedora", "fedora"},	{"amzn", "amazon"},
-		{"ol", "oracle"},	{"sles", "suse"},
-		{"opensuse-leap", "opensuse"},
+	    {"rhel", "redhat"},
+	    {"centos", "centos"},
+	    {"rocky", "rocky"},
+	    {"almalinux", "almalinux"},
+	    {"fedora", "fedora"},
+	    {"amzn", "amazon"},
+	    {"ol", "oracle"},
+	    {"sles", "suse"},
+	    {"opensuse-leap", "opensuse"},
 	};
 	size_t i;
 

@@ -93,14 +93,12 @@ static void load_os(struct inventory *inv, const char *fixture_name)
 	struct warns w = {0};
 
 	assert_int_equal(
-		inv_parse_os_release(inv, buf, len, fixture_name, on_warn, &w),
-		0);
+	    inv_parse_os_release(inv, buf, len, fixture_name, on_warn, &w), 0);
 	assert_int_equal(w.n, 0);
 	free(buf);
 }
 
-static const char *eco(const struct inventory *inv,
-		       const struct inv_package *p)
+static const char *eco(const struct inventory *inv, const struct inv_package *p)
 {
 	static char buf[64];
 
@@ -149,16 +147,16 @@ static void test_dpkg_status_real_machine(void **state)
 	assert_int_equal(inventory_finish(&inv), 0);
 	p = must_find(&inv, INV_DEB, "libssl3");
 	assert_string_equal(
-		p->purl,
-		"pkg:deb/debian/libssl3@3.0.19-1~deb12u2?arch=amd64&distro=debian-12");
+	    p->purl, "pkg:deb/debian/"
+		     "libssl3@3.0.19-1~deb12u2?arch=amd64&distro=debian-12");
 	p = must_find(&inv, INV_DEB, "zlib1g");
 	assert_string_equal(
-		p->purl,
-		"pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64&distro=debian-12");
+	    p->purl, "pkg:deb/debian/"
+		     "zlib1g@1:1.2.13.dfsg-1?arch=amd64&distro=debian-12");
 	p = must_find(&inv, INV_DEB, "bash");
 	assert_string_equal(
-		p->purl,
-		"pkg:deb/debian/bash@5.2.15-2%2Bb8?arch=amd64&distro=debian-12");
+	    p->purl,
+	    "pkg:deb/debian/bash@5.2.15-2%2Bb8?arch=amd64&distro=debian-12");
 	assert_string_equal(eco(&inv, p), "Debian:12");
 	for (i = 1; i < inv.npkgs; i++)
 		assert_true(strcmp(inv.pkgs[i - 1].name, inv.pkgs[i].name) < 0);
@@ -187,8 +185,9 @@ static void test_dpkg_status_d_distroless(void **state)
 	assert_string_equal(inv.os.pretty_name, "Distroless");
 	assert_int_equal(inventory_finish(&inv), 0);
 	assert_string_equal(
-		inv.pkgs[0].purl,
-		"pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12");
+	    inv.pkgs[0].purl,
+	    "pkg:deb/debian/"
+	    "libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12");
 	inventory_free(&inv);
 	free(buf);
 }
@@ -201,9 +200,9 @@ static void test_dpkg_malformed_stanzas_warn(void **state)
 	size_t len;
 	char *buf = fixture("dpkg-malformed", &len);
 
-	assert_int_equal(inv_parse_dpkg_status(&inv, buf, len, "status", 0,
-					       on_warn, &w),
-			 -EINVAL);
+	assert_int_equal(
+	    inv_parse_dpkg_status(&inv, buf, len, "status", 0, on_warn, &w),
+	    -EINVAL);
 	/* no Package, no Version, a line without ':', a garbage line */
 	assert_true(w.n >= 3);
 	assert_int_equal((int)inv.nwarnings, w.n);
@@ -215,7 +214,8 @@ static void test_dpkg_malformed_stanzas_warn(void **state)
 	free(buf);
 }
 
-/* ---- apk ------------------------------------------------------------------ */
+/* ---- apk ------------------------------------------------------------------
+ */
 
 static void test_apk_installed(void **state)
 {
@@ -241,11 +241,12 @@ static void test_apk_installed(void **state)
 	assert_int_equal(inventory_finish(&inv), 0);
 	p = must_find(&inv, INV_APK, "musl");
 	assert_string_equal(
-		p->purl,
-		"pkg:apk/alpine/musl@1.2.4_git20230717-r4?arch=x86_64&distro=3.19.1");
+	    p->purl, "pkg:apk/alpine/"
+		     "musl@1.2.4_git20230717-r4?arch=x86_64&distro=3.19.1");
 	p = must_find(&inv, INV_APK, "libcrypto3");
 	assert_string_equal(
-		p->purl, "pkg:apk/alpine/libcrypto3@3.1.4-r5?arch=x86_64&distro=3.19.1");
+	    p->purl,
+	    "pkg:apk/alpine/libcrypto3@3.1.4-r5?arch=x86_64&distro=3.19.1");
 	assert_string_equal(eco(&inv, p), "Alpine:v3.19");
 	inventory_free(&inv);
 	free(buf);
@@ -325,9 +326,8 @@ static void test_ecosystem_languages_and_unknown_os(void **state)
 		enum inv_type t;
 		const char *eco;
 	} want[] = {
-		{INV_NPM, "npm"},	  {INV_PYTHON, "PyPI"},
-		{INV_GO, "Go"},		  {INV_GOSTD, "Go"},
-		{INV_MAVEN, "Maven"},	  {INV_CARGO, "crates.io"},
+	    {INV_NPM, "npm"},  {INV_PYTHON, "PyPI"}, {INV_GO, "Go"},
+	    {INV_GOSTD, "Go"}, {INV_MAVEN, "Maven"}, {INV_CARGO, "crates.io"},
 	};
 	struct inventory inv = {0};
 	const struct inv_package *p;
@@ -350,7 +350,8 @@ static void test_ecosystem_languages_and_unknown_os(void **state)
 	inventory_free(&inv);
 }
 
-/* ---- npm ------------------------------------------------------------------ */
+/* ---- npm ------------------------------------------------------------------
+ */
 
 static void test_npm_package_json_scoped(void **state)
 {
@@ -360,9 +361,9 @@ static void test_npm_package_json_scoped(void **state)
 	char *buf = fixture("npm-package.json", &len);
 
 	assert_int_equal(inv_parse_npm_package_json(
-				 &inv, buf, len,
-				 "app/node_modules/@babel/core/package.json",
-				 1, on_warn, &w),
+			     &inv, buf, len,
+			     "app/node_modules/@babel/core/package.json", 1,
+			     on_warn, &w),
 			 0);
 	assert_int_equal(inv.npkgs, 1);
 	assert_int_equal(inventory_finish(&inv), 0);
@@ -382,8 +383,8 @@ static void test_npm_lock_v1_tree(void **state)
 	char *buf = fixture("npm-lock-v1.json", &len);
 
 	assert_int_equal(inv_parse_npm_lock(&inv, buf, len,
-					    "srv/package-lock.json", 0,
-					    on_warn, &w),
+					    "srv/package-lock.json", 0, on_warn,
+					    &w),
 			 0);
 	assert_int_equal(w.n, 0);
 	assert_int_equal(inventory_finish(&inv), 0);
@@ -406,8 +407,8 @@ static void test_npm_lock_v3_packages(void **state)
 	char *buf = fixture("npm-lock-v3.json", &len);
 
 	assert_int_equal(inv_parse_npm_lock(&inv, buf, len,
-					    "srv/package-lock.json", 0,
-					    on_warn, &w),
+					    "srv/package-lock.json", 0, on_warn,
+					    &w),
 			 0);
 	assert_int_equal(w.n, 0);
 	assert_int_equal(inventory_finish(&inv), 0);
@@ -436,14 +437,15 @@ static void test_npm_invalid_json_warns(void **state)
 			 -EINVAL);
 	assert_int_equal(w.n, 1);
 	assert_int_equal(inv.npkgs, 0);
-	assert_int_equal(inv_parse_npm_package_json(&inv, "[1]", 3, "p.json",
-						    0, on_warn, &w),
+	assert_int_equal(inv_parse_npm_package_json(&inv, "[1]", 3, "p.json", 0,
+						    on_warn, &w),
 			 -EINVAL);
 	assert_int_equal(w.n, 2);
 	inventory_free(&inv);
 }
 
-/* ---- Python --------------------------------------------------------------- */
+/* ---- Python ---------------------------------------------------------------
+ */
 
 static void test_python_metadata_and_pkg_info(void **state)
 {
@@ -454,17 +456,17 @@ static void test_python_metadata_and_pkg_info(void **state)
 	char *buf = fixture("python-METADATA", &len);
 	char *buf2 = fixture("python-PKG-INFO", &len2);
 
-	assert_int_equal(inv_parse_python_metadata(
-				 &inv, buf, len,
-				 "usr/lib/python3/dist-packages/"
-				 "Django_REST-3.14.0.dist-info/METADATA",
-				 0, on_warn, &w),
-			 0);
-	assert_int_equal(inv_parse_python_metadata(
-				 &inv, buf2, len2,
-				 "usr/lib/python3/six.egg-info/PKG-INFO", 0,
-				 on_warn, &w),
-			 0);
+	assert_int_equal(
+	    inv_parse_python_metadata(&inv, buf, len,
+				      "usr/lib/python3/dist-packages/"
+				      "Django_REST-3.14.0.dist-info/METADATA",
+				      0, on_warn, &w),
+	    0);
+	assert_int_equal(
+	    inv_parse_python_metadata(&inv, buf2, len2,
+				      "usr/lib/python3/six.egg-info/PKG-INFO",
+				      0, on_warn, &w),
+	    0);
 	assert_int_equal(w.n, 0);
 	assert_int_equal(inventory_finish(&inv), 0);
 	assert_int_equal(inv.npkgs, 2); /* the body's "Name:" is not a header */
@@ -520,16 +522,15 @@ static size_t build_goinfo(unsigned char *out, const char *gover,
 	return n + ml + 32;
 }
 
-static const char go_modinfo[] =
-	"path\texample.com/app/cmd/server\n"
-	"mod\texample.com/app\t(devel)\t\n"
-	"dep\tgithub.com/x/y\tv1.2.3\th1:abc=\n"
-	"dep\tgolang.org/x/sys\tv0.1.0\th1:old=\n"
-	"=>\tgolang.org/x/sys\tv0.13.0\th1:new=\n"
-	"dep\tgithub.com/local/fork\tv1.0.0\th1:z=\n"
-	"=>\t../fork\t\t\n"
-	"build\t-compiler=gc\n"
-	"build\tGOOS=linux\n";
+static const char go_modinfo[] = "path\texample.com/app/cmd/server\n"
+				 "mod\texample.com/app\t(devel)\t\n"
+				 "dep\tgithub.com/x/y\tv1.2.3\th1:abc=\n"
+				 "dep\tgolang.org/x/sys\tv0.1.0\th1:old=\n"
+				 "=>\tgolang.org/x/sys\tv0.13.0\th1:new=\n"
+				 "dep\tgithub.com/local/fork\tv1.0.0\th1:z=\n"
+				 "=>\t../fork\t\t\n"
+				 "build\t-compiler=gc\n"
+				 "build\tGOOS=linux\n";
 
 static void check_go_packages(struct inventory *inv)
 {
@@ -578,8 +579,8 @@ static void test_go_buildinfo_old_format_and_truncation(void **state)
 	size_t n, cut;
 
 	n = build_goinfo(buf, "go1.16.15", go_modinfo, 0);
-	assert_int_equal(inv_parse_go_binary(&inv, (char *)buf, n, "bin/old",
-					     0, on_warn, &w),
+	assert_int_equal(inv_parse_go_binary(&inv, (char *)buf, n, "bin/old", 0,
+					     on_warn, &w),
 			 -EINVAL);
 	assert_int_equal(w.n, 1);
 	assert_non_null(strstr(w.last, "not supported"));
@@ -597,8 +598,10 @@ static void test_go_buildinfo_old_format_and_truncation(void **state)
 	}
 	/* not a Go binary at all: nothing, no warning */
 	w.n = 0;
-	assert_int_equal(inv_parse_go_binary(&inv, "\x7f" "ELFjunk", 7, "b",
-					     0, on_warn, &w),
+	assert_int_equal(inv_parse_go_binary(&inv,
+					     "\x7f"
+					     "ELFjunk",
+					     7, "b", 0, on_warn, &w),
 			 0);
 	assert_int_equal(w.n, 0);
 	inventory_free(&inv);
@@ -621,7 +624,10 @@ static unsigned char *build_elf(const struct sec *secs, int nsec,
 	int i, shnum = nsec + 2;
 
 	assert_non_null(b);
-	memcpy(b, "\x7f" "ELF\x02\x01\x01", 7);
+	memcpy(b,
+	       "\x7f"
+	       "ELF\x02\x01\x01",
+	       7);
 	b[16] = 2;  /* ET_EXEC */
 	b[18] = 62; /* x86-64 */
 	for (i = 0; i < nsec; i++) {
@@ -646,9 +652,9 @@ static unsigned char *build_elf(const struct sec *secs, int nsec,
 		shoff = (off + 7) & ~(size_t)7;
 		total = shoff + (size_t)shnum * 64;
 		memcpy(b + 0x28, &shoff, 8);
-		b[0x34] = 64;			   /* e_ehsize */
-		b[0x3a] = 64;			   /* e_shentsize */
-		b[0x3c] = (unsigned char)shnum;	   /* e_shnum */
+		b[0x34] = 64;			     /* e_ehsize */
+		b[0x3a] = 64;			     /* e_shentsize */
+		b[0x3c] = (unsigned char)shnum;	     /* e_shnum */
 		b[0x3e] = (unsigned char)(nsec + 1); /* e_shstrndx */
 		for (i = 0; i <= nsec; i++) {
 			unsigned char *sh = b + shoff + (size_t)(i + 1) * 64;
@@ -690,9 +696,22 @@ static void test_go_buildinfo_in_elf_section(void **state)
 	check_go_packages(&inv);
 	inventory_free(&inv);
 	free(elf);
+
+	/* a well-formed ELF file without the section is not a Go binary,
+	 * whatever its data holds */
+	memset(&inv, 0, sizeof(inv));
+	secs[0] = (struct sec){".rodata", info, n};
+	elf = build_elf(secs, 1, &elen);
+	assert_int_equal(inv_parse_go_binary(&inv, (char *)elf, elen,
+					     "usr/bin/c-tool", 0, on_warn, &w),
+			 0);
+	assert_int_equal(inv.npkgs, 0);
+	inventory_free(&inv);
+	free(elf);
 }
 
-/* ---- Cargo ---------------------------------------------------------------- */
+/* ---- Cargo ----------------------------------------------------------------
+ */
 
 static void test_cargo_lock(void **state)
 {
@@ -725,13 +744,13 @@ int inv_parse_cargo_auditable(struct inventory *inv, const char *buf,
 static void test_cargo_auditable_dep_v0(void **state)
 {
 	static const char js[] =
-		"{\"packages\":["
-		"{\"name\":\"my-bin\",\"version\":\"0.1.0\",\"source\":"
-		"\"local\",\"kind\":\"runtime\",\"root\":true},"
-		"{\"name\":\"serde\",\"version\":\"1.0.190\",\"source\":"
-		"\"crates.io\",\"kind\":\"runtime\"},"
-		"{\"name\":\"cc\",\"version\":\"1.0.83\",\"source\":"
-		"\"crates.io\",\"kind\":\"build\"}]}";
+	    "{\"packages\":["
+	    "{\"name\":\"my-bin\",\"version\":\"0.1.0\",\"source\":"
+	    "\"local\",\"kind\":\"runtime\",\"root\":true},"
+	    "{\"name\":\"serde\",\"version\":\"1.0.190\",\"source\":"
+	    "\"crates.io\",\"kind\":\"runtime\"},"
+	    "{\"name\":\"cc\",\"version\":\"1.0.83\",\"source\":"
+	    "\"crates.io\",\"kind\":\"build\"}]}";
 	unsigned char z[1024], *elf;
 	uLongf zl = sizeof(z);
 	struct inventory inv = {0};
@@ -740,23 +759,20 @@ static void test_cargo_auditable_dep_v0(void **state)
 	const char *sec;
 	size_t elen, slen;
 
-	assert_int_equal(compress2(z, &zl, (const Bytef *)js, sizeof(js) - 1,
-				   9),
-			 Z_OK);
+	assert_int_equal(
+	    compress2(z, &zl, (const Bytef *)js, sizeof(js) - 1, 9), Z_OK);
 	s = (struct sec){".dep-v0", z, zl};
 	elf = build_elf(&s, 1, &elen);
-	assert_int_equal(inv_elf_section((char *)elf, elen, ".dep-v0", &sec,
-					 &slen),
-			 0);
+	assert_int_equal(
+	    inv_elf_section((char *)elf, elen, ".dep-v0", &sec, &slen), 0);
 	assert_int_equal(slen, zl);
-	assert_int_equal(inv_elf_section((char *)elf, elen, ".go.buildinfo",
-					 &sec, &slen),
-			 -ENOENT);
-	assert_int_equal(inv_elf_section((char *)elf, elen, ".dep-v0", &sec,
-					 &slen),
-			 0);
-	assert_int_equal(inv_parse_cargo_auditable(&inv, sec, slen, "bin/my",
-						   0, on_warn, &w),
+	assert_int_equal(
+	    inv_elf_section((char *)elf, elen, ".go.buildinfo", &sec, &slen),
+	    -ENOENT);
+	assert_int_equal(
+	    inv_elf_section((char *)elf, elen, ".dep-v0", &sec, &slen), 0);
+	assert_int_equal(inv_parse_cargo_auditable(&inv, sec, slen, "bin/my", 0,
+						   on_warn, &w),
 			 0);
 	assert_int_equal(inventory_finish(&inv), 0);
 	assert_int_equal(inv.npkgs, 2);
@@ -771,7 +787,8 @@ static void test_cargo_auditable_dep_v0(void **state)
 	free(elf);
 }
 
-/* ---- Java ----------------------------------------------------------------- */
+/* ---- Java -----------------------------------------------------------------
+ */
 
 struct zfile {
 	const char *name;
@@ -798,9 +815,9 @@ static void *build_zip(const struct zfile *files, int n, size_t *ret_len)
 		archive_entry_set_perm(e, 0644);
 		archive_entry_set_size(e, (la_int64_t)files[i].len);
 		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
-		assert_int_equal(archive_write_data(a, files[i].data,
-						    files[i].len),
-				 (la_ssize_t)files[i].len);
+		assert_int_equal(
+		    archive_write_data(a, files[i].data, files[i].len),
+		    (la_ssize_t)files[i].len);
 		archive_entry_free(e);
 	}
 	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
@@ -821,18 +838,19 @@ static void test_java_war_with_nested_jars(void **state)
 	static const char war_pom[] = "version = 1.0.0\n"
 				      "groupId: org.example\n"
 				      "artifactId=webapp\n";
-	static const char bsn_mf[] = "Manifest-Version: 1.0\n"
-				     "Bundle-SymbolicName: org.example.very.lo\n"
-				     " ng.bundle;singleton:=true\n"
-				     "Bundle-Version: 4.5.6\n";
-	struct zfile inner[1] = {{"META-INF/MANIFEST.MF", inner_mf,
-				  sizeof(inner_mf) - 1}};
+	static const char bsn_mf[] =
+	    "Manifest-Version: 1.0\n"
+	    "Bundle-SymbolicName: org.example.very.lo\n"
+	    " ng.bundle;singleton:=true\n"
+	    "Bundle-Version: 4.5.6\n";
+	struct zfile inner[1] = {
+	    {"META-INF/MANIFEST.MF", inner_mf, sizeof(inner_mf) - 1}};
 	struct zfile cio[2] = {
-		{"META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n", 22},
-		{"META-INF/maven/commons-io/commons-io/pom.properties", cio_pom,
-		 sizeof(cio_pom) - 1}};
+	    {"META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n", 22},
+	    {"META-INF/maven/commons-io/commons-io/pom.properties", cio_pom,
+	     sizeof(cio_pom) - 1}};
 	struct zfile bsn[1] = {
-		{"META-INF/MANIFEST.MF", bsn_mf, sizeof(bsn_mf) - 1}};
+	    {"META-INF/MANIFEST.MF", bsn_mf, sizeof(bsn_mf) - 1}};
 	struct zfile empty[1] = {{"README", "x", 1}};
 	struct zfile war[6];
 	struct inventory inv = {0};
@@ -855,9 +873,9 @@ static void test_java_war_with_nested_jars(void **state)
 	war[5] = (struct zfile){"index.html", "<html/>", 7};
 	wz = build_zip(war, 6, &wl);
 
-	assert_int_equal(inv_parse_java_archive(&inv, wz, wl, "srv/app.war", 4,
-						on_warn, &w),
-			 0);
+	assert_int_equal(
+	    inv_parse_java_archive(&inv, wz, wl, "srv/app.war", 4, on_warn, &w),
+	    0);
 	assert_int_equal(w.n, 0);
 	assert_int_equal(inventory_finish(&inv), 0);
 	assert_int_equal(inv.npkgs, 5);
@@ -921,9 +939,9 @@ static void test_java_nesting_depth_bounded(void **state)
 		z = nz;
 		zl = nl;
 	}
-	assert_int_equal(inv_parse_java_archive(&inv, z, zl, "lib-5.0.jar", 0,
-						on_warn, &w),
-			 -EINVAL);
+	assert_int_equal(
+	    inv_parse_java_archive(&inv, z, zl, "lib-5.0.jar", 0, on_warn, &w),
+	    -EINVAL);
 	assert_non_null(strstr(w.last, "nested deeper"));
 	/* the outer archive and three levels below it */
 	assert_int_equal(inv.npkgs, 4);
@@ -931,7 +949,8 @@ static void test_java_nesting_depth_bounded(void **state)
 	free(z);
 }
 
-/* ---- rpm ------------------------------------------------------------------ */
+/* ---- rpm ------------------------------------------------------------------
+ */
 
 struct rtag {
 	uint32_t tag, type;
@@ -976,21 +995,26 @@ static size_t build_rpm_header(unsigned char *b, const struct rtag *t, int n)
 static void make_rpmdb(const char *file, int as_view)
 {
 	static const struct rtag ossl[] = {
-		{1000, 6, "openssl", 0},	{1001, 6, "3.0.7", 0},
-		{1002, 6, "24.el9", 0},		{1003, 4, NULL, 1},
-		{1022, 6, "x86_64", 0},		{1014, 6, "Apache-2.0", 0},
-		{1044, 6, "openssl-3.0.7-24.el9.src.rpm", 0},
+	    {1000, 6, "openssl", 0},
+	    {1001, 6, "3.0.7", 0},
+	    {1002, 6, "24.el9", 0},
+	    {1003, 4, NULL, 1},
+	    {1022, 6, "x86_64", 0},
+	    {1014, 6, "Apache-2.0", 0},
+	    {1044, 6, "openssl-3.0.7-24.el9.src.rpm", 0},
 	};
 	static const struct rtag libs[] = {
-		{1000, 6, "openssl-libs", 0},	{1001, 6, "3.0.7", 0},
-		{1002, 6, "24.el9", 0},		{1003, 4, NULL, 1},
-		{1022, 6, "x86_64", 0},
-		{1044, 6, "openssl-3.0.7-24.el9.src.rpm", 0},
+	    {1000, 6, "openssl-libs", 0},
+	    {1001, 6, "3.0.7", 0},
+	    {1002, 6, "24.el9", 0},
+	    {1003, 4, NULL, 1},
+	    {1022, 6, "x86_64", 0},
+	    {1044, 6, "openssl-3.0.7-24.el9.src.rpm", 0},
 	};
 	static const struct rtag key[] = {
-		{1000, 6, "gpg-pubkey", 0},
-		{1001, 6, "fd431d51", 0},
-		{1002, 6, "4ae0493b", 0},
+	    {1000, 6, "gpg-pubkey", 0},
+	    {1001, 6, "fd431d51", 0},
+	    {1002, 6, "4ae0493b", 0},
 	};
 	unsigned char blob[8192];
 	sqlite3 *db;
@@ -1001,19 +1025,20 @@ static void make_rpmdb(const char *file, int as_view)
 	unlink(file);
 	assert_int_equal(sqlite3_open(file, &db), SQLITE_OK);
 	assert_int_equal(
-		sqlite3_exec(db,
-			     as_view ? "CREATE TABLE P(hnum INTEGER, blob BLOB);"
-				       "CREATE VIEW Packages AS SELECT * FROM P"
-				     : "CREATE TABLE Packages(hnum INTEGER "
-				       "PRIMARY KEY AUTOINCREMENT, blob BLOB "
-				       "NOT NULL)",
-			     NULL, NULL, NULL),
-		SQLITE_OK);
+	    sqlite3_exec(db,
+			 as_view ? "CREATE TABLE P(hnum INTEGER, blob BLOB);"
+				   "CREATE VIEW Packages AS SELECT * FROM P"
+				 : "CREATE TABLE Packages(hnum INTEGER "
+				   "PRIMARY KEY AUTOINCREMENT, blob BLOB "
+				   "NOT NULL)",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
-					    as_view ? "INSERT INTO P(blob) "
-						      "VALUES (?)"
-						    : "INSERT INTO Packages(blob)"
-						      " VALUES (?)",
+					    as_view
+						? "INSERT INTO P(blob) "
+						  "VALUES (?)"
+						: "INSERT INTO Packages(blob)"
+						  " VALUES (?)",
 					    -1, &st, NULL),
 			 SQLITE_OK);
 	for (i = 0; i < 4; i++) {
@@ -1062,8 +1087,9 @@ static void test_rpmdb_sqlite(void **state)
 	assert_string_equal(p->license, "Apache-2.0");
 	assert_string_equal(p->path, "var/lib/rpm/rpmdb.sqlite");
 	assert_string_equal(
-		p->purl,
-		"pkg:rpm/redhat/openssl@3.0.7-24.el9?arch=x86_64&distro=rhel-9.3&epoch=1");
+	    p->purl,
+	    "pkg:rpm/redhat/"
+	    "openssl@3.0.7-24.el9?arch=x86_64&distro=rhel-9.3&epoch=1");
 	assert_string_equal(eco(&inv, p), "Red Hat");
 	p = must_find(&inv, INV_RPM, "openssl-libs");
 	assert_string_equal(p->src_name, "openssl");
@@ -1074,9 +1100,9 @@ static void test_rpmdb_sqlite(void **state)
 	memset(&inv, 0, sizeof(inv));
 	w.n = 0;
 	make_rpmdb(file, 1);
-	assert_int_equal(inv_parse_rpmdb_sqlite(&inv, file, "rpmdb.sqlite", 0,
-						on_warn, &w),
-			 -EINVAL);
+	assert_int_equal(
+	    inv_parse_rpmdb_sqlite(&inv, file, "rpmdb.sqlite", 0, on_warn, &w),
+	    -EINVAL);
 	assert_int_equal(w.n, 1);
 	assert_int_equal(inv.npkgs, 0);
 
@@ -1085,9 +1111,9 @@ static void test_rpmdb_sqlite(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "garbage garbage garbage", 23), 23);
 	close(fd);
-	assert_int_equal(inv_parse_rpmdb_sqlite(&inv, file, "rpmdb.sqlite", 0,
-						on_warn, &w),
-			 -EINVAL);
+	assert_int_equal(
+	    inv_parse_rpmdb_sqlite(&inv, file, "rpmdb.sqlite", 0, on_warn, &w),
+	    -EINVAL);
 	assert_int_equal(w.n, 2);
 	inventory_free(&inv);
 	unlink(file);
@@ -1133,8 +1159,9 @@ static void test_purl_encoding(void **state)
 	p = inv_add(&inv, INV_RPM, "bash", "5.1-1", "r", 0);
 	(void)p;
 	assert_int_equal(inventory_finish(&inv), 0);
-	assert_string_equal(must_find(&inv, INV_PYTHON, "Zope.Interface_X")->purl,
-			    "pkg:pypi/zope.interface-x@5.0%2Blocal");
+	assert_string_equal(
+	    must_find(&inv, INV_PYTHON, "Zope.Interface_X")->purl,
+	    "pkg:pypi/zope.interface-x@5.0%2Blocal");
 	assert_string_equal(must_find(&inv, INV_MAVEN, "org.x:a b")->purl,
 			    "pkg:maven/org.x/a%20b@1.0");
 	assert_string_equal(must_find(&inv, INV_GO, "example.com/a b/c")->purl,
@@ -1145,10 +1172,11 @@ static void test_purl_encoding(void **state)
 	inventory_free(&inv);
 }
 
-/* ---- hostile input -------------------------------------------------------- */
+/* ---- hostile input --------------------------------------------------------
+ */
 
-typedef int (*parse_fn)(struct inventory *, const char *, size_t,
-			const char *, int, inv_warn_fn, void *);
+typedef int (*parse_fn)(struct inventory *, const char *, size_t, const char *,
+			int, inv_warn_fn, void *);
 
 static int parse_os(struct inventory *inv, const char *b, size_t n,
 		    const char *path, int layer, inv_warn_fn w, void *c)
@@ -1158,11 +1186,15 @@ static int parse_os(struct inventory *inv, const char *b, size_t n,
 }
 
 static const parse_fn parsers[] = {
-	inv_parse_dpkg_status,	     inv_parse_apk_installed,
-	parse_os,		     inv_parse_npm_package_json,
-	inv_parse_npm_lock,	     inv_parse_python_metadata,
-	inv_parse_go_binary,	     inv_parse_java_archive,
-	inv_parse_cargo_lock,
+    inv_parse_dpkg_status,
+    inv_parse_apk_installed,
+    parse_os,
+    inv_parse_npm_package_json,
+    inv_parse_npm_lock,
+    inv_parse_python_metadata,
+    inv_parse_go_binary,
+    inv_parse_java_archive,
+    inv_parse_cargo_lock,
 };
 
 static void test_garbage_and_huge_lines_never_crash(void **state)
@@ -1213,29 +1245,29 @@ static void test_garbage_and_huge_lines_never_crash(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dpkg_status_real_machine),
-		cmocka_unit_test(test_dpkg_status_d_distroless),
-		cmocka_unit_test(test_dpkg_malformed_stanzas_warn),
-		cmocka_unit_test(test_apk_installed),
-		cmocka_unit_test(test_os_release_files),
-		cmocka_unit_test(test_os_release_quoting),
-		cmocka_unit_test(test_ecosystem_languages_and_unknown_os),
-		cmocka_unit_test(test_npm_package_json_scoped),
-		cmocka_unit_test(test_npm_lock_v1_tree),
-		cmocka_unit_test(test_npm_lock_v3_packages),
-		cmocka_unit_test(test_npm_invalid_json_warns),
-		cmocka_unit_test(test_python_metadata_and_pkg_info),
-		cmocka_unit_test(test_go_buildinfo_raw_buffer),
-		cmocka_unit_test(test_go_buildinfo_old_format_and_truncation),
-		cmocka_unit_test(test_go_buildinfo_in_elf_section),
-		cmocka_unit_test(test_cargo_lock),
-		cmocka_unit_test(test_cargo_auditable_dep_v0),
-		cmocka_unit_test(test_java_war_with_nested_jars),
-		cmocka_unit_test(test_java_nesting_depth_bounded),
-		cmocka_unit_test(test_rpmdb_sqlite),
-		cmocka_unit_test(test_finish_sorts_and_deduplicates),
-		cmocka_unit_test(test_purl_encoding),
-		cmocka_unit_test(test_garbage_and_huge_lines_never_crash),
+	    cmocka_unit_test(test_dpkg_status_real_machine),
+	    cmocka_unit_test(test_dpkg_status_d_distroless),
+	    cmocka_unit_test(test_dpkg_malformed_stanzas_warn),
+	    cmocka_unit_test(test_apk_installed),
+	    cmocka_unit_test(test_os_release_files),
+	    cmocka_unit_test(test_os_release_quoting),
+	    cmocka_unit_test(test_ecosystem_languages_and_unknown_os),
+	    cmocka_unit_test(test_npm_package_json_scoped),
+	    cmocka_unit_test(test_npm_lock_v1_tree),
+	    cmocka_unit_test(test_npm_lock_v3_packages),
+	    cmocka_unit_test(test_npm_invalid_json_warns),
+	    cmocka_unit_test(test_python_metadata_and_pkg_info),
+	    cmocka_unit_test(test_go_buildinfo_raw_buffer),
+	    cmocka_unit_test(test_go_buildinfo_old_format_and_truncation),
+	    cmocka_unit_test(test_go_buildinfo_in_elf_section),
+	    cmocka_unit_test(test_cargo_lock),
+	    cmocka_unit_test(test_cargo_auditable_dep_v0),
+	    cmocka_unit_test(test_java_war_with_nested_jars),
+	    cmocka_unit_test(test_java_nesting_depth_bounded),
+	    cmocka_unit_test(test_rpmdb_sqlite),
+	    cmocka_unit_test(test_finish_sorts_and_deduplicates),
+	    cmocka_unit_test(test_purl_encoding),
+	    cmocka_unit_test(test_garbage_and_huge_lines_never_crash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
