@@ -56,12 +56,14 @@ static int status_installed(const struct field *f)
 {
 	static const char *const ok[] = {"installed", "triggers-awaited",
 					 "triggers-pending"};
-	const char *s = f->v, *end = f->v + f->n, *w;
+	const char *s, *end, *w;
 	size_t i, wn;
 	int words = 0;
 
 	if (!f->set)
 		return 1;
+	s = f->v;
+	end = f->v + f->n;
 	/* the third blank-separated word is the package state */
 	while (s < end && words < 3) {
 		while (s < end && (*s == ' ' || *s == '\t'))
