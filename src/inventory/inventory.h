@@ -3,7 +3,7 @@
  * every package a vulnerability database knows about, each with a purl.
  *
  * Sources (each parser lives in its own file, parse_<source>.c):
- *   dpkg     var/lib/dpkg/status, var/lib/dpkg/status.d/* (distroless);
+ *   dpkg     var/lib/dpkg/status, var/lib/dpkg/status.d/<name> (distroless);
  *            source package name and version from "Source:"
  *   apk      lib/apk/db/installed (origin = source package)
  *   rpm      var/lib/rpm/rpmdb.sqlite (SQLite)  [Packages (BerkeleyDB) and
