@@ -22,7 +22,7 @@
 
 #define COL_ID 20
 #define COL_SEV 9
-#define COL_FIX 24
+#define COL_FIX 20
 #define TEXT_MAX 1024 /* bytes of any one field shown */
 
 static int term_width(FILE *out)
@@ -157,17 +157,7 @@ static void finding_row(FILE *out, const struct scan_finding *fd,
 			 v->details);
 		src = tmp;
 	}
-	if (fd->suppressed) {
-		char why[2 * TEXT_MAX + 32];
-
-		rpt_safe_text(src ? src : "", title, sizeof(title));
-		snprintf(why, sizeof(why), "[suppressed: %.*s] %s", TEXT_MAX,
-			 fd->suppress_reason ? fd->suppress_reason : "",
-			 title);
-		rpt_safe_text(why, title, sizeof(title));
-	} else {
-		rpt_safe_text(src ? src : "", title, sizeof(title));
-	}
+	rpt_safe_text(src ? src : "", title, sizeof(title));
 
 	fputs("  ", out);
 	used += put_cols(out, id, (size_t)width, COL_ID) + 1;
@@ -185,6 +175,17 @@ static void finding_row(FILE *out, const struct scan_finding *fd,
 	if (room >= 4)
 		put_cols(out, title, room, 0);
 	fputc('\n', out);
+	if (fd->suppressed) {
+		/* why, on a line of its own under the row */
+		fputs("    suppressed: ", out);
+		put_cols(out,
+			 rpt_safe_text(fd->suppress_reason
+					   ? fd->suppress_reason
+					   : "",
+				       tmp, sizeof(tmp)),
+			 width > 20 ? (size_t)width - 16 : 4, 0);
+		fputc('\n', out);
+	}
 }
 
 struct row {
