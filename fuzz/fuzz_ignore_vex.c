@@ -13,6 +13,17 @@
 
 static char dir[64];
 
+static void cleanup(void)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "%s/ignore", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ignore.yaml", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 static int write_file(const char *path, const uint8_t *data, size_t size)
 {
 	FILE *f = fopen(path, "wb");
@@ -60,6 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(dir, sizeof(dir), "/tmp/fuzz_ignore_vex.XXXXXX");
 		if (!mkdtemp(dir))
 			abort();
+		atexit(cleanup);
 	}
 	snprintf(txt, sizeof(txt), "%s/ignore", dir);
 	snprintf(yml, sizeof(yml), "%s/ignore.yaml", dir);

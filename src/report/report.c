@@ -26,10 +26,10 @@ int report_format_parse(const char *s, enum report_format *ret)
 		const char *name;
 		enum report_format fmt;
 	} names[] = {
-	    {"table", REPORT_TABLE},	    {"json", REPORT_JSON},
-	    {"sarif", REPORT_SARIF},	    {"cyclonedx", REPORT_CYCLONEDX},
-	    {"cdx", REPORT_CYCLONEDX},	    {"cyclonedx-json", REPORT_CYCLONEDX},
-	    {"spdx", REPORT_SPDX},	    {"spdx-json", REPORT_SPDX},
+	    {"table", REPORT_TABLE},   {"json", REPORT_JSON},
+	    {"sarif", REPORT_SARIF},   {"cyclonedx", REPORT_CYCLONEDX},
+	    {"cdx", REPORT_CYCLONEDX}, {"cyclonedx-json", REPORT_CYCLONEDX},
+	    {"spdx", REPORT_SPDX},     {"spdx-json", REPORT_SPDX},
 	};
 	size_t i;
 
@@ -43,9 +43,8 @@ int report_format_parse(const char *s, enum report_format *ret)
 	return -EINVAL;
 }
 
-int report_write(FILE *out, enum report_format fmt,
-		 const struct scan_result *r, const struct report_opts *o,
-		 struct bw_error *err)
+int report_write(FILE *out, enum report_format fmt, const struct scan_result *r,
+		 const struct report_opts *o, struct bw_error *err)
 {
 	static const struct report_opts defaults = {.with_vulns = 1};
 	int rc;
@@ -170,8 +169,8 @@ const char *rpt_safe_text(const char *s, char *buf, size_t len)
 			buf[o++] = '?';
 			i++;
 		} else if (k == 1) {
-			buf[o++] = (u[i] < 0x20 || u[i] == 0x7f) ? ' '
-								 : (char)u[i];
+			buf[o++] =
+			    (u[i] < 0x20 || u[i] == 0x7f) ? ' ' : (char)u[i];
 			i++;
 		} else if (u[i] == 0xc2 && u[i + 1] < 0xa0) {
 			buf[o++] = ' '; /* C1 controls (U+0080-U+009F) */
@@ -369,8 +368,8 @@ int rpt_dump(FILE *out, json_t *root, struct bw_error *err)
 		       JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 			   JSON_REAL_PRECISION(3)) ||
 	    fputc('\n', out) == EOF)
-		rc = bw_errorf(err, -EIO, NULL, 0, 0,
-			       "cannot write the report");
+		rc =
+		    bw_errorf(err, -EIO, NULL, 0, 0, "cannot write the report");
 	json_decref(root);
 	return rc;
 }

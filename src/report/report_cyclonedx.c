@@ -119,9 +119,8 @@ static json_t *component_obj(const struct scan_result *r,
 			     const struct inv_package *p, const char *ref)
 {
 	json_t *c = json_object(), *props = json_array();
-	const char *colon = p->type == INV_MAVEN && p->name
-				? strchr(p->name, ':')
-				: NULL;
+	const char *colon =
+	    p->type == INV_MAVEN && p->name ? strchr(p->name, ':') : NULL;
 
 	json_object_set_new(c, "type", json_string("library"));
 	rpt_set_str(c, "bom-ref", ref);
@@ -293,11 +292,10 @@ static json_t *vuln_obj(const struct scan_result *r,
 	json_object_set_new(rating, "source", source_obj(v->id));
 	if (v->score >= 0 && v->score <= 10)
 		json_object_set_new(rating, "score", json_real(v->score));
-	json_object_set_new(rating, "severity",
-			    json_string(rpt_sev_label(v)));
-	json_object_set_new(rating, "method",
-			    json_string(v->score >= 0 ? method_of(v->cvss_vector)
-						      : "other"));
+	json_object_set_new(rating, "severity", json_string(rpt_sev_label(v)));
+	json_object_set_new(
+	    rating, "method",
+	    json_string(v->score >= 0 ? method_of(v->cvss_vector) : "other"));
 	if (v->score >= 0)
 		rpt_set_str_opt(rating, "vector", v->cvss_vector);
 	json_array_append_new(ratings, rating);

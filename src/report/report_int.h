@@ -16,7 +16,7 @@
 #define RPT_OSV_URL "https://osv.dev/vulnerability/"
 
 struct rpt_counts {
-	size_t total; /* unsuppressed findings */
+	size_t total;				     /* unsuppressed findings */
 	size_t critical, high, medium, low, unknown; /* of total; "unknown"
 							also holds the
 							scored-0.0 ones */

@@ -36,7 +36,8 @@ static json_t *artifact_obj(const struct scan_result *r)
 			 l->diff_id);
 		rpt_set_str(lo, "digest", d[0] ? d : NULL);
 		rpt_set_str(lo, "diff_id", id[0] ? id : NULL);
-		json_object_set_new(lo, "size", json_integer((json_int_t)l->size));
+		json_object_set_new(lo, "size",
+				    json_integer((json_int_t)l->size));
 		json_array_append_new(layers, lo);
 	}
 	json_object_set_new(a, "layers", layers);
@@ -128,9 +129,8 @@ static json_t *problem_obj(const struct bw_error *e)
 	rpt_set_str(o, "input", input[0] ? input : NULL);
 	json_object_set_new(o, "line",
 			    e->line > 0 ? json_integer(e->line) : json_null());
-	json_object_set_new(o, "column", e->column > 0
-					     ? json_integer(e->column)
-					     : json_null());
+	json_object_set_new(
+	    o, "column", e->column > 0 ? json_integer(e->column) : json_null());
 	json_object_set_new(o, "code", json_integer(e->code));
 	rpt_set_str(o, "message", msg);
 	return o;

@@ -39,8 +39,7 @@ static const char *level_of(const struct vuln_match *v)
 }
 
 /* 0 when there is nothing to say. */
-static int security_severity(const struct vuln_match *v, char *buf,
-			     size_t len)
+static int security_severity(const struct vuln_match *v, char *buf, size_t len)
 {
 	static const char *const mid[] = {"0.0", "2.0", "5.5", "8.0", "9.5"};
 
@@ -106,9 +105,9 @@ static json_t *rule_obj(const struct scan_finding *fd)
 	json_object_set_new(rule, "shortDescription",
 			    text_msg(v->summary ? v->summary : v->id));
 	json_object_set_new(rule, "fullDescription",
-			    text_msg(v->details ? v->details
-						: (v->summary ? v->summary
-							      : v->id)));
+			    text_msg(v->details
+					 ? v->details
+					 : (v->summary ? v->summary : v->id)));
 	if (v->nreferences && v->references[0]) {
 		rpt_set_str(rule, "helpUri", v->references[0]);
 	} else {
@@ -187,8 +186,7 @@ static json_t *result_obj(const struct scan_result *r,
 	json_object_set_new(res, "locations", locs);
 
 	fp = json_object();
-	snprintf(msg, sizeof(msg), "%s:%s", v->id,
-		 p && p->purl ? p->purl : "");
+	snprintf(msg, sizeof(msg), "%s:%s", v->id, p && p->purl ? p->purl : "");
 	json_object_set_new(fp, "bulwark/v1", rpt_jstr(msg));
 	json_object_set_new(res, "partialFingerprints", fp);
 
@@ -248,9 +246,10 @@ static json_t *invocation_obj(const struct scan_result *r)
 int report_write_sarif(FILE *out, const struct scan_result *r,
 		       const struct report_opts *o, struct bw_error *err)
 {
-	json_t *root = json_object(), *runs = json_array(), *run = json_object(),
-	       *tool = json_object(), *driver = json_object(),
-	       *rules = json_array(), *results = json_array(), *invs, *props;
+	json_t *root = json_object(), *runs = json_array(),
+	       *run = json_object(), *tool = json_object(),
+	       *driver = json_object(), *rules = json_array(),
+	       *results = json_array(), *invs, *props;
 	const char **ids = NULL;
 	size_t i, nids = 0, u = 0;
 

@@ -31,43 +31,151 @@
 /* Licence identifiers from the SPDX License List (the ones package
  * managers declare in practice, deprecated forms included). */
 static const char *const spdx_ids[] = {
-    "0BSD", "AFL-2.1", "AFL-3.0", "AGPL-1.0", "AGPL-3.0", "AGPL-3.0-only",
-    "AGPL-3.0-or-later", "Apache-1.0", "Apache-1.1", "Apache-2.0",
-    "APSL-2.0", "Artistic-1.0", "Artistic-1.0-Perl", "Artistic-2.0",
-    "Beerware", "BitTorrent-1.1", "BlueOak-1.0.0", "BSD-1-Clause",
-    "BSD-2-Clause", "BSD-2-Clause-FreeBSD", "BSD-2-Clause-NetBSD",
-    "BSD-2-Clause-Patent", "BSD-3-Clause", "BSD-3-Clause-Attribution",
-    "BSD-3-Clause-Clear", "BSD-3-Clause-LBNL", "BSD-4-Clause",
-    "BSD-4-Clause-UC", "BSD-Source-Code", "BSL-1.0", "bzip2-1.0.6",
-    "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CC0-1.0",
-    "CDDL-1.0", "CDDL-1.1", "CECILL-2.1", "ClArtistic", "CPL-1.0",
-    "curl", "ECL-2.0", "EFL-2.0", "EPL-1.0", "EPL-2.0", "EUPL-1.1",
-    "EUPL-1.2", "FSFAP", "FSFUL", "FSFULLR", "FTL", "GFDL-1.1",
-    "GFDL-1.2", "GFDL-1.3", "GFDL-1.3-only", "GFDL-1.3-or-later",
-    "GPL-1.0", "GPL-1.0+", "GPL-1.0-only", "GPL-1.0-or-later", "GPL-2.0",
-    "GPL-2.0+", "GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0", "GPL-3.0+",
-    "GPL-3.0-only", "GPL-3.0-or-later", "HPND", "ICU", "IJG", "Imlib2",
-    "Info-ZIP", "IPA", "ISC", "JSON", "LGPL-2.0", "LGPL-2.0+",
-    "LGPL-2.0-only", "LGPL-2.0-or-later", "LGPL-2.1", "LGPL-2.1+",
-    "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0", "LGPL-3.0+",
-    "LGPL-3.0-only", "LGPL-3.0-or-later", "Libpng", "libpng-2.0",
-    "libtiff", "LPPL-1.3c", "MirOS", "MIT", "MIT-0", "MIT-CMU",
-    "MIT-Modern-Variant", "MPL-1.0", "MPL-1.1", "MPL-2.0",
-    "MPL-2.0-no-copyleft-exception", "MS-PL", "MS-RL", "NCSA", "Net-SNMP",
-    "NTP", "OFL-1.1", "OLDAP-2.8", "OpenSSL", "OSL-3.0", "PHP-3.0",
-    "PHP-3.01", "PostgreSQL", "PSF-2.0", "Python-2.0", "Python-2.0.1",
-    "Qhull", "Ruby", "Sleepycat", "SSPL-1.0", "TCL", "Unicode-3.0",
-    "Unicode-DFS-2015", "Unicode-DFS-2016", "Unlicense", "UPL-1.0",
-    "Vim", "W3C", "WTFPL", "X11", "XFree86-1.1", "Zlib", "zlib-acknowledgement",
-    "ZPL-2.0", "ZPL-2.1",
+    "0BSD",
+    "AFL-2.1",
+    "AFL-3.0",
+    "AGPL-1.0",
+    "AGPL-3.0",
+    "AGPL-3.0-only",
+    "AGPL-3.0-or-later",
+    "Apache-1.0",
+    "Apache-1.1",
+    "Apache-2.0",
+    "APSL-2.0",
+    "Artistic-1.0",
+    "Artistic-1.0-Perl",
+    "Artistic-2.0",
+    "Beerware",
+    "BitTorrent-1.1",
+    "BlueOak-1.0.0",
+    "BSD-1-Clause",
+    "BSD-2-Clause",
+    "BSD-2-Clause-FreeBSD",
+    "BSD-2-Clause-NetBSD",
+    "BSD-2-Clause-Patent",
+    "BSD-3-Clause",
+    "BSD-3-Clause-Attribution",
+    "BSD-3-Clause-Clear",
+    "BSD-3-Clause-LBNL",
+    "BSD-4-Clause",
+    "BSD-4-Clause-UC",
+    "BSD-Source-Code",
+    "BSL-1.0",
+    "bzip2-1.0.6",
+    "CC-BY-3.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-3.0",
+    "CC-BY-SA-4.0",
+    "CC0-1.0",
+    "CDDL-1.0",
+    "CDDL-1.1",
+    "CECILL-2.1",
+    "ClArtistic",
+    "CPL-1.0",
+    "curl",
+    "ECL-2.0",
+    "EFL-2.0",
+    "EPL-1.0",
+    "EPL-2.0",
+    "EUPL-1.1",
+    "EUPL-1.2",
+    "FSFAP",
+    "FSFUL",
+    "FSFULLR",
+    "FTL",
+    "GFDL-1.1",
+    "GFDL-1.2",
+    "GFDL-1.3",
+    "GFDL-1.3-only",
+    "GFDL-1.3-or-later",
+    "GPL-1.0",
+    "GPL-1.0+",
+    "GPL-1.0-only",
+    "GPL-1.0-or-later",
+    "GPL-2.0",
+    "GPL-2.0+",
+    "GPL-2.0-only",
+    "GPL-2.0-or-later",
+    "GPL-3.0",
+    "GPL-3.0+",
+    "GPL-3.0-only",
+    "GPL-3.0-or-later",
+    "HPND",
+    "ICU",
+    "IJG",
+    "Imlib2",
+    "Info-ZIP",
+    "IPA",
+    "ISC",
+    "JSON",
+    "LGPL-2.0",
+    "LGPL-2.0+",
+    "LGPL-2.0-only",
+    "LGPL-2.0-or-later",
+    "LGPL-2.1",
+    "LGPL-2.1+",
+    "LGPL-2.1-only",
+    "LGPL-2.1-or-later",
+    "LGPL-3.0",
+    "LGPL-3.0+",
+    "LGPL-3.0-only",
+    "LGPL-3.0-or-later",
+    "Libpng",
+    "libpng-2.0",
+    "libtiff",
+    "LPPL-1.3c",
+    "MirOS",
+    "MIT",
+    "MIT-0",
+    "MIT-CMU",
+    "MIT-Modern-Variant",
+    "MPL-1.0",
+    "MPL-1.1",
+    "MPL-2.0",
+    "MPL-2.0-no-copyleft-exception",
+    "MS-PL",
+    "MS-RL",
+    "NCSA",
+    "Net-SNMP",
+    "NTP",
+    "OFL-1.1",
+    "OLDAP-2.8",
+    "OpenSSL",
+    "OSL-3.0",
+    "PHP-3.0",
+    "PHP-3.01",
+    "PostgreSQL",
+    "PSF-2.0",
+    "Python-2.0",
+    "Python-2.0.1",
+    "Qhull",
+    "Ruby",
+    "Sleepycat",
+    "SSPL-1.0",
+    "TCL",
+    "Unicode-3.0",
+    "Unicode-DFS-2015",
+    "Unicode-DFS-2016",
+    "Unlicense",
+    "UPL-1.0",
+    "Vim",
+    "W3C",
+    "WTFPL",
+    "X11",
+    "XFree86-1.1",
+    "Zlib",
+    "zlib-acknowledgement",
+    "ZPL-2.0",
+    "ZPL-2.1",
 };
 
 static const char *const spdx_exceptions[] = {
-    "Autoconf-exception-2.0", "Autoconf-exception-3.0",
-    "Bison-exception-2.2", "Classpath-exception-2.0",
-    "Font-exception-2.0", "GCC-exception-2.0", "GCC-exception-3.1",
-    "LLVM-exception", "Linux-syscall-note", "OpenSSL-exception",
-    "Qt-LGPL-exception-1.1", "Universal-FOSS-exception-1.0",
+    "Autoconf-exception-2.0",  "Autoconf-exception-3.0",
+    "Bison-exception-2.2",     "Classpath-exception-2.0",
+    "Font-exception-2.0",      "GCC-exception-2.0",
+    "GCC-exception-3.1",       "LLVM-exception",
+    "Linux-syscall-note",      "OpenSSL-exception",
+    "Qt-LGPL-exception-1.1",   "Universal-FOSS-exception-1.0",
     "WxWindows-exception-3.1", "389-exception",
 };
 
@@ -105,8 +213,8 @@ static void emit(struct lexer *lx, const char *s, size_t n)
 
 static void skip_ws(struct lexer *lx)
 {
-	while (lx->pos < lx->len && (lx->s[lx->pos] == ' ' ||
-				     lx->s[lx->pos] == '\t'))
+	while (lx->pos < lx->len &&
+	       (lx->s[lx->pos] == ' ' || lx->s[lx->pos] == '\t'))
 		lx->pos++;
 }
 
@@ -117,9 +225,8 @@ static size_t word(struct lexer *lx, const char **ret)
 
 	skip_ws(lx);
 	start = lx->pos;
-	while (lx->pos < lx->len &&
-	       (isalnum((unsigned char)lx->s[lx->pos]) ||
-		strchr(".+-:", lx->s[lx->pos])))
+	while (lx->pos < lx->len && (isalnum((unsigned char)lx->s[lx->pos]) ||
+				     strchr(".+-:", lx->s[lx->pos])))
 		lx->pos++;
 	*ret = lx->s + start;
 	return lx->pos - start;
@@ -179,9 +286,9 @@ static void parse_term(struct lexer *lx, int depth)
 	n = word(lx, &w);
 	if (is_op(w, n, "WITH")) {
 		n = word(lx, &w);
-		id = find_id(spdx_exceptions,
-			     sizeof(spdx_exceptions) / sizeof(spdx_exceptions[0]),
-			     w, n);
+		id = find_id(
+		    spdx_exceptions,
+		    sizeof(spdx_exceptions) / sizeof(spdx_exceptions[0]), w, n);
 		if (!id) {
 			lx->bad = 1;
 			return;
@@ -365,9 +472,9 @@ static json_t *package_obj(const struct scan_result *r,
 	char lic[SPDX_MAX_EXPR + 1], info[1024];
 	const char *layer = rpt_layer_digest(r, p->layer);
 
-	json_object_set_new(o, "licenseDeclared",
-			    json_string(license_expr(p->license, lic,
-						     sizeof(lic))));
+	json_object_set_new(
+	    o, "licenseDeclared",
+	    json_string(license_expr(p->license, lic, sizeof(lic))));
 	if (p->path) {
 		snprintf(info, sizeof(info), "%s package found in %s%s%s",
 			 rpt_type_name(p->type), p->path,
@@ -390,8 +497,8 @@ static json_t *package_obj(const struct scan_result *r,
 int report_write_spdx(FILE *out, const struct scan_result *r,
 		      const struct report_opts *o, struct bw_error *err)
 {
-	const char *name = r->info.ref ? r->info.ref
-				       : (r->target ? r->target : "image");
+	const char *name =
+	    r->info.ref ? r->info.ref : (r->target ? r->target : "image");
 	json_t *root, *ci, *creators, *pkgs, *rels;
 	char uuid[37], ts[64], ns[1024], safe[256], tool[128], seed[1024];
 	char **ids;
@@ -434,23 +541,23 @@ int report_write_spdx(FILE *out, const struct scan_result *r,
 
 	pkgs = json_array();
 	rels = json_array();
-	json_array_append_new(
-	    pkgs, package_base("SPDXRef-Image", name,
-			       r->info.manifest_digest ? r->info.manifest_digest
-						       : r->info.config_digest,
-			       "CONTAINER"));
+	json_array_append_new(pkgs, package_base("SPDXRef-Image", name,
+						 r->info.manifest_digest
+						     ? r->info.manifest_digest
+						     : r->info.config_digest,
+						 "CONTAINER"));
 	json_array_append_new(rels, relationship("SPDXRef-DOCUMENT",
 						 "DESCRIBES", "SPDXRef-Image"));
 	if (r->inv.os.id) {
-		json_t *os = package_base("SPDXRef-OperatingSystem",
-					  r->inv.os.id, r->inv.os.version_id,
-					  "OPERATING-SYSTEM");
+		json_t *os =
+		    package_base("SPDXRef-OperatingSystem", r->inv.os.id,
+				 r->inv.os.version_id, "OPERATING-SYSTEM");
 
 		rpt_set_str_opt(os, "description", r->inv.os.pretty_name);
 		json_array_append_new(pkgs, os);
-		json_array_append_new(
-		    rels, relationship("SPDXRef-Image", "CONTAINS",
-				       "SPDXRef-OperatingSystem"));
+		json_array_append_new(rels,
+				      relationship("SPDXRef-Image", "CONTAINS",
+						   "SPDXRef-OperatingSystem"));
 	}
 	for (i = 0; i < r->inv.npkgs; i++) {
 		json_array_append_new(pkgs,

@@ -115,7 +115,8 @@ static void package_header(FILE *out, const struct scan_result *r,
 		rpt_safe_text(p->version, ver, sizeof(ver)),
 		rpt_type_name(p->type));
 	if (p->path)
-		fprintf(out, ", %s", rpt_safe_text(p->path, path, sizeof(path)));
+		fprintf(out, ", %s",
+			rpt_safe_text(p->path, path, sizeof(path)));
 	if (layer) {
 		short_digest(layer, sd, sizeof(sd));
 		fprintf(out, ", layer %s", sd);
@@ -137,10 +138,10 @@ static void finding_row(FILE *out, const struct scan_finding *fd,
 	upper(sev);
 	switch (v->fix_state) {
 	case VULN_FIX_FIXED:
-		snprintf(fix, sizeof(fix), "fixed in %s",
-			 rpt_safe_text(v->fixed_version ? v->fixed_version
-							: "?",
-				       tmp, sizeof(tmp)));
+		snprintf(
+		    fix, sizeof(fix), "fixed in %s",
+		    rpt_safe_text(v->fixed_version ? v->fixed_version : "?",
+				  tmp, sizeof(tmp)));
 		break;
 	case VULN_FIX_WONT_FIX:
 		snprintf(fix, sizeof(fix), "won't fix");
@@ -179,9 +180,8 @@ static void finding_row(FILE *out, const struct scan_finding *fd,
 		/* why, on a line of its own under the row */
 		fputs("    suppressed: ", out);
 		put_cols(out,
-			 rpt_safe_text(fd->suppress_reason
-					   ? fd->suppress_reason
-					   : "",
+			 rpt_safe_text(fd->suppress_reason ? fd->suppress_reason
+							   : "",
 				       tmp, sizeof(tmp)),
 			 width > 20 ? (size_t)width - 16 : 4, 0);
 		fputc('\n', out);

@@ -119,10 +119,7 @@ static char *dup_n(const char *s, size_t n)
 	return d;
 }
 
-static char *dup_opt(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
+static char *dup_opt(const char *s) { return s ? strdup(s) : NULL; }
 
 static int days_in_month(int y, int m)
 {
@@ -209,9 +206,8 @@ static int ignore_add(struct scan_filters *f, const char *id, size_t idlen,
 	return 0;
 }
 
-static int vex_add(struct scan_filters *f, const char *id,
-		   const char *product, const char *status,
-		   const char *justification)
+static int vex_add(struct scan_filters *f, const char *id, const char *product,
+		   const char *status, const char *justification)
 {
 	struct scan_vex *v, *e;
 
@@ -240,10 +236,7 @@ static int vex_add(struct scan_filters *f, const char *id,
 
 /* ---- ignore file: plain text ------------------------------------------ */
 
-static int is_blank(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
+static int is_blank(int c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 static int text_line(struct scan_filters *f, const char *path, int lineno,
 		     const char *s, size_t n, struct bw_error *err)
@@ -266,8 +259,8 @@ static int text_line(struct scan_filters *f, const char *path, int lineno,
 				i++;
 			reason = s + i;
 			reasonlen = n - i;
-			while (reasonlen && is_blank((unsigned char)
-							 reason[reasonlen - 1]))
+			while (reasonlen &&
+			       is_blank((unsigned char)reason[reasonlen - 1]))
 				reasonlen--;
 			if (!reasonlen)
 				reason = NULL;
@@ -292,8 +285,7 @@ static int text_line(struct scan_filters *f, const char *path, int lineno,
 						 (int)(start + 5),
 						 "invalid expiry date (want "
 						 "exp:YYYY-MM-DD)");
-		} else if (len > 4 && !strncmp(s + start, "pkg:", 4) &&
-			   !purl) {
+		} else if (len > 4 && !strncmp(s + start, "pkg:", 4) && !purl) {
 			purl = s + start;
 			purllen = len;
 		} else {
@@ -306,8 +298,7 @@ static int text_line(struct scan_filters *f, const char *path, int lineno,
 	}
 	if (!id)
 		return 0; /* blank or comment */
-	r = ignore_add(f, id, idlen, purl, purllen, expires, reason,
-		       reasonlen);
+	r = ignore_add(f, id, idlen, purl, purllen, expires, reason, reasonlen);
 	if (r)
 		return bw_errorf(err, r, path, lineno, 1,
 				 r == -E2BIG ? "too many ignore entries"
@@ -437,8 +428,9 @@ static int yaml_entry(struct scan_filters *f, const char *path,
 				    "purl must start with pkg:");
 		r = ignore_add(f, id, idlen, s, n, expires, reason, reasonlen);
 		if (r)
-			return yerr(err, path, e, "too many entries or out "
-						  "of memory");
+			return yerr(err, path, e,
+				    "too many entries or out "
+				    "of memory");
 	}
 	if (purls) {
 		yaml_node_item_t *it;
@@ -463,8 +455,9 @@ static int yaml_entry(struct scan_filters *f, const char *path,
 		r = ignore_add(f, id, idlen, NULL, 0, expires, reason,
 			       reasonlen);
 		if (r)
-			return yerr(err, path, e, "too many entries or out "
-						  "of memory");
+			return yerr(err, path, e,
+				    "too many entries or out "
+				    "of memory");
 	}
 	return 0;
 }
@@ -510,8 +503,8 @@ static int load_ignore_yaml(struct scan_filters *f, const char *path,
 			goto out;
 		}
 	}
-	if (!list || (list->type == YAML_SCALAR_NODE &&
-		      list->data.scalar.length == 0))
+	if (!list ||
+	    (list->type == YAML_SCALAR_NODE && list->data.scalar.length == 0))
 		goto out; /* "vulnerabilities:" with nothing */
 	if (list->type != YAML_SEQUENCE_NODE) {
 		r = yerr(err, path, list, "vulnerabilities must be a list");
@@ -606,14 +599,13 @@ static const char *product_purl(json_t *p)
  * applies to every package. */
 static const char *package_scope(const char *purl)
 {
-	if (!purl || strncmp(purl, "pkg:", 4) || !strncmp(purl, "pkg:oci/", 8) ||
-	    !strncmp(purl, "pkg:docker/", 11))
+	if (!purl || strncmp(purl, "pkg:", 4) ||
+	    !strncmp(purl, "pkg:oci/", 8) || !strncmp(purl, "pkg:docker/", 11))
 		return NULL;
 	return purl;
 }
 
-static int vex_names(json_t *st, const char **names, size_t max,
-		     size_t *ret_n)
+static int vex_names(json_t *st, const char **names, size_t max, size_t *ret_n)
 {
 	json_t *v = json_object_get(st, "vulnerability"), *a;
 	size_t n = 0, i;
@@ -627,9 +619,8 @@ static int vex_names(json_t *st, const char **names, size_t max,
 		else if ((s = jstr(v, "@id")))
 			names[n++] = s;
 		a = json_object_get(v, "aliases");
-		for (i = 0; json_is_array(a) && i < json_array_size(a) &&
-			    n < max;
-		     i++)
+		for (i = 0;
+		     json_is_array(a) && i < json_array_size(a) && n < max; i++)
 			if (json_is_string(json_array_get(a, i)))
 				names[n++] =
 				    json_string_value(json_array_get(a, i));
@@ -641,8 +632,8 @@ static int vex_names(json_t *st, const char **names, size_t max,
 static int openvex_statement(struct scan_filters *f, const char *path,
 			     size_t idx, json_t *st, struct bw_error *err)
 {
-	static const char *const statuses[] = {
-	    "not_affected", "affected", "fixed", "under_investigation"};
+	static const char *const statuses[] = {"not_affected", "affected",
+					       "fixed", "under_investigation"};
 	const char *names[16], *status, *just, *scope;
 	json_t *products, *p, *subs, *s;
 	size_t nnames, i, j, k, ok = 0;
@@ -653,8 +644,7 @@ static int openvex_statement(struct scan_filters *f, const char *path,
 				 "statements[%zu] is not an object", idx);
 	if (vex_names(st, names, 16, &nnames))
 		return bw_errorf(err, -EINVAL, path, 0, 0,
-				 "statements[%zu].vulnerability: no name",
-				 idx);
+				 "statements[%zu].vulnerability: no name", idx);
 	status = jstr(st, "status");
 	for (i = 0; status && i < 4; i++)
 		ok |= !strcmp(status, statuses[i]);
@@ -789,10 +779,9 @@ static int cdx_vuln(struct scan_filters *f, const char *path, size_t idx,
 	r = 0;
 done:
 	if (r)
-		return bw_errorf(err, r, path, 0, 0, "vulnerabilities[%zu]: %s",
-				 idx,
-				 r == -E2BIG ? "too many VEX statements"
-					     : "out of memory");
+		return bw_errorf(
+		    err, r, path, 0, 0, "vulnerabilities[%zu]: %s", idx,
+		    r == -E2BIG ? "too many VEX statements" : "out of memory");
 	return 0;
 }
 
@@ -951,9 +940,9 @@ static void apply_one(struct scan_finding *fd, const char *purl,
 			continue;
 		if (ig->expires && now >= ig->expires)
 			continue;
-		suppress(fd, reason_fmt("ignore-file: ",
-					ig->reason ? ig->reason : "ignored",
-					NULL));
+		suppress(fd,
+			 reason_fmt("ignore-file: ",
+				    ig->reason ? ig->reason : "ignored", NULL));
 		return;
 	}
 	for (i = 0; i < f->nvex; i++) {
@@ -967,8 +956,8 @@ static void apply_one(struct scan_finding *fd, const char *purl,
 	}
 	if (hit && (!strcmp(hit->status, "not_affected") ||
 		    !strcmp(hit->status, "fixed")))
-		suppress(fd, reason_fmt("vex: ", hit->status,
-					hit->justification));
+		suppress(fd,
+			 reason_fmt("vex: ", hit->status, hit->justification));
 }
 
 void scan_apply_filters(struct scan_result *r, const struct scan_filters *f)

@@ -58,8 +58,8 @@ static void add_pkg(struct scan_result *r, enum inv_type t, const char *name,
 {
 	struct inv_package *p;
 
-	r->inv.pkgs = realloc(r->inv.pkgs,
-			      (r->inv.npkgs + 1) * sizeof(*r->inv.pkgs));
+	r->inv.pkgs =
+	    realloc(r->inv.pkgs, (r->inv.npkgs + 1) * sizeof(*r->inv.pkgs));
 	assert_non_null(r->inv.pkgs);
 	p = &r->inv.pkgs[r->inv.npkgs++];
 	memset(p, 0, sizeof(*p));
@@ -84,8 +84,8 @@ static struct scan_finding *add_finding(struct scan_result *r, size_t pkg,
 {
 	struct scan_finding *f;
 
-	r->findings = realloc(r->findings,
-			      (r->nfindings + 1) * sizeof(*r->findings));
+	r->findings =
+	    realloc(r->findings, (r->nfindings + 1) * sizeof(*r->findings));
 	assert_non_null(r->findings);
 	f = &r->findings[r->nfindings++];
 	memset(f, 0, sizeof(*f));
@@ -115,21 +115,26 @@ static void make_result(struct scan_result *r, int with_suppressed)
 	r->info.kind = IMAGE_DOCKER_ARCHIVE;
 	r->info.path = xs("tests/app.tar");
 	r->info.ref = xs("example/app:1.0");
-	r->info.manifest_digest = xs("sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-				     "aaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-	r->info.config_digest = xs("sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-				   "bbbbbbbbbbbbbbbbbbbbbbbbbbb");
+	r->info.manifest_digest =
+	    xs("sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	       "aaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	r->info.config_digest =
+	    xs("sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	       "bbbbbbbbbbbbbbbbbbbbbbbbbbb");
 	r->info.os = xs("linux");
 	r->info.arch = xs("amd64");
 	l = calloc(2, sizeof(*l));
 	assert_non_null(l);
-	snprintf(l[0].digest, sizeof(l[0].digest), "sha256:%s",
-		 "1111111111111111111111111111111111111111111111111111111111111111");
-	snprintf(l[0].diff_id, sizeof(l[0].diff_id), "sha256:%s",
-		 "2222222222222222222222222222222222222222222222222222222222222222");
+	snprintf(
+	    l[0].digest, sizeof(l[0].digest), "sha256:%s",
+	    "1111111111111111111111111111111111111111111111111111111111111111");
+	snprintf(
+	    l[0].diff_id, sizeof(l[0].diff_id), "sha256:%s",
+	    "2222222222222222222222222222222222222222222222222222222222222222");
 	l[0].size = 1234;
-	snprintf(l[1].digest, sizeof(l[1].digest), "sha256:%s",
-		 "3333333333333333333333333333333333333333333333333333333333333333");
+	snprintf(
+	    l[1].digest, sizeof(l[1].digest), "sha256:%s",
+	    "3333333333333333333333333333333333333333333333333333333333333333");
 	l[1].size = 99;
 	(void)layers;
 	r->info.layers = l;
@@ -145,8 +150,7 @@ static void make_result(struct scan_result *r, int with_suppressed)
 		"var/lib/dpkg/status", 0, NULL);
 	add_pkg(r, INV_NPM, "lodash", "4.17.20", "pkg:npm/lodash@4.17.20",
 		"usr/lib/node_modules/lodash/package.json", 1, "MIT");
-	add_pkg(r, INV_PYTHON, "requests", "2.25.0",
-		"pkg:pypi/requests@2.25.0",
+	add_pkg(r, INV_PYTHON, "requests", "2.25.0", "pkg:pypi/requests@2.25.0",
 		"usr/lib/python3/dist-packages/requests-2.25.0.dist-info/"
 		"METADATA",
 		1, "Apache 2.0");
@@ -175,8 +179,8 @@ static void make_result(struct scan_result *r, int with_suppressed)
 			"Proxy-Authorization header leak");
 	if (with_suppressed) {
 		f->suppressed = 1;
-		f->suppress_reason =
-		    xs("vex: not_affected (vulnerable_code_not_in_execute_path)");
+		f->suppress_reason = xs(
+		    "vex: not_affected (vulnerable_code_not_in_execute_path)");
 	}
 	add_finding(r, 0, "GHSA-abcd-efgh-ijkl", -1, -1.0, NULL,
 		    VULN_FIX_NOT_FIXED, NULL,
@@ -185,7 +189,8 @@ static void make_result(struct scan_result *r, int with_suppressed)
 	bw_errorf(&e, -EINVAL, "usr/share/java/broken.jar", 0, 0,
 		  "corrupt zip archive");
 	assert_int_equal(scan_add_problem(r, &e), 0);
-	snprintf(r->db_path, sizeof(r->db_path), "/var/cache/bulwark/db.sqlite");
+	snprintf(r->db_path, sizeof(r->db_path),
+		 "/var/cache/bulwark/db.sqlite");
 	snprintf(r->db_newest, sizeof(r->db_newest), "2024-05-31T10:00:00Z");
 }
 
@@ -319,8 +324,9 @@ static void test_table_groups_by_package_and_fits_80_columns(void **st)
 	assert_non_null(strstr(out, "openssl 3.0.11-1~deb12u1 (deb, "
 				    "var/lib/dpkg/status, layer "
 				    "111111111111)\n"));
-	assert_non_null(strstr(out, "lodash 4.17.20 (npm, usr/lib/node_modules/"
-				    "lodash/package.json, layer 333333333333)"));
+	assert_non_null(strstr(out,
+			       "lodash 4.17.20 (npm, usr/lib/node_modules/"
+			       "lodash/package.json, layer 333333333333)"));
 	/* the suppressed finding's package has no other finding: no header */
 	assert_null(strstr(out, "requests 2.25.0"));
 	assert_non_null(strstr(out, "CRITICAL"));
@@ -402,9 +408,10 @@ static void test_json_holds_the_whole_result(void **st)
 	assert_string_equal(jpath_str(j, "target"), "tests/app.tar");
 	assert_string_equal(jpath_str(j, "artifact.kind"), "docker-archive");
 	assert_string_equal(jpath_str(j, "artifact.ref"), "example/app:1.0");
-	assert_string_equal(jpath_str(j, "artifact.layers.1.digest"),
-			    "sha256:33333333333333333333333333333333333333333333"
-			    "33333333333333333333");
+	assert_string_equal(
+	    jpath_str(j, "artifact.layers.1.digest"),
+	    "sha256:33333333333333333333333333333333333333333333"
+	    "33333333333333333333");
 	assert_true(json_is_null(jpath(j, "artifact.layers.1.diff_id")));
 	assert_string_equal(jpath_str(j, "os.codename"), "bookworm");
 	assert_int_equal(json_array_size(jget(j, "packages")), 3);
@@ -414,27 +421,26 @@ static void test_json_holds_the_whole_result(void **st)
 	f = jget(j, "findings");
 	assert_int_equal(json_array_size(f), 4);
 	assert_string_equal(jpath_str(j, "findings.0.severity"), "critical");
-	assert_true(json_real_value(json_object_get(json_array_get(f, 0),
-						    "score")) == 9.8);
-	assert_string_equal(jpath_str(j, "findings.0.aliases.0"),
-			    "DSA-1234-1");
+	assert_true(json_real_value(
+			json_object_get(json_array_get(f, 0), "score")) == 9.8);
+	assert_string_equal(jpath_str(j, "findings.0.aliases.0"), "DSA-1234-1");
 	assert_string_equal(jpath_str(j, "findings.0.package"),
 			    r.inv.pkgs[0].purl);
 	assert_string_equal(jpath_str(j, "findings.0.fix_state"), "fixed");
 	assert_string_equal(jpath_str(j, "findings.2.fix_state"), "wont_fix");
-	assert_true(json_is_true(
-	    json_object_get(json_array_get(f, 2), "suppressed")));
+	assert_true(
+	    json_is_true(json_object_get(json_array_get(f, 2), "suppressed")));
 	assert_non_null(jpath_str(j, "findings.2.suppress_reason"));
 	assert_string_equal(jpath_str(j, "findings.3.severity"), "unknown");
-	assert_true(json_is_null(
-	    json_object_get(json_array_get(f, 3), "score")));
+	assert_true(
+	    json_is_null(json_object_get(json_array_get(f, 3), "score")));
 	/* invalid UTF-8 replaced, not dropped */
-	assert_non_null(strstr(jpath_str(j, "findings.3.summary"),
-			       "\xef\xbf\xbd"));
+	assert_non_null(
+	    strstr(jpath_str(j, "findings.3.summary"), "\xef\xbf\xbd"));
 	sum = jget(j, "summary");
 	assert_int_equal(json_integer_value(json_object_get(sum, "total")), 3);
-	assert_int_equal(
-	    json_integer_value(json_object_get(sum, "suppressed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(sum, "suppressed")),
+			 1);
 	assert_string_equal(jpath_str(j, "problems.0.message"),
 			    "corrupt zip archive");
 	assert_true(json_is_false(jget(j, "incomplete")));
@@ -475,8 +481,8 @@ static void test_sarif_rules_levels_and_locations(void **st)
 	assert_string_equal(jpath_str(rules, "0.id"), "CVE-2021-23337");
 	assert_string_equal(jpath_str(rules, "1.id"), "CVE-2024-0001");
 	rule0 = json_array_get(rules, 1);
-	assert_string_equal(
-	    jpath_str(rule0, "properties.security-severity"), "9.8");
+	assert_string_equal(jpath_str(rule0, "properties.security-severity"),
+			    "9.8");
 	assert_string_equal(jpath_str(rule0, "defaultConfiguration.level"),
 			    "error");
 	assert_null(jpath_str(json_array_get(rules, 2),
@@ -484,8 +490,8 @@ static void test_sarif_rules_levels_and_locations(void **st)
 	for (i = 0; i < json_array_size(results); i++) {
 		json_t *res = json_array_get(results, i);
 		const char *id = jpath_str(res, "ruleId");
-		json_int_t ri = json_integer_value(
-		    json_object_get(res, "ruleIndex"));
+		json_int_t ri =
+		    json_integer_value(json_object_get(res, "ruleIndex"));
 
 		assert_string_equal(id, jpath_str(rules, "%d.id", (int)ri));
 	}
@@ -539,11 +545,12 @@ static void test_cyclonedx_components_and_vulnerabilities(void **st)
 	assert_string_equal(jpath_str(j, "specVersion"), "1.6");
 	assert_int_equal(json_integer_value(jget(j, "version")), 1);
 	snprintf(serial, sizeof(serial), "%s", jpath_str(j, "serialNumber"));
-	assert_int_equal(regcomp(&re,
-				 "^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]"
-				 "{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
-				 REG_EXTENDED | REG_NOSUB),
-			 0);
+	assert_int_equal(
+	    regcomp(&re,
+		    "^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]"
+		    "{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+		    REG_EXTENDED | REG_NOSUB),
+	    0);
 	assert_int_equal(regexec(&re, serial, 0, NULL, 0), 0);
 	assert_string_equal(jpath_str(j, "metadata.timestamp"), FIXED_TIME);
 	assert_string_equal(jpath_str(j, "metadata.tools.components.0.name"),
@@ -657,13 +664,13 @@ static void test_spdx_packages_and_relationships(void **st)
 	assert_string_equal(
 	    jpath_str(pkgs, "3.externalRefs.0.referenceLocator"),
 	    "pkg:npm/lodash@4.17.20");
-	assert_int_equal(regcomp(&re, "^SPDXRef-[a-zA-Z0-9.-]+$",
-				 REG_EXTENDED | REG_NOSUB),
-			 0);
+	assert_int_equal(
+	    regcomp(&re, "^SPDXRef-[a-zA-Z0-9.-]+$", REG_EXTENDED | REG_NOSUB),
+	    0);
 	for (i = 0; i < json_array_size(pkgs); i++) {
-		assert_int_equal(regexec(&re, jpath_str(pkgs, "%zu.SPDXID", i),
-					 0, NULL, 0),
-				 0);
+		assert_int_equal(
+		    regexec(&re, jpath_str(pkgs, "%zu.SPDXID", i), 0, NULL, 0),
+		    0);
 		for (k = 0; k < i; k++)
 			assert_string_not_equal(
 			    jpath_str(pkgs, "%zu.SPDXID", i),
@@ -672,8 +679,7 @@ static void test_spdx_packages_and_relationships(void **st)
 	regfree(&re);
 	rels = jget(j, "relationships");
 	assert_int_equal(json_array_size(rels), 5);
-	assert_string_equal(jpath_str(rels, "0.relationshipType"),
-			    "DESCRIBES");
+	assert_string_equal(jpath_str(rels, "0.relationshipType"), "DESCRIBES");
 	assert_string_equal(jpath_str(rels, "4.relationshipType"), "CONTAINS");
 	json_decref(j);
 	scan_result_free(&r);
@@ -733,10 +739,7 @@ static const char *data(const char *name)
 	return path;
 }
 
-static time_t t2025(void)
-{
-	return 1735689600; /* 2025-01-01T00:00:00Z */
-}
+static time_t t2025(void) { return 1735689600; /* 2025-01-01T00:00:00Z */ }
 
 static void load_ignore(struct scan_filters *f, const char *name)
 {
@@ -758,7 +761,7 @@ static void load_vex(struct scan_filters *f, const char *name)
 static void check_ignore_result(struct scan_result *r)
 {
 	assert_int_equal(r->nfindings, 4);
-	assert_true(r->findings[0].suppressed); /* expiry in the future */
+	assert_true(r->findings[0].suppressed);	 /* expiry in the future */
 	assert_false(r->findings[1].suppressed); /* expired */
 	assert_false(r->findings[2].suppressed); /* other package's purl */
 	assert_true(r->findings[3].suppressed);	 /* purl-scoped */
@@ -837,8 +840,8 @@ static void test_ignore_errors_name_line_and_column(void **st)
 	assert_true(err.column > 0);
 
 	bw_error_clear(&err);
-	assert_int_equal(
-	    scan_load_ignore_file(&f, data("no-such-file"), &err), -ENOENT);
+	assert_int_equal(scan_load_ignore_file(&f, data("no-such-file"), &err),
+			 -ENOENT);
 	scan_filters_free(&f);
 }
 
@@ -893,9 +896,8 @@ static void test_vex_errors(void **st)
 	struct bw_error err = {0};
 
 	(void)st;
-	assert_int_equal(scan_load_vex(&f, data("openvex-bad-status.json"),
-				       &err),
-			 -EINVAL);
+	assert_int_equal(
+	    scan_load_vex(&f, data("openvex-bad-status.json"), &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "statements[0].status"));
 	bw_error_clear(&err);
 	assert_int_equal(scan_load_vex(&f, data("vex-truncated.json"), &err),
