@@ -13,6 +13,7 @@ PKGS=(
   libsqlite3-dev libarchive-dev libmicrohttpd-dev libseccomp-dev
   # tests
   libcmocka-dev runc busybox-static iproute2 procps util-linux netcat-openbsd python3
+  python3-jsonschema
   # fuzzing / sanitizers (clang's libFuzzer + ASan runtimes)
   libclang-rt-14-dev
 )
