@@ -30,7 +30,8 @@ bool img_is_hex64(const char *s, size_t n)
 	if (n != 64)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
 			return false;
 	return true;
 }
@@ -257,8 +258,9 @@ int img_index_tar(struct image *img, int fd, struct bw_error *err)
 			char *buf;
 
 			if (size > (1u << 20)) {
-				rc = bw_errorf(err, -EINVAL, img->path, 0, 0,
-					       "oversized tar extension header");
+				rc =
+				    bw_errorf(err, -EINVAL, img->path, 0, 0,
+					      "oversized tar extension header");
 				break;
 			}
 			rc = pread_str(fd, data, (size_t)size, &buf);
@@ -279,12 +281,14 @@ int img_index_tar(struct image *img, int fd, struct bw_error *err)
 			/* global pax header, GNU long link: not needed */
 		} else {
 			if (type == '0' || type == '\0' || type == '7') {
-				if (longname && strlen(longname) < IMAGE_MAX_NAME)
+				if (longname &&
+				    strlen(longname) < IMAGE_MAX_NAME)
 					name = longname;
 				else if (paxpath)
 					name = paxpath;
 				else {
-					size_t pl = strnlen((char *)h + 345, 155);
+					size_t pl =
+					    strnlen((char *)h + 345, 155);
 
 					if (pl && !memcmp(h + 257, "ustar", 5))
 						snprintf(ustar, sizeof(ustar),
@@ -293,7 +297,8 @@ int img_index_tar(struct image *img, int fd, struct bw_error *err)
 							 (char *)h);
 					else
 						snprintf(ustar, sizeof(ustar),
-							 "%.*s", 100, (char *)h);
+							 "%.*s", 100,
+							 (char *)h);
 					name = ustar;
 				}
 				rc = add_member(img, name, 0, data, size, NULL,
@@ -305,7 +310,8 @@ int img_index_tar(struct image *img, int fd, struct bw_error *err)
 
 				snprintf(lk, sizeof(lk), "%.*s", 100,
 					 (char *)h + 157);
-				if (longname && strlen(longname) < IMAGE_MAX_NAME)
+				if (longname &&
+				    strlen(longname) < IMAGE_MAX_NAME)
 					name = longname;
 				else if (paxpath)
 					name = paxpath;
@@ -384,16 +390,16 @@ static int copy_entry(struct image *img, struct archive *a, const char *name,
 		if (got == 0)
 			break;
 		if (got < 0) {
-			rc = bw_errorf(err, -EINVAL, img->path, 0, 0,
-				       "%s: %s", name, archive_error_string(a));
+			rc = bw_errorf(err, -EINVAL, img->path, 0, 0, "%s: %s",
+				       name, archive_error_string(a));
 			break;
 		}
 		*total += (uint64_t)got;
 		if (*total > img->limits.max_total_bytes) {
-			rc = bw_errorf(err, -EFBIG, img->path, 0, 0,
-				       "archive larger than %llu bytes",
-				       (unsigned long long)
-					   img->limits.max_total_bytes);
+			rc = bw_errorf(
+			    err, -EFBIG, img->path, 0, 0,
+			    "archive larger than %llu bytes",
+			    (unsigned long long)img->limits.max_total_bytes);
 			break;
 		}
 		if (write(fd, buf, (size_t)got) != got) {
@@ -448,8 +454,8 @@ int img_copy_compressed(struct image *img, struct bw_error *err)
 			const char *hl = archive_entry_hardlink(e);
 
 			rc = add_member(img, name, 0, 0, 0,
-					hl ? hl : archive_entry_symlink(e),
-					!hl, err);
+					hl ? hl : archive_entry_symlink(e), !hl,
+					err);
 			if (rc)
 				break;
 			continue;
@@ -556,8 +562,8 @@ int img_blob_open(const struct image *img, const struct img_blob *b,
 		fd = open(m->file ? path : img->path,
 			  O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0)
-			return bw_errorf(err, -errno, img->path, 0, 0,
-					 "%s: %s", m->name, strerror(errno));
+			return bw_errorf(err, -errno, img->path, 0, 0, "%s: %s",
+					 m->name, strerror(errno));
 		r->fd = fd;
 		r->off = m->off;
 		r->len = m->size;

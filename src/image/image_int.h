@@ -17,16 +17,16 @@
 
 #include "image/image.h"
 
-#define IMAGE_MAX_JSON (16u << 20)	 /* manifest/index/config blobs */
-#define IMAGE_MAX_LAYERS 1024		 /* layers in one image */
-#define IMAGE_MAX_MEMBERS 100000	 /* members of an outer tar */
-#define IMAGE_MAX_NAME 4096		 /* entry / member name bytes */
-#define IMAGE_MAX_INDEX_DEPTH 4		 /* nested image indexes */
-#define IMAGE_MAX_MANIFESTS 4096	 /* manifests over all indexes */
-#define IMAGE_MAX_HARDLINKS 100000	 /* pending hard links per layer */
-#define IMAGE_MAX_DEPTH 256		 /* rootfs directory depth */
+#define IMAGE_MAX_JSON (16u << 20)	  /* manifest/index/config blobs */
+#define IMAGE_MAX_LAYERS 1024		  /* layers in one image */
+#define IMAGE_MAX_MEMBERS 100000	  /* members of an outer tar */
+#define IMAGE_MAX_NAME 4096		  /* entry / member name bytes */
+#define IMAGE_MAX_INDEX_DEPTH 4		  /* nested image indexes */
+#define IMAGE_MAX_MANIFESTS 4096	  /* manifests over all indexes */
+#define IMAGE_MAX_HARDLINKS 100000	  /* pending hard links per layer */
+#define IMAGE_MAX_DEPTH 256		  /* rootfs directory depth */
 #define IMAGE_RATIO_MIN_BYTES (64u << 20) /* ratio limit applies above */
-#define IMAGE_IO_BUF (256u << 10)	 /* raw blob read size */
+#define IMAGE_IO_BUF (256u << 10)	  /* raw blob read size */
 
 #define IMAGE_DEF_MAX_ENTRIES 2000000ull
 #define IMAGE_DEF_MAX_FILE (512ull << 20)
@@ -51,11 +51,11 @@ enum img_where {
 /* Where a blob is and what it must hash to. */
 struct img_blob {
 	enum img_where where;
-	char *name;	 /* IMG_IN_DIR: relative path */
-	size_t member;	 /* IMG_IN_MEMBER */
+	char *name;		  /* IMG_IN_DIR: relative path */
+	size_t member;		  /* IMG_IN_MEMBER */
 	const unsigned char *mem; /* IMG_IN_MEM */
-	uint64_t size;	 /* expected size, UINT64_MAX when unknown */
-	char hex[65];	 /* expected sha256 of the raw bytes, "" none */
+	uint64_t size;		  /* expected size, UINT64_MAX when unknown */
+	char hex[65];	   /* expected sha256 of the raw bytes, "" none */
 	bool hex_if_plain; /* verify only when the blob is an uncompressed
 			      tar (legacy layer.tar against its diff_id) */
 };
@@ -129,7 +129,7 @@ struct image_reader {
 	int fd;
 	const unsigned char *mem;
 	size_t mem_len, pos;
-	uint64_t limit; /* bytes the visitor may still receive */
+	uint64_t limit;	 /* bytes the visitor may still receive */
 	uint64_t ulimit; /* archive: decompressed bytes allowed in the layer */
 };
 
@@ -142,7 +142,7 @@ enum pset_type {
 };
 
 struct pset_node {
-	uint32_t off;  /* name in the arena */
+	uint32_t off; /* name in the arena */
 	uint32_t hash;
 	int16_t layer; /* layer of the entry (type != NONE) */
 	int16_t opq;   /* highest layer with an opaque marker, -1 none */
@@ -154,7 +154,7 @@ struct pathset {
 	size_t alen, acap;
 	struct pset_node *nodes;
 	uint32_t n, ncap;
-	uint32_t *tab; /* node index + 1, 0 = empty */
+	uint32_t *tab;	/* node index + 1, 0 = empty */
 	uint32_t tabsz; /* power of two */
 };
 

@@ -32,9 +32,9 @@
 
 #define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
 #define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_DOCKER_LIST \
+#define MT_DOCKER_LIST                                                         \
 	"application/vnd.docker.distribution.manifest.list.v2+json"
-#define MT_DOCKER_MANIFEST \
+#define MT_DOCKER_MANIFEST                                                     \
 	"application/vnd.docker.distribution.manifest.v2+json"
 #define MT_DOCKER_LAYER "application/vnd.docker.image.rootfs.diff.tar"
 
@@ -156,8 +156,8 @@ static int parse_json(const struct image *img, const char *label,
 	snprintf(input, sizeof(input), "%s: %s", img->path, label);
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j)
-		return bw_errorf(err, -EINVAL, input, je.line, je.column,
-				 "%s", je.text);
+		return bw_errorf(err, -EINVAL, input, je.line, je.column, "%s",
+				 je.text);
 	if (!json_is_object(j) && !json_is_array(j)) {
 		json_decref(j);
 		return bw_errorf(err, -EINVAL, input, 0, 0,
@@ -206,8 +206,7 @@ static int blob_for_digest(const struct image *img, const char *digest,
 }
 
 static int read_json_blob(const struct image *img, const struct img_blob *b,
-			  const char *label, json_t **ret,
-			  struct bw_error *err)
+			  const char *label, json_t **ret, struct bw_error *err)
 {
 	char *buf;
 	size_t len;
@@ -233,8 +232,8 @@ static int read_member_json(const struct image *img, const char *name,
 		const struct img_member *m = img_member_find(img, name);
 
 		if (!m)
-			return bw_errorf(err, -EINVAL, img->path, 0, 0,
-					 "no %s", name);
+			return bw_errorf(err, -EINVAL, img->path, 0, 0, "no %s",
+					 name);
 		b.where = IMG_IN_MEMBER;
 		b.member = (size_t)(m - img->members);
 	}
@@ -323,9 +322,9 @@ static int docker_open(struct image *img, struct bw_error *err)
 	}
 	m = img_member_find(img, cname);
 	if (!m) {
-		rc = bw_errorf(err, -EINVAL, img->path, 0, 0,
-			       "manifest.json: config %.200s not in the archive",
-			       cname);
+		rc = bw_errorf(
+		    err, -EINVAL, img->path, 0, 0,
+		    "manifest.json: config %.200s not in the archive", cname);
 		goto out;
 	}
 	cb.where = IMG_IN_MEMBER;
@@ -421,8 +420,8 @@ static bool is_index_type(const char *mt)
 
 static bool is_manifest_type(const char *mt)
 {
-	return mt &&
-	       (!strcmp(mt, MT_OCI_MANIFEST) || !strcmp(mt, MT_DOCKER_MANIFEST));
+	return mt && (!strcmp(mt, MT_OCI_MANIFEST) ||
+		      !strcmp(mt, MT_DOCKER_MANIFEST));
 }
 
 static int desc_size(const json_t *d, uint64_t *ret)
@@ -435,8 +434,8 @@ static int desc_size(const json_t *d, uint64_t *ret)
 	return 0;
 }
 
-static int add_cand(const struct image *img, struct cands *cs,
-		    const json_t *d, const char *ref, struct bw_error *err)
+static int add_cand(const struct image *img, struct cands *cs, const json_t *d,
+		    const char *ref, struct bw_error *err)
 {
 	const json_t *p = json_object_get(d, "platform");
 	struct cand *c, *nv;
@@ -489,7 +488,8 @@ static int collect(const struct image *img, const json_t *index, int depth,
 	if (!json_is_array(mans))
 		return bw_errorf(err, -EINVAL, img->path, 0, 0,
 				 "image index without a manifests array");
-	json_array_foreach(mans, i, d) {
+	json_array_foreach(mans, i, d)
+	{
 		const char *mt = jstr(d, "mediaType");
 		const char *r = ref_of(d) ? ref_of(d) : ref;
 		json_t *sub = NULL;
@@ -546,10 +546,14 @@ static int no_platform(const struct image *img, const struct cands *cs,
 
 	for (size_t i = 0; i < cs->n && o < sizeof(list) - 1; i++) {
 		const struct cand *c = &cs->v[i];
-		int n = snprintf(list + o, sizeof(list) - o, "%s%s/%s%s%s",
-				 o ? ", " : "", c->has_platform ? c->os : "?",
-				 c->has_platform ? c->arch : "?",
-				 c->variant[0] ? "/" : "", c->variant);
+		int n;
+
+		if (!strcmp(c->os, "unknown"))
+			continue; /* attestations and other non-images */
+		n = snprintf(list + o, sizeof(list) - o, "%s%s/%s%s%s",
+			     o ? ", " : "", c->has_platform ? c->os : "?",
+			     c->has_platform ? c->arch : "?",
+			     c->variant[0] ? "/" : "", c->variant);
 
 		if (n < 0)
 			break;
@@ -563,8 +567,8 @@ static int no_platform(const struct image *img, const struct cands *cs,
 static int oci_open(struct image *img, const struct image_open_opts *opts,
 		    struct bw_error *err)
 {
-	const char *want = opts && opts->platform ? opts->platform
-						  : "linux/amd64";
+	const char *want =
+	    opts && opts->platform ? opts->platform : "linux/amd64";
 	char wos[32] = "", warch[32] = "", wvar[32] = "";
 	json_t *index = NULL, *man = NULL, *cfg = NULL, *diffs, *layers;
 	struct cands cs = {0};
@@ -610,9 +614,9 @@ static int oci_open(struct image *img, const struct image_open_opts *opts,
 	layers = json_object_get(man, "layers");
 	if (!json_is_object(cd) || !json_is_array(layers) ||
 	    desc_size(cd, &size)) {
-		rc = bw_errorf(err, -EINVAL, img->path, 0, 0,
-			       "manifest %s: no config or layers",
-			       pick->digest);
+		rc =
+		    bw_errorf(err, -EINVAL, img->path, 0, 0,
+			      "manifest %s: no config or layers", pick->digest);
 		goto out;
 	}
 	rc = blob_for_digest(img, jstr(cd, "digest"), size, &b, err);

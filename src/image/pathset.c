@@ -24,10 +24,7 @@ static uint32_t pset_hash(const char *p, size_t n)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-void pset_init(struct pathset *s)
-{
-	memset(s, 0, sizeof(*s));
-}
+void pset_init(struct pathset *s) { memset(s, 0, sizeof(*s)); }
 
 void pset_free(struct pathset *s)
 {

@@ -34,7 +34,7 @@ struct rwalk {
 };
 
 static void rwarn(struct rwalk *w, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void rwarn(struct rwalk *w, int code, const char *fmt, ...)
 {
@@ -71,9 +71,9 @@ static void give_content(struct rwalk *w, int dfd, const char *name,
 		      (unsigned long long)w->img->limits.max_file_size);
 		return;
 	}
-	r.fd = openat(dfd, name,
-		      O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-			  O_CLOEXEC);
+	r.fd =
+	    openat(dfd, name,
+		   O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (r.fd < 0) {
 		rwarn(w, -errno, "%s: %s", f->path, strerror(errno));
 		problem(w, -EIO);
@@ -151,8 +151,10 @@ static void walk_dir(struct rwalk *w, int dfd, size_t plen, int depth)
 			int sub;
 
 			if (depth + 1 >= IMAGE_MAX_DEPTH) {
-				rwarn(w, -ELOOP, "%s: deeper than %d levels, "
-				      "not walked", w->path, IMAGE_MAX_DEPTH);
+				rwarn(w, -ELOOP,
+				      "%s: deeper than %d levels, "
+				      "not walked",
+				      w->path, IMAGE_MAX_DEPTH);
 				continue;
 			}
 			sub = openat(dirfd(d), name,

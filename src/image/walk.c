@@ -61,7 +61,7 @@ struct walk {
 	int cur;
 	uint64_t total; /* decompressed bytes of the layers done */
 	char label[256];
-	int partial; /* first non-fatal layer problem */
+	int partial;	 /* first non-fatal layer problem */
 	uint64_t ulimit; /* the current layer's decompressed-bytes limit */
 	struct hardlink *hl;
 	size_t nhl, hlcap;
@@ -71,7 +71,7 @@ typedef int (*entry_fn)(struct walk *w, struct archive *a,
 			struct archive_entry *e);
 
 static void wwarn(struct walk *w, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void wwarn(struct walk *w, int code, const char *fmt, ...)
 {
@@ -147,8 +147,8 @@ static la_ssize_t stream_pull(struct layer_stream *ls, const void **out)
 		got = (ssize_t)n;
 	} else {
 		do
-			got = pread(r->fd, ls->buf, n,
-				    (off_t)(r->off + ls->pos));
+			got =
+			    pread(r->fd, ls->buf, n, (off_t)(r->off + ls->pos));
 		while (got < 0 && errno == EINTR);
 		if (got < 0) {
 			ls->io_err = -errno;
@@ -499,8 +499,8 @@ static int hl_entry(struct walk *w, struct archive *a, struct archive_entry *e)
 					 .limit = max};
 
 		if (rc) {
-			wwarn(w, rc, "%s: content of %s not read: %s",
-			      f.path, f.link_target, strerror(-rc));
+			wwarn(w, rc, "%s: content of %s not read: %s", f.path,
+			      f.link_target, strerror(-rc));
 			continue;
 		}
 		give_file(w, &f, &r);
@@ -573,8 +573,8 @@ static int run_layer(struct walk *w, size_t li, bool first, entry_fn fn,
 {
 	const struct image *img = w->img;
 	const struct img_blob *b = &img->blobs[li];
-	const char *dg = img->layers[li].digest[0] ? img->layers[li].digest
-						   : "(no digest)";
+	const char *dg =
+	    img->layers[li].digest[0] ? img->layers[li].digest : "(no digest)";
 	struct layer_stream ls = {0};
 	struct archive *a = NULL;
 	struct archive_entry *e;
@@ -638,8 +638,9 @@ static int run_layer(struct walk *w, size_t li, bool first, entry_fn fn,
 				wwarn(w, -EFBIG,
 				      "layer %s abandoned: more than %llu "
 				      "entries",
-				      dg, (unsigned long long)
-					      img->limits.max_entries_per_layer);
+				      dg,
+				      (unsigned long long)
+					  img->limits.max_entries_per_layer);
 				if (!w->partial)
 					w->partial = -EFBIG;
 			}

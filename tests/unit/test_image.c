@@ -46,7 +46,7 @@ static void buf_add(struct buf *b, const void *d, size_t n)
 }
 
 static void buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void buf_printf(struct buf *b, const char *fmt, ...)
 {
@@ -178,16 +178,17 @@ static void compress(const struct buf *in, char comp, struct buf *out)
 struct fset {
 	struct {
 		char name[200];
+		char link[200]; /* symlink member when set */
 		struct buf data;
 	} f[64];
 	size_t n;
 };
 
-static void fset_add(struct fset *fs, const char *name, const void *d,
-		     size_t n)
+static void fset_add(struct fset *fs, const char *name, const void *d, size_t n)
 {
 	assert_true(fs->n < 64);
 	snprintf(fs->f[fs->n].name, sizeof(fs->f[0].name), "%s", name);
+	fs->f[fs->n].link[0] = 0;
 	memset(&fs->f[fs->n].data, 0, sizeof(struct buf));
 	buf_add(&fs->f[fs->n].data, d, n);
 	fs->n++;
@@ -257,10 +258,8 @@ static void fset_write_dir(const struct fset *fs, const char *dir)
 static void fset_write_tar(const struct fset *fs, const char *path, char comp)
 {
 	struct buf out = {0};
-	struct ent *es = calloc(fs->n, sizeof(*es));
 	struct archive *a = archive_write_new();
 
-	free(es);
 	assert_int_equal(archive_write_set_format_pax_restricted(a),
 			 ARCHIVE_OK);
 	add_filter(a, comp);
@@ -270,6 +269,15 @@ static void fset_write_tar(const struct fset *fs, const char *path, char comp)
 		struct archive_entry *e = archive_entry_new();
 
 		archive_entry_set_pathname(e, fs->f[i].name);
+		if (fs->f[i].link[0]) {
+			archive_entry_set_filetype(e, AE_IFLNK);
+			archive_entry_set_perm(e, 0777);
+			archive_entry_set_symlink(e, fs->f[i].link);
+			assert_int_equal(archive_write_header(a, e),
+					 ARCHIVE_OK);
+			archive_entry_free(e);
+			continue;
+		}
 		archive_entry_set_filetype(e, AE_IFREG);
 		archive_entry_set_perm(e, 0644);
 		archive_entry_set_size(e, (la_int64_t)fs->f[i].data.len);
@@ -417,11 +425,11 @@ struct seen {
 
 static char type_char(mode_t m)
 {
-	return S_ISDIR(m)    ? 'd'
-	       : S_ISLNK(m)  ? 'l'
-	       : S_ISCHR(m)  ? 'c'
-	       : S_ISREG(m)  ? 'f'
-			     : '?';
+	return S_ISDIR(m)   ? 'd'
+	       : S_ISLNK(m) ? 'l'
+	       : S_ISCHR(m) ? 'c'
+	       : S_ISREG(m) ? 'f'
+			    : '?';
 }
 
 static int v_want(void *ctx, const struct image_file *f)
@@ -435,8 +443,7 @@ static int v_want(void *ctx, const struct image_file *f)
 	return 1;
 }
 
-static int v_file(void *ctx, const struct image_file *f,
-		  struct image_reader *r)
+static int v_file(void *ctx, const struct image_file *f, struct image_reader *r)
 {
 	struct seen *s = ctx;
 	char *d;
@@ -466,8 +473,7 @@ static const char *entry(const struct seen *s, const char *path)
 	const char *p;
 
 	snprintf(key, sizeof(key), "\n%s ", path);
-	for (p = (const char *)s->lines.p; p && (p = strstr(p, key));
-	     p += 1) {
+	for (p = (const char *)s->lines.p; p && (p = strstr(p, key)); p += 1) {
 		if (p[strlen(key)] != '=')
 			return p + strlen(key);
 	}
@@ -589,8 +595,9 @@ static void check_merged(const struct seen *s)
 	assert_entry(s, "same", "f 1");
 	assert_null(strstr((const char *)s->lines.p, ".wh."));
 	/* each path once */
-	assert_null(strstr(strstr((const char *)s->lines.p, "\netc/passwd ") + 1,
-			   "\netc/passwd f"));
+	assert_null(
+	    strstr(strstr((const char *)s->lines.p, "\netc/passwd ") + 1,
+		   "\netc/passwd f"));
 }
 
 static void open_walk_check(const char *path, enum image_kind kind)
@@ -703,6 +710,55 @@ static void test_docker_archives_legacy_and_blobs(void **st)
 	free_tars(tars, 3);
 }
 
+/* docker save writes a layer.tar identical to an earlier one as a
+ * symlink "../<id>/layer.tar". */
+static void test_docker_legacy_symlinked_layer(void **st)
+{
+	static const struct ent es[] = {{'f', "same", "1"}};
+	struct buf tars[2];
+	struct buf cfg, man = {0};
+	char hex[65], cname[100], p[600];
+
+	(void)st;
+	make_tar(es, 1, 'n', &tars[0]);
+	make_tar(es, 1, 'n', &tars[1]);
+	config_json(&cfg, tars, 2, "amd64");
+	img_sha256_hex(cfg.p, cfg.len, hex);
+	snprintf(cname, sizeof(cname), "%s.json", hex);
+	img_sha256_hex(tars[0].p, tars[0].len, hex);
+	buf_printf(&man,
+		   "[{\"Config\":\"%s\",\"RepoTags\":null,\"Layers\":["
+		   "\"aaa/layer.tar\",\"bbb/layer.tar\"]}]",
+		   cname);
+	for (char comp = 'n'; comp; comp = comp == 'n' ? 'g' : 0) {
+		struct fset fs = {0};
+		struct image *img;
+		struct bw_error err = {0};
+		struct seen s;
+
+		fset_add(&fs, cname, cfg.p, cfg.len);
+		fset_add(&fs, "aaa/layer.tar", tars[0].p, tars[0].len);
+		fset_add(&fs, "bbb/layer.tar", "", 0);
+		snprintf(fs.f[2].link, sizeof(fs.f[2].link),
+			 "../aaa/layer.tar");
+		fset_add(&fs, "manifest.json", man.p, man.len);
+		tmp_path(p, sizeof(p),
+			 comp == 'n' ? "symlinked.tar" : "symlinked.tgz");
+		fset_write_tar(&fs, p, comp);
+		if (image_open(p, 0, NULL, &img, &err))
+			fail_msg("%s", err.msg);
+		assert_null(image_get_info(img)->ref);
+		assert_int_equal(walk(img, &s, &err), 0);
+		assert_entry(&s, "same", "f 1");
+		free(s.lines.p);
+		image_close(img);
+		fset_free(&fs);
+	}
+	free(cfg.p);
+	free(man.p);
+	free_tars(tars, 2);
+}
+
 static void test_gzip_outer_temp_dir_removed(void **st)
 {
 	struct buf tars[3];
@@ -752,11 +808,10 @@ static void one_layer_oci(const struct ent *es, size_t n, char comp,
 	free(tar.p);
 }
 
-static const char *layer_blob(const struct fset *fs, const char *mt,
-			      char *path, size_t n, const char *dir)
+/* The layer is the largest blob that is not JSON. */
+static const char *layer_blob(const struct fset *fs, char *path, size_t n,
+			      const char *dir)
 {
-	(void)mt;
-	/* The layer is the largest blob that is not JSON. */
 	size_t best = 0;
 	const char *name = NULL;
 
@@ -784,7 +839,7 @@ static void test_layer_digest_mismatch_refused(void **st)
 
 	(void)st;
 	one_layer_oci(es, 1, 'n', "mismatch", dir, sizeof(dir), &fs);
-	layer_blob(&fs, NULL, blob, sizeof(blob), dir);
+	layer_blob(&fs, blob, sizeof(blob), dir);
 	/* flip one byte of the file content, same size */
 	f = fopen(blob, "r+b");
 	assert_non_null(f);
@@ -864,7 +919,7 @@ static void test_missing_blob_is_an_error(void **st)
 
 	(void)st;
 	one_layer_oci(es, 1, 'g', "missing", dir, sizeof(dir), &fs);
-	layer_blob(&fs, NULL, blob, sizeof(blob), dir);
+	layer_blob(&fs, blob, sizeof(blob), dir);
 	assert_int_equal(unlink(blob), 0);
 	assert_int_equal(image_open(dir, 0, NULL, &img, &err), -EINVAL);
 	assert_null(img);
@@ -879,9 +934,8 @@ static void test_open_errors(void **st)
 	char p[600];
 
 	(void)st;
-	assert_int_equal(image_open("/nonexistent/bw-image", 0, NULL, &img,
-				    &err),
-			 -ENOENT);
+	assert_int_equal(
+	    image_open("/nonexistent/bw-image", 0, NULL, &img, &err), -ENOENT);
 	tmp_path(p, sizeof(p), "notimage.txt");
 	write_file(p, "hello world\n", 12);
 	assert_int_equal(image_open(p, 0, NULL, &img, &err), -EINVAL);
@@ -906,14 +960,10 @@ static void test_open_errors(void **st)
 static void test_names_links_and_devices(void **st)
 {
 	static const struct ent es[] = {
-	    {'f', "../../etc/evil", "evil"},
-	    {'f', "/abs/file", "absdata"},
-	    {'f', "./rel/./x", "relx"},
-	    {'f', "q/../b", "bdata"},
-	    {'s', "link", "/etc/shadow"},
-	    {'s', "up", "../../../../"},
-	    {'h', "hl", "abs/file"},
-	    {'h', "hl2", "/abs/file"},
+	    {'f', "../../etc/evil", "evil"}, {'f', "/abs/file", "absdata"},
+	    {'f', "./rel/./x", "relx"},	     {'f', "q/../b", "bdata"},
+	    {'s', "link", "/etc/shadow"},    {'s', "up", "../../../../"},
+	    {'h', "hl", "abs/file"},	     {'h', "hl2", "/abs/file"},
 	    {'c', "dev/null", NULL},
 	};
 	struct fset fs;
@@ -967,7 +1017,8 @@ static void test_truncated_layer_partial_then_eio(void **st)
 	for (int i = 0; i < 200; i++) {
 		snprintf(names[i], sizeof(names[i]), "f%03d", i);
 		for (int k = 0; k < 599; k++)
-			data[i][k] = (char)('a' + ((i * 7919 + k * k * 31) % 26));
+			data[i][k] =
+			    (char)('a' + ((i * 7919 + k * k * 31) % 26));
 		data[i][599] = 0;
 		es[i] = (struct ent){'f', names[i], data[i]};
 	}
@@ -979,13 +1030,14 @@ static void test_truncated_layer_partial_then_eio(void **st)
 	fset_blob(&fs, cfg.p, cfg.len, cdg);
 	fset_blob(&fs, tars[0].p, tars[0].len, ldg0);
 	fset_blob(&fs, z.p, z.len, ldg1);
-	buf_printf(&man,
-		   "{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\",\"size\":"
-		   "%zu},\"layers\":[{\"mediaType\":\"%s\",\"digest\":\"%s\","
-		   "\"size\":%zu},{\"mediaType\":\"%s\",\"digest\":\"%s\","
-		   "\"size\":%zu}]}",
-		   cdg, cfg.len, mt_of('n'), ldg0, tars[0].len, mt_of('g'),
-		   ldg1, z.len);
+	buf_printf(
+	    &man,
+	    "{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\",\"size\":"
+	    "%zu},\"layers\":[{\"mediaType\":\"%s\",\"digest\":\"%s\","
+	    "\"size\":%zu},{\"mediaType\":\"%s\",\"digest\":\"%s\","
+	    "\"size\":%zu}]}",
+	    cdg, cfg.len, mt_of('n'), ldg0, tars[0].len, mt_of('g'), ldg1,
+	    z.len);
 	fset_blob(&fs, man.p, man.len, mdg);
 	oci_index(&fs, mdg, man.len);
 	tmp_path(dir, sizeof(dir), "truncated");
@@ -1036,7 +1088,8 @@ static void test_decompression_bomb_stopped(void **st)
 	assert_int_equal(walk(img, &s, &err), -EFBIG);
 	assert_true(s.warns >= 1);
 	assert_non_null(strstr(s.lastwarn, "abandoned"));
-	assert_non_null(strstr(s.lastwarn, image_get_info(img)->layers[0].digest));
+	assert_non_null(
+	    strstr(s.lastwarn, image_get_info(img)->layers[0].digest));
 	assert_entry(&s, "small", "f 0");
 	free(s.lines.p);
 	image_close(img);
@@ -1215,8 +1268,8 @@ static void test_pathset_is_compact(void **st)
 	(void)st;
 	pset_init(&s);
 	for (int i = 0; i < N; i++) {
-		int n = snprintf(p, sizeof(p), "usr/share/doc/pkg%d/copyright",
-				 i);
+		int n =
+		    snprintf(p, sizeof(p), "usr/share/doc/pkg%d/copyright", i);
 
 		total += (size_t)n;
 		assert_non_null(pset_get(&s, p, (size_t)n));
@@ -1284,6 +1337,7 @@ int main(void)
 	    cmocka_unit_test(test_oci_layout_dir_and_tar_merge_layers),
 	    cmocka_unit_test(test_zstd_layers),
 	    cmocka_unit_test(test_docker_archives_legacy_and_blobs),
+	    cmocka_unit_test(test_docker_legacy_symlinked_layer),
 	    cmocka_unit_test(test_gzip_outer_temp_dir_removed),
 	    cmocka_unit_test(test_layer_digest_mismatch_refused),
 	    cmocka_unit_test(test_config_digest_mismatch_refused),
