@@ -42,7 +42,7 @@ bw_repack() { # CACHE PKG
 	while IFS= read -r f; do
 		[ -e "$d$f" ] || [ -L "$d$f" ] && continue
 		[ -e "$f" ] || [ -L "$f" ] || continue
-		if [ -d "$f" ] && [ ! -L "$f" ]; then
+		if [ -d "$f" ]; then # a merged-/usr symlink too: a real dir here
 			mkdir -p "$d$f"
 		else
 			mkdir -p "$d$(dirname "$f")" && cp -pd "$f" "$d$f"
