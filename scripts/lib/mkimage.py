@@ -1066,12 +1066,82 @@ def cmd_alpine(args):
     log("wrote %s (%d apk packages)" % (out, len(APK_STANZAS)))
 
 
+class _HashTee:
+    """A write-only file object that hashes what passes through it and
+    hands it on to another file object (or to nothing)."""
+
+    def __init__(self, nxt=None):
+        self.h = hashlib.sha256()
+        self.n = 0
+        self.nxt = nxt
+
+    def write(self, b):
+        self.h.update(b)
+        self.n += len(b)
+        if self.nxt is not None:
+            self.nxt.write(b)
+        return len(b)
+
+    def flush(self):
+        pass
+
+
+class _StreamLayer:
+    """Writes a layer straight to a gzip blob under blobs/sha256/, hashing
+    the tar (diff_id) and the blob (digest) on the way: nothing is held in
+    memory, so layers of any size can be made."""
+
+    def __init__(self, blobdir, level):
+        self.blobdir = blobdir
+        self.tmp = os.path.join(blobdir, ".tmp-layer")
+        self.f = open(self.tmp, "wb")
+        self.blob = _HashTee(self.f)
+        self.gz = gzip.GzipFile(fileobj=self.blob, mode="wb", mtime=0,
+                                filename="", compresslevel=level)
+        self.diff = _HashTee(self.gz)
+        self.tf = tarfile.open(fileobj=self.diff, mode="w|",
+                               format=tarfile.PAX_FORMAT)
+        self.dirs = set()
+
+    def add(self, path, data):
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            d = "/".join(parts[:i])
+            if d not in self.dirs:
+                self.dirs.add(d)
+                ti = tarfile.TarInfo(d)
+                ti.type, ti.mode, ti.mtime = tarfile.DIRTYPE, 0o755, EPOCH
+                ti.uname = ti.gname = "root"
+                self.tf.addfile(ti)
+        ti = tarfile.TarInfo(path)
+        ti.size, ti.mode, ti.mtime = len(data), 0o644, EPOCH
+        ti.uname = ti.gname = "root"
+        self.tf.addfile(ti, io.BytesIO(data))
+
+    def add_tar(self, raw):
+        """Copies a complete layer tar (from Layer.to_tar)."""
+        with tarfile.open(fileobj=io.BytesIO(raw)) as src:
+            for m in src:
+                self.tf.addfile(m, src.extractfile(m) if m.isreg() else None)
+
+    def close(self):
+        self.tf.close()
+        self.gz.close()
+        self.f.close()
+        digest = self.blob.h.hexdigest()
+        os.replace(self.tmp, os.path.join(self.blobdir, digest))
+        return ({"mediaType": MT_LAYER_GZ, "digest": "sha256:" + digest,
+                 "size": self.blob.n}, self.diff.h.hexdigest(), self.diff.n)
+
+
 def cmd_bench(args):
     """A large synthetic OCI image: a Debian base layer from the debs and
-    layers of random-content files, gzip-compressed."""
+    layers of generated files (a mix of incompressible and repetitive
+    content), gzip-compressed, streamed to disk."""
     out = args.out
     shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
+    blobdir = os.path.join(out, "blobs", "sha256")
+    os.makedirs(blobdir)
     rng = random.Random(args.seed)
     base_debs = load_debs(args.debs, args.base.split(","))
     l1 = Layer(dot_prefix=True)
@@ -1080,39 +1150,72 @@ def cmd_bench(args):
         listed, contents = d.add_to(l1)
         info.append((d, listed, contents))
     add_dpkg_db(l1, info, info)
-    tars = [l1.to_tar()]
+    for top in MERGED[:3] + ("lib64",):
+        l1.symlink(top, "usr/" + top)
+    python_fixtures(l1)
+    npm_fixtures(l1)
+    java_fixtures(l1)
+    descs, diffs, raw_total = [], [], 0
+    sl = _StreamLayer(blobdir, args.level)
+    sl.add_tar(l1.to_tar())
+    d, h, n = sl.close()
+    descs.append(d)
+    diffs.append(h)
+    raw_total += n
     nlayers = args.layers - 1
-    total = args.size_mb * 1024 * 1024
-    per_layer_bytes = total // nlayers
+    per_layer_bytes = args.size_mb * 1024 * 1024 // nlayers
     per_layer_files = max(1, args.files // nlayers)
-    # Content mix: 1/3 incompressible random bytes, the rest repetitive
-    # text, so gzip has real work but the blobs stay large.
+    avg = max(1, per_layer_bytes // per_layer_files)
     words = [("w%05d" % i).encode() for i in range(4096)]
+    text = b" ".join(rng.choice(words) for _ in range(1 << 16))
     for li in range(nlayers):
-        lay = Layer()
-        avg = max(1, per_layer_bytes // per_layer_files)
+        sl = _StreamLayer(blobdir, args.level)
+        budget = per_layer_bytes
         for fi in range(per_layer_files):
-            size = max(0, int(rng.expovariate(1.0 / avg)))
-            size = min(size, avg * 20)
+            size = min(budget, int(rng.expovariate(1.0 / avg)), avg * 50)
+            budget -= size
             path = "opt/data%d/d%03d/f%06d.%s" % (
-                li, fi % 512, fi, ("bin", "txt", "json", "py")[fi % 4])
-            if fi % 3 == 0:
+                li, fi % 256, fi, ("bin", "txt", "json", "py")[fi % 4])
+            if rng.random() < args.random_fraction:
                 data = rng.randbytes(size)
             else:
-                chunk = b" ".join(rng.choice(words) for _ in range(64))
-                data = (chunk * (size // len(chunk) + 1))[:size]
-            lay.file(path, data)
-        if li == 0:  # one language fixture so the inventory has work
-            python_fixtures(lay)
-            npm_fixtures(lay)
-        tars.append(lay.to_tar())
-    config = image_config([sha256(t) for t in tars],
-                          ["base"] + ["data %d" % i for i in range(nlayers)])
-    write_oci_layout(out, [(gz(t), MT_LAYER_GZ) for t in tars], config,
-                     "bulwark-test/bench:%dmb-%dfiles" % (args.size_mb,
-                                                          args.files))
-    log("wrote %s: %d layers, %d bytes uncompressed" % (
-        out, len(tars), sum(len(t) for t in tars)))
+                off = rng.randrange(len(text))
+                data = (text[off:] + text)[:size] if size <= len(text) \
+                    else (text * (size // len(text) + 1))[:size]
+            sl.add(path, data)
+        d, h, n = sl.close()
+        descs.append(d)
+        diffs.append(h)
+        raw_total += n
+    config = jdump(image_config(diffs, ["debian base + app fixtures"] +
+                                ["data %d" % i for i in range(nlayers)]))
+    ch = sha256(config)
+    with open(os.path.join(blobdir, ch), "wb") as f:
+        f.write(config)
+    manifest = jdump({"schemaVersion": 2, "mediaType": MT_OCI_MANIFEST,
+                      "config": {"mediaType": MT_OCI_CONFIG,
+                                 "digest": "sha256:" + ch,
+                                 "size": len(config)},
+                      "layers": descs})
+    mh = sha256(manifest)
+    with open(os.path.join(blobdir, mh), "wb") as f:
+        f.write(manifest)
+    ref = "bulwark-test/bench:%dmb-%dfiles" % (args.size_mb, args.files)
+    with open(os.path.join(out, "index.json"), "wb") as f:
+        f.write(jdump({"schemaVersion": 2, "mediaType": MT_OCI_INDEX,
+                       "manifests": [{"mediaType": MT_OCI_MANIFEST,
+                                      "digest": "sha256:" + mh,
+                                      "size": len(manifest),
+                                      "platform": {"architecture": "amd64",
+                                                   "os": "linux"},
+                                      "annotations": {
+                                          "org.opencontainers.image.ref.name":
+                                          ref}}]}))
+    with open(os.path.join(out, "oci-layout"), "wb") as f:
+        f.write(b'{"imageLayoutVersion":"1.0.0"}')
+    log("wrote %s: %d layers, %d MB uncompressed, %d MB compressed" % (
+        out, len(descs), raw_total >> 20,
+        sum(d["size"] for d in descs) >> 20))
 
 
 def main():
@@ -1134,6 +1237,9 @@ def main():
     b.add_argument("--files", type=int, default=20000)
     b.add_argument("--layers", type=int, default=5)
     b.add_argument("--seed", type=int, default=1)
+    b.add_argument("--level", type=int, default=1, help="gzip level")
+    b.add_argument("--random-fraction", type=float, default=0.75,
+                   help="share of files with incompressible content")
     args = ap.parse_args()
     {"debian": cmd_debian, "alpine": cmd_alpine, "bench": cmd_bench}[
         args.cmd](args)
