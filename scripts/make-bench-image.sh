@@ -24,17 +24,16 @@ files=${3:-20000}
 layers=${4:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${BW_DEB_CACHE:-$HOME/.cache/bulwark/debs}
-BASE_PKGS="base-files gcc-12-base libgcc-s1 libc6 libc-bin libacl1 libattr1
-libgmp10 libselinux1 libpcre2-8-0 coreutils libtinfo6 debianutils bash
-zlib1g libssl3"
+BASE_PKGS=(base-files gcc-12-base libgcc-s1 libc6 libc-bin libacl1 libattr1
+	libgmp10 libselinux1 libpcre2-8-0 coreutils libtinfo6 debianutils bash
+	zlib1g libssl3)
 
-# shellcheck source=lib/debs.sh
+# shellcheck source=scripts/lib/debs.sh disable=SC1091
 source "$here/lib/debs.sh"
 start=$(date +%s)
-# shellcheck disable=SC2086
-bw_fetch_debs "$cache" $BASE_PKGS
+bw_fetch_debs "$cache" "${BASE_PKGS[@]}"
 python3 "$here/lib/mkimage.py" bench --debs "$cache" \
-	--base "$(echo $BASE_PKGS | tr ' ' ',')" --out "$out" \
+	--base "$(bw_join "${BASE_PKGS[@]}")" --out "$out" \
 	--size-mb "$size" --files "$files" --layers "$layers" \
 	--seed "${BW_BENCH_SEED:-1}" --level "${BW_BENCH_LEVEL:-1}"
 echo "make-bench-image: $out in $(($(date +%s) - start)) s, $(du -sh "$out" | cut -f1)" >&2

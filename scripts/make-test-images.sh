@@ -31,12 +31,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${BW_DEB_CACHE:-$HOME/.cache/bulwark/debs}
 
 # Layer 1 (base system) and layer 2 (added with the application).
-BASE_PKGS="base-files gcc-12-base libgcc-s1 libc6 libc-bin libacl1 libattr1
-libgmp10 libselinux1 libpcre2-8-0 coreutils libtinfo6 debianutils bash
-zlib1g libssl3"
-APP_PKGS="openssl"
+BASE_PKGS=(base-files gcc-12-base libgcc-s1 libc6 libc-bin libacl1 libattr1
+	libgmp10 libselinux1 libpcre2-8-0 coreutils libtinfo6 debianutils bash
+	zlib1g libssl3)
+APP_PKGS=(openssl)
 
-# shellcheck source=lib/debs.sh
+# shellcheck source=scripts/lib/debs.sh disable=SC1091
 source "$here/lib/debs.sh"
 
 for tool in python3 dpkg-deb; do
@@ -47,12 +47,11 @@ for tool in python3 dpkg-deb; do
 done
 
 start=$(date +%s)
-# shellcheck disable=SC2086
-bw_fetch_debs "$cache" $BASE_PKGS $APP_PKGS
+bw_fetch_debs "$cache" "${BASE_PKGS[@]}" "${APP_PKGS[@]}"
 mkdir -p "$out"
 python3 "$here/lib/mkimage.py" debian --debs "$cache" \
-	--base "$(echo $BASE_PKGS | tr ' ' ',')" \
-	--app "$(echo $APP_PKGS | tr ' ' ',')" --out "$out"
+	--base "$(bw_join "${BASE_PKGS[@]}")" \
+	--app "$(bw_join "${APP_PKGS[@]}")" --out "$out"
 python3 "$here/lib/mkimage.py" alpine --out "$out/alpine-rootfs"
 echo "make-test-images: done in $(($(date +%s) - start)) s:" >&2
 du -sh "$out"/* >&2

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # debs.sh - getting Debian .debs into a cache directory, for the image
 # builders (make-test-images.sh, make-bench-image.sh).  Sourced, not run.
 #
@@ -6,6 +7,11 @@
 # `apt-get download` (in one call, from CACHE); when that fails (no network,
 # no apt lists) the package installed on this host is rebuilt with
 # `dpkg-repack`.  Fails with a message naming what is missing and why.
+
+bw_join() { # WORD... -> "a,b,c"
+	local IFS=,
+	echo "$*"
+}
 
 bw_have_deb() { # CACHE PKG
 	compgen -G "$1/$2_*.deb" >/dev/null
@@ -29,7 +35,7 @@ bw_repack() { # CACHE PKG
 			                  $1 == "Config-Version:") }
 			!skip' >"$d/DEBIAN/control"
 		for f in md5sums conffiles shlibs triggers postinst preinst postrm prerm; do
-			for i in /var/lib/dpkg/info/"$p".$f /var/lib/dpkg/info/"$p":*.$f; do
+			for i in /var/lib/dpkg/info/"$p"."$f" /var/lib/dpkg/info/"$p":*."$f"; do
 				[ -f "$i" ] && cp -p "$i" "$d/DEBIAN/$f"
 			done
 		done
