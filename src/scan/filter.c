@@ -422,7 +422,8 @@ static int yaml_entry(struct scan_filters *f, const char *path,
 	if (check_id(id, idlen, &bad))
 		return yerr(err, path, idnode, "invalid vulnerability id");
 	if (purl1) {
-		yscalar(purl1, &s, &n);
+		if (yscalar(purl1, &s, &n))
+			return yerr(err, path, purl1, "purl must be a string");
 		if (n < 5 || strncmp(s, "pkg:", 4))
 			return yerr(err, path, purl1,
 				    "purl must start with pkg:");

@@ -15,7 +15,9 @@
  *   bw_attack unshare         unshare(CLONE_NEWNS|CLONE_NEWUTS)
  *   bw_attack connect IP PORT connect (TCP) and close
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
