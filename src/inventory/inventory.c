@@ -246,6 +246,55 @@ static int same_identity(const struct inv_package *a,
 	       !strcmp_null(a->path, b->path);
 }
 
+/* "app/package-lock.json" -> length of "app/" (0 at the root), or -1 when
+ * path is not an npm lockfile. */
+static ssize_t lock_dir_len(const char *path)
+{
+	static const char lock[] = "package-lock.json";
+	size_t n = path ? strlen(path) : 0, l = sizeof(lock) - 1;
+
+	if (n < l || strcmp(path + n - l, lock) ||
+	    (n > l && path[n - l - 1] != '/'))
+		return -1;
+	return (ssize_t)(n - l);
+}
+
+/*
+ * A lockfile entry is a duplicate when the same name and version is
+ * installed under the lockfile's own node_modules: the installed
+ * package.json is the better witness (it is what runs), so the lockfile's
+ * copy goes.  Lockfile entries without an installed copy stay (an image
+ * that ships the lockfile but installs elsewhere, or a partial install).
+ * pkgs are sorted, so equal type/name/version form one run.
+ */
+static int npm_lock_shadowed(const struct inventory *inv, size_t i)
+{
+	const struct inv_package *p = &inv->pkgs[i];
+	ssize_t dl = lock_dir_len(p->path);
+	size_t lo = i, hi = i;
+
+	if (p->type != INV_NPM || dl < 0)
+		return 0;
+	while (lo > 0 && inv->pkgs[lo - 1].type == INV_NPM &&
+	       !strcmp_null(inv->pkgs[lo - 1].name, p->name) &&
+	       !strcmp_null(inv->pkgs[lo - 1].version, p->version))
+		lo--;
+	while (hi + 1 < inv->npkgs && inv->pkgs[hi + 1].type == INV_NPM &&
+	       !strcmp_null(inv->pkgs[hi + 1].name, p->name) &&
+	       !strcmp_null(inv->pkgs[hi + 1].version, p->version))
+		hi++;
+	for (size_t k = lo; k <= hi; k++) {
+		const char *q = inv->pkgs[k].path;
+
+		if (k == i || !q || lock_dir_len(q) >= 0)
+			continue;
+		if (!strncmp(q, p->path, (size_t)dl) &&
+		    !strncmp(q + dl, "node_modules/", 13))
+			return 1;
+	}
+	return 0;
+}
+
 static int pkg_cmp(const void *va, const void *vb)
 {
 	const struct inv_package *a = va, *b = vb;
@@ -265,6 +314,7 @@ static int pkg_cmp(const void *va, const void *vb)
 int inventory_finish(struct inventory *inv)
 {
 	size_t i, out;
+	char *drop;
 
 	if (!inv)
 		return -EINVAL;
@@ -277,8 +327,14 @@ int inventory_finish(struct inventory *inv)
 	}
 	if (inv->npkgs > 1)
 		qsort(inv->pkgs, inv->npkgs, sizeof(*inv->pkgs), pkg_cmp);
+	drop = calloc(inv->npkgs ? inv->npkgs : 1, 1);
+	if (!drop)
+		return -ENOMEM;
+	for (i = 0; i < inv->npkgs; i++)
+		drop[i] = (char)npm_lock_shadowed(inv, i);
 	for (i = 0, out = 0; i < inv->npkgs; i++) {
-		if (out && same_identity(&inv->pkgs[out - 1], &inv->pkgs[i])) {
+		if (drop[i] ||
+		    (out && same_identity(&inv->pkgs[out - 1], &inv->pkgs[i]))) {
 			pkg_free(&inv->pkgs[i]);
 			continue;
 		}
@@ -287,6 +343,7 @@ int inventory_finish(struct inventory *inv)
 		out++;
 	}
 	inv->npkgs = out;
+	free(drop);
 	return 0;
 }
 

@@ -976,8 +976,8 @@ void scan_apply_filters(struct scan_result *r, const struct scan_filters *f)
 		    fd->pkg < r->inv.npkgs ? r->inv.pkgs[fd->pkg].purl : NULL;
 		int drop = 0;
 
-		if (f->min_severity > VULN_SEV_NONE && v->severity_known &&
-		    (int)v->severity < f->min_severity)
+		if (f->min_severity > VULN_SEV_NONE &&
+		    (!v->severity_known || (int)v->severity < f->min_severity))
 			drop = 1;
 		if (f->ignore_unfixed && v->fix_state != VULN_FIX_FIXED)
 			drop = 1;

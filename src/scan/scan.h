@@ -68,7 +68,8 @@ struct scan_vex {
 
 struct scan_filters {
 	int min_severity;	/* enum vuln_severity; findings below are
-				   dropped (unknown severity is kept) */
+				   dropped, and those of unknown severity
+				   when it is above VULN_SEV_NONE */
 	int ignore_unfixed;
 	struct scan_ignore *ignores;
 	size_t nignores;
