@@ -26,7 +26,10 @@
 #define IMAGE_MAX_HARDLINKS 100000	  /* pending hard links per layer */
 #define IMAGE_MAX_DEPTH 256		  /* rootfs directory depth */
 #define IMAGE_RATIO_MIN_BYTES (64u << 20) /* ratio limit applies above */
-#define IMAGE_IO_BUF (256u << 10)	  /* raw blob read size */
+#define IMAGE_IO_BUF (256u << 10)
+#define IMAGE_HASH_THREAD_MIN                                                  \
+	(4u << 20) /* hash plain layers in a thread */ /* raw blob read size   \
+							*/
 
 #define IMAGE_DEF_MAX_ENTRIES 2000000ull
 #define IMAGE_DEF_MAX_FILE (512ull << 20)

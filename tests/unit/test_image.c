@@ -909,6 +909,48 @@ static void test_legacy_layer_diff_id_mismatch_refused(void **st)
 	free(tar.p);
 }
 
+/* Uncompressed layers of 4 MiB and more are hashed by a second thread
+ * while the walk skips file data by seeking. */
+static void test_large_plain_layer_verified(void **st)
+{
+	char *big = malloc((6 << 20) + 1);
+	struct ent es[2];
+	struct buf tar;
+	char path[600];
+	struct image *img;
+	struct bw_error err = {0};
+	struct seen s;
+
+	(void)st;
+	for (int i = 0; i < 6 << 20; i++)
+		big[i] = (char)('a' + i % 23);
+	big[6 << 20] = 0;
+	es[0] = (struct ent){'f', "big", big};
+	es[1] = (struct ent){'f', "after", "z"};
+	make_tar(es, 2, 'n', &tar);
+	for (int bad = 0; bad < 2; bad++) {
+		struct fset fs = {0};
+
+		docker_image(&fs, &tar, 1, bad == 0);
+		if (bad)
+			for (size_t i = 0; i < fs.n; i++)
+				if (fs.f[i].data.len > (4u << 20))
+					fs.f[i].data.p[3 << 20] ^= 1;
+		tmp_path(path, sizeof(path),
+			 bad ? "large-bad.tar" : "large.tar");
+		fset_write_tar(&fs, path, 'n');
+		assert_int_equal(image_open(path, 0, NULL, &img, &err), 0);
+		assert_int_equal(walk(img, &s, &err), bad ? -EBADMSG : 0);
+		assert_entry(&s, "after", "f 0");
+		assert_string_equal(content(&s, "after"), "z");
+		free(s.lines.p);
+		image_close(img);
+		fset_free(&fs);
+	}
+	free(tar.p);
+	free(big);
+}
+
 static void test_missing_blob_is_an_error(void **st)
 {
 	static const struct ent es[] = {{'f', "a", "hello"}};
@@ -1342,6 +1384,7 @@ int main(void)
 	    cmocka_unit_test(test_layer_digest_mismatch_refused),
 	    cmocka_unit_test(test_config_digest_mismatch_refused),
 	    cmocka_unit_test(test_legacy_layer_diff_id_mismatch_refused),
+	    cmocka_unit_test(test_large_plain_layer_verified),
 	    cmocka_unit_test(test_missing_blob_is_an_error),
 	    cmocka_unit_test(test_open_errors),
 	    cmocka_unit_test(test_names_links_and_devices),
