@@ -14,6 +14,9 @@ PKGS=(
   # tests
   libcmocka-dev runc busybox-static iproute2 procps util-linux netcat-openbsd python3
   python3-jsonschema
+  # scanner test images (scripts/make-test-images.sh): zstd layers, a real
+  # Go binary with build info, and .deb repacking when offline
+  zstd golang-go dpkg-repack
   # fuzzing / sanitizers (clang's libFuzzer + ASan runtimes)
   libclang-rt-14-dev
 )

@@ -104,6 +104,9 @@ struct image_file {
 				    NULL otherwise */
 	int layer;		 /* index into image_info.layers, -1 for a
 				    rootfs */
+	int shadowed;		 /* 1: an older version of a regular file
+				    whose visible version is in a higher
+				    layer (only with want_shadowed) */
 };
 
 /*
@@ -121,6 +124,12 @@ struct image_visitor {
 		    struct image_reader *r);
 	void (*warn)(void *ctx, const struct bw_error *err);
 	void *ctx;
+	/* Non-zero: also offer want() the older versions of regular files
+	 * that a higher layer replaced at the same path (f->shadowed = 1),
+	 * so a package database can be compared layer by layer to tell
+	 * which layer installed each package.  Files deleted by a whiteout
+	 * or hidden under an opaque directory are never offered. */
+	int want_shadowed;
 };
 
 /*

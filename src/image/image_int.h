@@ -148,7 +148,9 @@ struct pset_node {
 	uint32_t off; /* name in the arena */
 	uint32_t hash;
 	int16_t layer; /* layer of the entry (type != NONE) */
-	int16_t opq;   /* highest layer with an opaque marker, -1 none */
+	int16_t opq;   /* directory: highest layer with an opaque marker;
+			  non-directory: the layer whose whiteout deletes
+			  its lower versions; -1 none */
 	uint8_t type;
 };
 

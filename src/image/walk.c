@@ -278,21 +278,33 @@ static void stream_drain(struct layer_stream *ls)
 
 /* ---- visibility --------------------------------------------------------- */
 
-static bool is_hidden(struct walk *w, const char *p, size_t n)
+enum visibility { VISIBLE, HIDDEN, SHADOWED };
+
+/*
+ * VISIBLE, HIDDEN (deleted, under an opaque directory or a non-directory
+ * above, or a duplicate name in one layer) or SHADOWED (an older version of
+ * a path a higher layer holds as a non-directory, with nothing above it
+ * deleted).
+ */
+static enum visibility visibility(struct walk *w, const char *p, size_t n)
 {
 	const struct pset_node *nd;
 	int cur = w->cur;
+	enum visibility v = VISIBLE;
 
 	if (w->root_opq > cur)
-		return true;
+		return HIDDEN;
 	if (!w->set.n)
-		return false;
+		return VISIBLE;
 	nd = pset_find(&w->set, p, n);
 	if (nd && nd->type != PSET_NONE) {
 		if (nd->layer > cur)
-			return true;
-		if (nd->type != PSET_WHITEOUT)
-			return true; /* duplicate name in one layer */
+			v = nd->type == PSET_NONDIR && nd->opq < 0 ? SHADOWED
+								   : HIDDEN;
+		else if (nd->type != PSET_WHITEOUT)
+			return HIDDEN; /* duplicate name in one layer */
+		if (v == HIDDEN)
+			return HIDDEN;
 	}
 	for (size_t i = 1; i < n; i++) {
 		if (p[i] != '/')
@@ -301,12 +313,12 @@ static bool is_hidden(struct walk *w, const char *p, size_t n)
 		if (!nd)
 			continue;
 		if (nd->opq > cur)
-			return true;
+			return HIDDEN;
 		if ((nd->type == PSET_NONDIR || nd->type == PSET_WHITEOUT) &&
 		    nd->layer > cur)
-			return true;
+			return HIDDEN;
 	}
-	return false;
+	return v;
 }
 
 static int record(struct walk *w, const char *p, size_t n, bool dir)
@@ -336,6 +348,12 @@ static int mark_whiteout(struct walk *w, const char *p, size_t n)
 	} else if (nd->type == PSET_DIR && nd->opq < 0) {
 		/* A higher (or this) layer has the directory: what this
 		 * layer deletes is everything of it below this layer. */
+		nd->opq = (int16_t)w->cur;
+	} else if (nd->type == PSET_NONDIR && nd->opq < 0) {
+		/* A file replaced higher up and deleted here: its versions
+		 * below this layer are not older versions of the visible one
+		 * (not SHADOWED), just gone.  opq is otherwise unused for a
+		 * non-directory. */
 		nd->opq = (int16_t)w->cur;
 	}
 	return 0;
@@ -436,7 +454,7 @@ static void give_file(struct walk *w, const struct image_file *f,
 }
 
 static int report(struct walk *w, struct archive *a, struct archive_entry *e,
-		  const char *path)
+		  const char *path, int shadowed)
 {
 	const struct image_limits *lim = &w->img->limits;
 	struct image_file f = {0};
@@ -451,6 +469,7 @@ static int report(struct walk *w, struct archive *a, struct archive_entry *e,
 		     ? (uint64_t)archive_entry_size(e)
 		     : 0;
 	f.layer = w->cur;
+	f.shadowed = shadowed;
 	if (hl) {
 		if (img_normalize(hl, tgt, sizeof(tgt), &tlen) || !tlen) {
 			wwarn(w, -EINVAL, "%s: hard link to a bad name", path);
@@ -496,6 +515,7 @@ static int do_entry(struct walk *w, struct archive *a, struct archive_entry *e)
 	char path[IMAGE_MAX_NAME];
 	const char *base;
 	size_t plen, blen;
+	enum visibility vis;
 	int rc;
 
 	if (!raw)
@@ -518,7 +538,12 @@ static int do_entry(struct walk *w, struct archive *a, struct archive_entry *e)
 	blen = plen - (size_t)(base - path);
 	if (blen >= 4 && !memcmp(base, ".wh.", 4))
 		return whiteout(w, path, plen, base, blen);
-	if (is_hidden(w, path, plen))
+	vis = visibility(w, path, plen);
+	if (vis == SHADOWED && w->v->want_shadowed &&
+	    archive_entry_filetype(e) == AE_IFREG &&
+	    !archive_entry_hardlink(e))
+		return report(w, a, e, path, 1);
+	if (vis != VISIBLE)
 		return 0;
 	if (w->cur > 0) {
 		rc = record(w, path, plen,
@@ -527,7 +552,7 @@ static int do_entry(struct walk *w, struct archive *a, struct archive_entry *e)
 		if (rc)
 			return rc;
 	}
-	return report(w, a, e, path);
+	return report(w, a, e, path, 0);
 }
 
 /* Second pass: hand wanted hard links the content of their targets. */

@@ -65,6 +65,10 @@ struct collect {
 	char *os_path[2];
 	int has_status, has_status_d, has_rpm_sqlite;
 	char *rpm_old; /* path of an unsupported rpm database */
+	/* Packages read from older (shadowed) versions of the dpkg and apk
+	 * databases, each with its layer: which layer installed a package
+	 * is decided from them after the walk (attribute_layers). */
+	struct inventory older;
 };
 
 static const char *base_name(const char *p)
@@ -192,6 +196,8 @@ static int want(void *ctx, const struct image_file *f)
 	struct collect *c = ctx;
 	enum kind k = classify(f);
 
+	if (f->shadowed)
+		return k == K_DPKG || k == K_APK;
 	if (k == K_RPM_OLD) {
 		if (!c->rpm_old)
 			c->rpm_old = strdup(f->path);
@@ -336,6 +342,16 @@ static int file(void *ctx, const struct image_file *f, struct image_reader *r)
 	}
 	if (rc)
 		return rc;
+	if (f->shadowed) {
+		if (k == K_DPKG)
+			inv_parse_dpkg_status(&c->older, buf, len, f->path,
+					      f->layer, NULL, NULL);
+		else if (k == K_APK)
+			inv_parse_apk_installed(&c->older, buf, len, f->path,
+						f->layer, NULL, NULL);
+		free(buf);
+		return 0;
+	}
 	switch (k) {
 	case K_DPKG:
 		c->has_status = 1;
@@ -390,6 +406,73 @@ static int file(void *ctx, const struct image_file *f, struct image_reader *r)
 	return rc;
 }
 
+/* Order of c->older: path, layer (highest first), type, name, version. */
+static int older_cmp(const void *va, const void *vb)
+{
+	const struct inv_package *a = va, *b = vb;
+	int r;
+
+	if ((r = strcmp(a->path ? a->path : "", b->path ? b->path : "")))
+		return r;
+	if (a->layer != b->layer)
+		return a->layer > b->layer ? -1 : 1;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if ((r = strcmp(a->name ? a->name : "", b->name ? b->name : "")))
+		return r;
+	return strcmp(a->version ? a->version : "",
+		      b->version ? b->version : "");
+}
+
+/*
+ * A package read from the visible database of layer T was installed by the
+ * lowest layer L such that every version of that database in layers L..T
+ * lists it with the same version: walking down from T, stop at the first
+ * older version of the file that does not have it (the package was added
+ * or upgraded above that layer).  Without older versions the package keeps
+ * T, the layer of the file.
+ */
+static void attribute_layers(struct collect *c)
+{
+	struct inventory *o = &c->older;
+
+	if (!o->npkgs)
+		return;
+	qsort(o->pkgs, o->npkgs, sizeof(*o->pkgs), older_cmp);
+	for (size_t i = 0; i < c->inv->npkgs; i++) {
+		struct inv_package *p = &c->inv->pkgs[i];
+		struct inv_package key = *p;
+		size_t k = 0;
+
+		if (p->type != INV_DEB && p->type != INV_APK)
+			continue;
+		/* Older layers holding this database path, highest first. */
+		while (k < o->npkgs) {
+			struct inv_package *q = &o->pkgs[k];
+			int layer;
+
+			if (strcmp(q->path ? q->path : "", p->path ? p->path : "")) {
+				k++;
+				continue;
+			}
+			layer = q->layer;
+			if (layer >= p->layer) {
+				k++;
+				continue;
+			}
+			key.layer = layer;
+			if (!bsearch(&key, o->pkgs, o->npkgs, sizeof(*o->pkgs),
+				     older_cmp))
+				break;
+			p->layer = layer;
+			while (k < o->npkgs && o->pkgs[k].layer == layer &&
+			       !strcmp(o->pkgs[k].path ? o->pkgs[k].path : "",
+				       p->path ? p->path : ""))
+				k++;
+		}
+	}
+}
+
 int inventory_collect(struct image *img, struct inventory *inv,
 		      inv_warn_fn warn, void *warn_ctx, struct bw_error *err)
 {
@@ -398,6 +481,7 @@ int inventory_collect(struct image *img, struct inventory *inv,
 	    .want = want,
 	    .file = file,
 	    .warn = walk_warn,
+	    .want_shadowed = 1,
 	};
 	int rc, frc, i;
 
@@ -410,6 +494,8 @@ int inventory_collect(struct image *img, struct inventory *inv,
 	c.ctx = warn_ctx;
 	v.ctx = &c;
 	rc = image_walk(img, &v, err);
+	attribute_layers(&c);
+	inventory_free(&c.older);
 
 	/* etc/os-release wins over usr/lib/os-release */
 	i = c.os_buf[0] ? 0 : 1;

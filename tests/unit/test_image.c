@@ -516,7 +516,7 @@ static void assert_absent(const struct seen *s, const char *path)
 
 static int walk(struct image *img, struct seen *s, struct bw_error *err)
 {
-	struct image_visitor v = {v_want, v_file, v_warn, s};
+	struct image_visitor v = {v_want, v_file, v_warn, s, 0};
 
 	memset(s, 0, sizeof(*s));
 	return image_walk(img, &v, err);
@@ -1353,6 +1353,63 @@ static void test_memory_layers(void **st)
 	free(b.p);
 }
 
+/* Older versions of replaced files are offered with want_shadowed, but
+ * never ones deleted by a whiteout or hidden under an opaque directory. */
+static int sh_want(void *ctx, const struct image_file *f)
+{
+	struct seen *s = ctx;
+
+	buf_printf(&s->lines, "\n%s %d %s", f->path, f->layer,
+		   f->shadowed ? "shadowed" : "visible");
+	return S_ISREG(f->mode);
+}
+
+static void test_shadowed_versions_offered(void **st)
+{
+	static const struct ent l0[] = {{'f', "db", "v0"},
+					{'f', "del", "d0"},
+					{'d', "o/", NULL},
+					{'f', "o/x", "x0"}};
+	static const struct ent l1[] = {{'f', "db", "v1"},
+					{'f', ".wh.del", ""},
+					{'f', "o/.wh..wh..opq", ""}};
+	static const struct ent l2[] = {
+	    {'f', "db", "v2"}, {'f', "del", "d2"}, {'f', "o/x", "x2"}};
+	struct buf t[3];
+	const void *blobs[3];
+	size_t lens[3];
+	struct image *img;
+	struct seen s = {0};
+	struct image_visitor v = {.want = sh_want,
+				  .warn = v_warn,
+				  .ctx = &s,
+				  .want_shadowed = 1};
+	const char *l;
+
+	(void)st;
+	make_tar(l0, 4, 'n', &t[0]);
+	make_tar(l1, 3, 'n', &t[1]);
+	make_tar(l2, 3, 'n', &t[2]);
+	for (int i = 0; i < 3; i++) {
+		blobs[i] = t[i].p;
+		lens[i] = t[i].len;
+	}
+	assert_int_equal(img_open_mem(blobs, lens, 3, NULL, &img, NULL), 0);
+	assert_int_equal(image_walk(img, &v, NULL), 0);
+	l = (const char *)s.lines.p;
+	assert_non_null(strstr(l, "\ndb 2 visible"));
+	assert_non_null(strstr(l, "\ndb 1 shadowed"));
+	assert_non_null(strstr(l, "\ndb 0 shadowed"));
+	assert_non_null(strstr(l, "\ndel 2 visible"));
+	assert_null(strstr(l, "\ndel 0")); /* deleted in layer 1 */
+	assert_non_null(strstr(l, "\no/x 2 visible"));
+	assert_null(strstr(l, "\no/x 0")); /* under layer 1's opaque dir */
+	free(s.lines.p);
+	image_close(img);
+	for (int i = 0; i < 3; i++)
+		free(t[i].p);
+}
+
 static int setup(void **st)
 {
 	const char *t = getenv("TMPDIR");
@@ -1395,6 +1452,7 @@ int main(void)
 	    cmocka_unit_test(test_normalize),
 	    cmocka_unit_test(test_pathset_is_compact),
 	    cmocka_unit_test(test_memory_layers),
+	    cmocka_unit_test(test_shadowed_versions_offered),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
