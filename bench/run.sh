@@ -5,3 +5,4 @@ set -euo pipefail
 B=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 bash "$here/runtime/run.sh" "$B"
+bash "$here/scan/run.sh" "$B"

@@ -129,8 +129,8 @@ static int parse_modinfo(struct inventory *inv, struct inv_diag *d,
 			 const char *m, size_t n, const char *path, int layer)
 {
 	struct inv_lines it;
-	const char *line, *f[4];
-	size_t ln, fn[4];
+	const char *line, *f[4] = {0};
+	size_t ln, fn[4] = {0};
 	size_t last = (size_t)-1; /* index of the last mod/dep added */
 
 	inv_lines_init(&it, m, n);
