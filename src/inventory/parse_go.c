@@ -171,9 +171,16 @@ static int parse_modinfo(struct inventory *inv, struct inv_diag *d,
 				continue;
 			}
 			p = &inv->pkgs[last];
-			if (inv_setn(&p->name, f[1], fn[1]) ||
-			    inv_setn(&p->version, ver, vn))
+			/* A local directory replacement ("./x", "../x", "/x")
+			 * is not a module: the code is still known by the
+			 * module path it replaces, at no published version. */
+			if (fn[1] && (f[1][0] == '.' || f[1][0] == '/')) {
+				if (inv_setn(&p->version, "(devel)", 7))
+					return -ENOMEM;
+			} else if (inv_setn(&p->name, f[1], fn[1]) ||
+				   inv_setn(&p->version, ver, vn)) {
 				return -ENOMEM;
+			}
 			last = (size_t)-1;
 			continue;
 		}
