@@ -236,7 +236,8 @@ static json_t *render_json(const struct scan_result *r, enum report_format fmt,
 }
 
 /* A dotted path with numeric indexes: "runs.0.tool.driver.name". */
-static json_t *jpath_v(json_t *j, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static json_t *
+jpath_v(json_t *j, const char *fmt, va_list ap)
 {
 	char path[256], *save = NULL, *tok;
 
@@ -253,7 +254,8 @@ static json_t *jpath_v(json_t *j, const char *fmt, va_list ap)
 	return j;
 }
 
-static json_t *jpath(json_t *j, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static json_t *
+jpath(json_t *j, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -263,7 +265,8 @@ static json_t *jpath(json_t *j, const char *fmt, ...)
 	return j;
 }
 
-static const char *jpath_str(json_t *j, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static const char *
+jpath_str(json_t *j, const char *fmt, ...)
 {
 	va_list ap;
 
