@@ -26,6 +26,7 @@ static void scan_usage(FILE *out)
 	fprintf(out,
 		"usage: bulwark scan image PATH [options]\n"
 		"       bulwark scan rootfs DIR [options]\n"
+		"       bulwark scan PATH [options]   (the kind is detected)\n"
 		"\n"
 		"Scan a container image or a root filesystem for known "
 		"vulnerabilities in its\n"
@@ -281,32 +282,37 @@ int cmd_scan(int argc, char **argv)
 	struct scan_result r;
 	struct bw_error err = {0};
 	char dbpath[512];
-	int rootfs = -1, rc, status;
+	int rootfs = -1, rc, status, shift;
 	const char *target;
 
 	if (argc >= 2 && cli_is_help(argv[1])) {
 		scan_usage(stdout);
 		return 0;
 	}
-	if (argc < 3 || (strcmp(argv[1], "image") && strcmp(argv[1], "rootfs"))) {
-		fprintf(stderr, "bulwark scan: expected 'image PATH' or "
-				"'rootfs DIR'\n");
-		scan_usage(stderr);
-		return 2;
+	/* "scan image PATH", "scan rootfs DIR", or "scan PATH": the kind is
+	 * detected (a directory without an OCI layout is a rootfs). */
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "image") || !strcmp(argv[1], "rootfs"))) {
+		shift = 1;
+		rootfs = !strcmp(argv[1], "rootfs");
+	} else {
+		shift = 0;
+		rootfs = 1;
 	}
-	rootfs = !strcmp(argv[1], "rootfs");
-	rc = parse_cli("scan", argc - 1, argv + 1, &c, &rootfs, scan_usage);
+	rc = parse_cli("scan", argc - shift, argv + shift, &c, &rootfs,
+		       scan_usage);
 	if (rc) {
 		scan_filters_free(&c.filters);
 		return rc == 1 ? 0 : 2;
 	}
-	if (optind + 1 != argc - 1) {
+	if (optind + 1 != argc - shift) {
 		fprintf(stderr, "bulwark scan: expected exactly one %s\n",
-			rootfs ? "DIR" : "PATH");
+			!shift ? "PATH (see bulwark scan --help)"
+			: rootfs ? "DIR" : "PATH");
 		scan_filters_free(&c.filters);
 		return 2;
 	}
-	target = argv[1 + optind];
+	target = argv[shift + optind];
 	if (!c.db_path)
 		c.db_path = vulndb_default_path(dbpath, sizeof(dbpath));
 	rc = vulndb_open(c.db_path, VULNDB_OPEN_READONLY, &so.db, &err);

@@ -86,6 +86,13 @@ rc=0; "$BULWARK" scan rootfs "$IMG/alpine-rootfs" --db "$DB" -f json -o "$t/alpi
 found "$t/alpine.json" >"$t/got"
 [ $rc -eq 0 ] && diff -u "$t/exp-alpine" "$t/got" && ok "scan rootfs alpine: 4 expected findings" || { ko "scan rootfs alpine"; cat "$t/err"; }
 
+rc=0; "$BULWARK" scan "$IMG/debian-oci.tar" --db "$DB" -f json -o "$t/auto.json" 2>"$t/err" || rc=$?
+found "$t/auto.json" >"$t/got"
+[ $rc -eq 0 ] && diff -q "$t/exp-debian" "$t/got" >/dev/null && ok "'scan PATH' detects the image kind" || ko "scan PATH ($rc)"
+rc=0; "$BULWARK" scan "$IMG/alpine-rootfs" --db "$DB" -f json -o "$t/auto.json" 2>"$t/err" || rc=$?
+found "$t/auto.json" >"$t/got"
+[ $rc -eq 0 ] && diff -q "$t/exp-alpine" "$t/got" >/dev/null && ok "'scan DIR' treats a plain directory as a rootfs" || ko "scan DIR ($rc)"
+
 # ---- inventory: whiteouts, layers, and dpkg-query's view ------------------
 $PY - "$t/debian-oci.json" <<'PY' && ok "inventory: whiteout, opaque dir, layer attribution, purls" || ko "inventory details"
 import json, sys
