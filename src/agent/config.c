@@ -176,11 +176,13 @@ static int top_pair(struct cfg_ctx *c, const char *key, yaml_node_t *v,
 		return 0;
 	}
 	if (!strcmp(key, "json_output")) {
-		bool b;
+		bool b = false;
 
 		r = get_bool(c, v, &b);
+		if (r)
+			return r;
 		cfg->out.format = b ? BW_OUT_JSON : BW_OUT_TEXT;
-		return r;
+		return 0;
 	}
 	if (!strcmp(key, "buffer_size")) {
 		const char *s = scalar(v);

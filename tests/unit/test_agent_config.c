@@ -53,6 +53,21 @@ static void unknown_key_is_an_error_with_position(void **state)
 	assert_non_null(strstr(err.msg, "enabeld"));
 }
 
+/* Fuzzer finding: an empty json_output used an unset bool. */
+static void json_output_without_a_value_is_an_error(void **state)
+{
+	struct bw_agent_config cfg = {0};
+	struct bw_error err = {0};
+	char **strings = NULL;
+
+	(void)state;
+	assert_int_equal(agent_config_load(data("json-output-empty.yaml"), &cfg,
+					   &strings, &err),
+			 -22);
+	assert_int_equal(err.line, 1);
+	agent_config_strings_free(strings);
+}
+
 static void invalid_yaml_reports_line(void **state)
 {
 	struct bw_agent_config cfg = {0};
@@ -82,6 +97,7 @@ int main(void)
 		cmocka_unit_test(full_config_sets_every_option),
 		cmocka_unit_test(unknown_key_is_an_error_with_position),
 		cmocka_unit_test(invalid_yaml_reports_line),
+		cmocka_unit_test(json_output_without_a_value_is_an_error),
 		cmocka_unit_test(missing_file_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
