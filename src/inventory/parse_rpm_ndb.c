@@ -17,7 +17,9 @@
  *                      where blkcnt = ceil((16 + bloblen + 12) / 16) and
  *                      the adler32 covers everything before it.
  *
- * Hostile input: each slot's blob must lie after the slot pages and
+ * Hostile input: the slot pages read are those announced that the file
+ * holds and that begin with a slot (past them lie blobs, whatever the
+ * header claims); each slot's blob must lie after the slot pages and
  * inside the file, its head and tail must agree with the slot and with
  * each other and its checksum must match, else the slot is reported and
  * skipped.  Slots may not overlap in a real database, so all blobs
@@ -116,7 +118,7 @@ int inv_parse_rpmdb_ndb(struct inventory *inv, const char *buf, size_t len,
 {
 	const unsigned char *u = (const unsigned char *)buf;
 	struct inv_diag d;
-	uint32_t npages, version;
+	uint32_t npages, announced, version;
 	uint64_t nslots, s, covered = 0;
 	int rc = 0;
 
@@ -135,14 +137,23 @@ int inv_parse_rpmdb_ndb(struct inventory *inv, const char *buf, size_t len,
 		inv_diag_warn(&d, 0, "ndb version %u not supported", version);
 		return inv_diag_result(&d, 0);
 	}
-	npages = le32(u + 12);
-	if (npages == 0 || (uint64_t)npages * NDB_PAGE_SIZE > len) {
+	/* The slot pages announced, as far as the file holds them and (after
+	 * the first, which holds the header) they begin with a slot: past
+	 * them lie blobs, not slots. */
+	announced = le32(u + 12);
+	for (npages = 0; npages < announced &&
+			 (uint64_t)(npages + 1) * NDB_PAGE_SIZE <= len;
+	     npages++)
+		if (npages &&
+		    memcmp(u + (size_t)npages * NDB_PAGE_SIZE, "Slot", 4))
+			break;
+	if (npages < announced || npages == 0) {
 		inv_diag_warn(&d, 0,
-			      "truncated: %u slot pages announced, %zu bytes",
-			      npages, len);
+			      "%u slot pages announced, %u present (truncated "
+			      "or damaged)",
+			      announced, npages);
 		if (npages == 0)
 			return inv_diag_result(&d, 0);
-		npages = (uint32_t)(len / NDB_PAGE_SIZE);
 	}
 	nslots = (uint64_t)npages * (NDB_PAGE_SIZE / NDB_SLOT_SIZE);
 	for (s = NDB_HEADER_SIZE / NDB_SLOT_SIZE; s < nslots; s++) {
