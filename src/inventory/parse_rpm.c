@@ -223,8 +223,7 @@ int inv_rpm_add_header(struct inventory *inv, struct inv_diag *d,
 {
 	struct rpm_hdr h;
 
-	if (!blob || len > INV_MAX_RPM_HEADER ||
-	    parse_header(blob, len, &h))
+	if (!blob || len > INV_MAX_RPM_HEADER || parse_header(blob, len, &h))
 		return -EINVAL;
 	return add_package(inv, d, &h, path, layer);
 }

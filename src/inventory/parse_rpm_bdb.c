@@ -160,7 +160,8 @@ static int item(const struct bdb *b, const unsigned char *p, uint16_t n,
 		uint16_t i, uint32_t *off, uint32_t *end)
 {
 	uint32_t o = rd16(b, p + BDB_PAGE_HDR + 2u * i);
-	uint32_t e = i == 0 ? b->pgsize : rd16(b, p + BDB_PAGE_HDR + 2u * (i - 1));
+	uint32_t e =
+	    i == 0 ? b->pgsize : rd16(b, p + BDB_PAGE_HDR + 2u * (i - 1));
 
 	if (o < BDB_PAGE_HDR + 2u * n || o >= e || e > b->pgsize)
 		return -EINVAL;
@@ -197,8 +198,8 @@ static int read_pair(struct bdb *b, struct inventory *inv, size_t pgno,
 		break;
 	case H_OFFPAGE:
 		if (ve - vo < 12) {
-			inv_diag_warn(b->d, 0, "short overflow item on page %zu",
-				      pgno);
+			inv_diag_warn(b->d, 0,
+				      "short overflow item on page %zu", pgno);
 			return -EINVAL;
 		}
 		rc = read_overflow(b, rd32(b, it + 4), rd32(b, it + 8), &blob);
@@ -232,8 +233,7 @@ static int read_hash_page(struct bdb *b, struct inventory *inv, size_t pgno,
 		return 0;
 	}
 	if (n % 2)
-		inv_diag_warn(b->d, 0, "hash page %zu: key without data",
-			      pgno);
+		inv_diag_warn(b->d, 0, "hash page %zu: key without data", pgno);
 	for (i = 0; i + 1 < n; i += 2) {
 		rc = read_pair(b, inv, pgno, n, i, path, layer);
 		if (rc == -ENOMEM)

@@ -92,8 +92,8 @@ static int check_blob(const unsigned char *buf, size_t len, uint32_t pkgidx,
 		return -EINVAL;
 	}
 	if ((uint64_t)bloblen + NDB_BLOB_HEAD + NDB_BLOB_TAIL + NDB_BLK_SIZE -
-		1 <
-	    size ||
+		    1 <
+		size ||
 	    (uint64_t)bloblen + NDB_BLOB_HEAD + NDB_BLOB_TAIL > size) {
 		*why = "blob length does not match its slot";
 		return -EINVAL;

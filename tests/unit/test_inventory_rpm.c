@@ -83,29 +83,27 @@ struct spec {
 	const char *name, *version, *release;
 	long epoch; /* -1: no EPOCH tag */
 	const char *srpm, *arch;
-	size_t pad;	     /* bytes of description, to make it large */
+	size_t pad;	      /* bytes of description, to make it large */
 	const char *src_name; /* expected */
 	const char *want_version, *want_src_version;
 };
 
 static const struct spec specs[] = {
-    {"openssl", "3.0.7", "24.el9", 1, "openssl-3.0.7-24.el9.src.rpm",
-     "x86_64", 0, "openssl", "1:3.0.7-24.el9", "1:3.0.7-24.el9"},
+    {"openssl", "3.0.7", "24.el9", 1, "openssl-3.0.7-24.el9.src.rpm", "x86_64",
+     0, "openssl", "1:3.0.7-24.el9", "1:3.0.7-24.el9"},
     {"openssl-libs", "3.0.7", "24.el9", 1, "openssl-3.0.7-24.el9.src.rpm",
      "x86_64", 0, "openssl", "1:3.0.7-24.el9", "1:3.0.7-24.el9"},
     /* 40000 bytes: an overflow chain of several pages at either size */
-    {"bash", "5.1.8", "6.el9", -1, "bash-5.1.8-6.el9.src.rpm", "x86_64",
-     40000, "bash", "5.1.8-6.el9", "5.1.8-6.el9"},
+    {"bash", "5.1.8", "6.el9", -1, "bash-5.1.8-6.el9.src.rpm", "x86_64", 40000,
+     "bash", "5.1.8-6.el9", "5.1.8-6.el9"},
     /* epoch 0 is not written */
     {"zlib", "1.2.11", "40.el9", 0, "zlib-1.2.11-40.el9.src.rpm", "x86_64", 0,
      "zlib", "1.2.11-40.el9", "1.2.11-40.el9"},
     /* off-page at 4096, inline at 16384 */
-    {"python3-libs", "3.9.18", "1.el9", -1,
-     "python3.9-3.9.18-1.el9.src.rpm", "x86_64", 3000, "python3.9",
-     "3.9.18-1.el9", "3.9.18-1.el9"},
+    {"python3-libs", "3.9.18", "1.el9", -1, "python3.9-3.9.18-1.el9.src.rpm",
+     "x86_64", 3000, "python3.9", "3.9.18-1.el9", "3.9.18-1.el9"},
     /* an imported signing key: not a package */
-    {"gpg-pubkey", "fd431d51", "4ae0493b", -1, NULL, NULL, 0, NULL, NULL,
-     NULL},
+    {"gpg-pubkey", "fd431d51", "4ae0493b", -1, NULL, NULL, 0, NULL, NULL, NULL},
 };
 #define NSPECS (sizeof(specs) / sizeof(specs[0]))
 #define NREAL (NSPECS - 1) /* without gpg-pubkey */
@@ -185,8 +183,8 @@ static struct blob *build_all(size_t *count, int nfill)
 		h[i] = build_header(&specs[i]);
 	for (i = 0; i < (size_t)nfill; i++) {
 		char name[40], ver[32];
-		struct spec s = {name, ver, "1", -1, NULL, "noarch", 0,
-				 NULL, NULL, NULL};
+		struct spec s = {name,	   ver, "1",  -1,   NULL,
+				 "noarch", 0,	NULL, NULL, NULL};
 
 		snprintf(name, sizeof(name), "filler-%03zu", i);
 		snprintf(ver, sizeof(ver), "1.%zu", i);
@@ -395,8 +393,8 @@ static void bdb_variant(unsigned pagesize, int big_endian)
 	else
 		assert_memory_equal(buf + 12, "\x61\x15\x06\x00", 4);
 	assert_int_equal(inv_parse_rpmdb_bdb(&inv, buf, len,
-					     "var/lib/rpm/Packages", 2,
-					     on_warn, &w),
+					     "var/lib/rpm/Packages", 2, on_warn,
+					     &w),
 			 0);
 	if (w.n)
 		fail_msg("unexpected warning: %s", w.last);
@@ -466,9 +464,9 @@ static void test_bdb_damage_keeps_the_rest(void **state)
 		put_le32((unsigned char *)copy + ov[i] * 4096 + 16,
 			 (uint32_t)ov[i]);
 		memset(&w, 0, sizeof(w));
-		assert_int_equal(inv_parse_rpmdb_bdb(&inv, copy, len, "P", 0,
-						     on_warn, &w),
-				 -EINVAL);
+		assert_int_equal(
+		    inv_parse_rpmdb_bdb(&inv, copy, len, "P", 0, on_warn, &w),
+		    -EINVAL);
 		assert_true(w.n >= 1);
 		/* one of bash/python3-libs lost, everything else kept */
 		assert_int_equal(inv.npkgs, NREAL + NFILL - 1);
@@ -480,8 +478,7 @@ static void test_bdb_damage_keeps_the_rest(void **state)
 	put_le32((unsigned char *)copy + ov[0] * 4096 + 16, 0x7fffffff);
 	memset(&w, 0, sizeof(w));
 	assert_int_equal(
-	    inv_parse_rpmdb_bdb(&inv, copy, len, "P", 0, on_warn, &w),
-	    -EINVAL);
+	    inv_parse_rpmdb_bdb(&inv, copy, len, "P", 0, on_warn, &w), -EINVAL);
 	assert_non_null(strstr(w.last, "leaves the file"));
 	assert_int_equal(inv.npkgs, NREAL + NFILL - 1);
 	inventory_free(&inv);
@@ -496,8 +493,7 @@ static void test_bdb_damage_keeps_the_rest(void **state)
 		}
 	memset(&w, 0, sizeof(w));
 	assert_int_equal(
-	    inv_parse_rpmdb_bdb(&inv, copy, len, "P", 0, on_warn, &w),
-	    -EINVAL);
+	    inv_parse_rpmdb_bdb(&inv, copy, len, "P", 0, on_warn, &w), -EINVAL);
 	assert_true(inv.npkgs > 0 && inv.npkgs < NREAL + NFILL);
 	inventory_free(&inv);
 
@@ -515,13 +511,11 @@ static void test_bdb_damage_keeps_the_rest(void **state)
 	memset(copy, 0x5a, 64);
 	memset(&w, 0, sizeof(w));
 	assert_int_equal(
-	    inv_parse_rpmdb_bdb(&inv, copy, len, "P", 0, on_warn, &w),
-	    -EINVAL);
+	    inv_parse_rpmdb_bdb(&inv, copy, len, "P", 0, on_warn, &w), -EINVAL);
 	assert_int_equal(w.n, 1);
 	assert_int_equal(inv.npkgs, 0);
-	assert_int_equal(inv_parse_rpmdb_bdb(&inv, buf, 100, "P", 0, on_warn,
-					     &w),
-			 -EINVAL);
+	assert_int_equal(
+	    inv_parse_rpmdb_bdb(&inv, buf, 100, "P", 0, on_warn, &w), -EINVAL);
 	assert_int_equal(inv_parse_rpmdb_bdb(&inv, NULL, 0, "P", 0, NULL, NULL),
 			 -EINVAL);
 	inventory_free(&inv);
@@ -555,8 +549,8 @@ static void test_bdb_shared_chain_bounded(void **state)
 			continue;
 		n = (unsigned)(page[20] | page[21] << 8);
 		for (i = 1; i < n; i += 2) {
-			off = (unsigned)(page[26 + 2 * i] |
-					 page[27 + 2 * i] << 8);
+			off = (unsigned)(page[26 + 2 * i] | page[27 + 2 * i]
+								<< 8);
 			if (page[off] == 3 && get_le32(page + off + 8) > 40000)
 				memcpy(item, page + off, 12), target = pg;
 		}
@@ -585,7 +579,7 @@ static void test_bdb_shared_chain_bounded(void **state)
 	    inv_parse_rpmdb_bdb(&inv, buf, len, "P", 0, on_warn, &w), -EINVAL);
 	assert_true(w.n >= 1 && w.n <= 21);
 	assert_non_null(find(&inv, "openssl") ? find(&inv, "openssl")
-					       : find(&inv, "zlib"));
+					      : find(&inv, "zlib"));
 	inventory_free(&inv);
 	free(buf);
 }
@@ -615,9 +609,9 @@ static unsigned char *build_ndb(const struct blob *h, size_t n, size_t *len)
 	f = calloc(1, size);
 	assert_non_null(f);
 	memcpy(f, "RpmP", 4);
-	put_le32(f + 4, 0);		    /* version */
-	put_le32(f + 8, 7);		    /* generation */
-	put_le32(f + 12, 1);		    /* slot pages */
+	put_le32(f + 4, 0);		   /* version */
+	put_le32(f + 8, 7);		   /* generation */
+	put_le32(f + 12, 1);		   /* slot pages */
 	put_le32(f + 16, (uint32_t)n + 1); /* next pkgidx */
 	for (slot = 2; slot < 256; slot++)
 		memcpy(f + slot * 16, "Slot", 4);
@@ -696,9 +690,9 @@ static void test_ndb_damage_keeps_the_rest(void **state)
 
 	/* truncated inside the last blob */
 	memset(&w, 0, sizeof(w));
-	assert_int_equal(inv_parse_rpmdb_ndb(&inv, (char *)f, len - 20, "P", 0,
-					     on_warn, &w),
-			 -EINVAL);
+	assert_int_equal(
+	    inv_parse_rpmdb_ndb(&inv, (char *)f, len - 20, "P", 0, on_warn, &w),
+	    -EINVAL);
 	assert_non_null(strstr(w.last, "beyond the end"));
 	assert_int_equal(inv.npkgs, total - 1);
 	inventory_free(&inv);
@@ -708,9 +702,9 @@ static void test_ndb_damage_keeps_the_rest(void **state)
 	off = get_le32(slot_of(c, 2) + 8);
 	c[(size_t)off * 16 + 100] ^= 1;
 	memset(&w, 0, sizeof(w));
-	assert_int_equal(inv_parse_rpmdb_ndb(&inv, (char *)c, len, "P", 0,
-					     on_warn, &w),
-			 -EINVAL);
+	assert_int_equal(
+	    inv_parse_rpmdb_ndb(&inv, (char *)c, len, "P", 0, on_warn, &w),
+	    -EINVAL);
 	assert_non_null(strstr(w.last, "checksum"));
 	assert_int_equal(inv.npkgs, total - 1);
 	assert_null(find(&inv, "bash"));
@@ -721,9 +715,9 @@ static void test_ndb_damage_keeps_the_rest(void **state)
 	memcpy(slot_of(c, 0), "Slox", 4);
 	put_le32(slot_of(c, 3) + 4, 999);
 	memset(&w, 0, sizeof(w));
-	assert_int_equal(inv_parse_rpmdb_ndb(&inv, (char *)c, len, "P", 0,
-					     on_warn, &w),
-			 -EINVAL);
+	assert_int_equal(
+	    inv_parse_rpmdb_ndb(&inv, (char *)c, len, "P", 0, on_warn, &w),
+	    -EINVAL);
 	assert_int_equal(w.n, 2);
 	assert_int_equal(inv.npkgs, total - 2);
 	inventory_free(&inv);
@@ -735,9 +729,9 @@ static void test_ndb_damage_keeps_the_rest(void **state)
 		memcpy(s, slot_of(f, 2), 16);
 	}
 	memset(&w, 0, sizeof(w));
-	assert_int_equal(inv_parse_rpmdb_ndb(&inv, (char *)c, len, "P", 0,
-					     on_warn, &w),
-			 -EINVAL);
+	assert_int_equal(
+	    inv_parse_rpmdb_ndb(&inv, (char *)c, len, "P", 0, on_warn, &w),
+	    -EINVAL);
 	assert_non_null(strstr(w.last, "overlapping"));
 	inventory_free(&inv);
 
@@ -747,9 +741,9 @@ static void test_ndb_damage_keeps_the_rest(void **state)
 	put_le32(slot_of(c, 4) + 8, 3);
 	put_le32(c + 12, 1000);
 	memset(&w, 0, sizeof(w));
-	assert_int_equal(inv_parse_rpmdb_ndb(&inv, (char *)c, len, "P", 0,
-					     on_warn, &w),
-			 -EINVAL);
+	assert_int_equal(
+	    inv_parse_rpmdb_ndb(&inv, (char *)c, len, "P", 0, on_warn, &w),
+	    -EINVAL);
 	assert_int_equal(w.n, 2);
 	assert_int_equal(inv.npkgs, total - 1);
 	inventory_free(&inv);
@@ -758,13 +752,12 @@ static void test_ndb_damage_keeps_the_rest(void **state)
 	memcpy(c, f, len);
 	put_le32(c + 4, 1);
 	memset(&w, 0, sizeof(w));
-	assert_int_equal(inv_parse_rpmdb_ndb(&inv, (char *)c, len, "P", 0,
-					     on_warn, &w),
-			 -EINVAL);
+	assert_int_equal(
+	    inv_parse_rpmdb_ndb(&inv, (char *)c, len, "P", 0, on_warn, &w),
+	    -EINVAL);
 	assert_int_equal(inv.npkgs, 0);
-	assert_int_equal(inv_parse_rpmdb_ndb(&inv, "RpmP", 4, "P", 0, on_warn,
-					     &w),
-			 -EINVAL);
+	assert_int_equal(
+	    inv_parse_rpmdb_ndb(&inv, "RpmP", 4, "P", 0, on_warn, &w), -EINVAL);
 	assert_int_equal(inv_parse_rpmdb_ndb(&inv, NULL, 0, "P", 0, NULL, NULL),
 			 -EINVAL);
 	assert_int_equal(inv.npkgs, 0);
@@ -781,9 +774,9 @@ static void test_ndb_damage_keeps_the_rest(void **state)
 
 static void test_header_magic_and_hostile_index(void **state)
 {
-	static const struct spec one = {"curl", "7.76.1", "26.el9", 2,
-					"curl-7.76.1-26.el9.src.rpm", "x86_64",
-					0, "curl", NULL, NULL};
+	static const struct spec one = {
+	    "curl",   "7.76.1", "26.el9", 2,	"curl-7.76.1-26.el9.src.rpm",
+	    "x86_64", 0,	"curl",	  NULL, NULL};
 	struct blob h = build_header(&one), m;
 	struct blob big;
 	struct inventory inv = {0};
@@ -873,8 +866,7 @@ static void make_sqlite(const char *file, const struct blob *h, size_t n)
 	sqlite3_close(db);
 }
 
-static void collect(const char *root, struct inventory *inv,
-		    struct warns *w)
+static void collect(const char *root, struct inventory *inv, struct warns *w)
 {
 	struct image *img = NULL;
 	struct bw_error err;
@@ -888,13 +880,12 @@ static void collect(const char *root, struct inventory *inv,
 
 static void test_collect_prefers_sqlite_then_ndb(void **state)
 {
-	static const struct spec bdb_only = {"from-bdb", "1", "1", -1, NULL,
-					     "x86_64", 0, NULL, NULL, NULL};
-	static const struct spec ndb_only = {"from-ndb", "1", "1", -1, NULL,
-					     "x86_64", 0, NULL, NULL, NULL};
-	static const struct spec sql_only = {"from-sqlite", "1", "1", -1,
-					     NULL, "x86_64", 0, NULL, NULL,
-					     NULL};
+	static const struct spec bdb_only = {"from-bdb", "1", "1",  -1,	  NULL,
+					     "x86_64",	 0,   NULL, NULL, NULL};
+	static const struct spec ndb_only = {"from-ndb", "1", "1",  -1,	  NULL,
+					     "x86_64",	 0,   NULL, NULL, NULL};
+	static const struct spec sql_only = {
+	    "from-sqlite", "1", "1", -1, NULL, "x86_64", 0, NULL, NULL, NULL};
 	const char *tool = need_db_load();
 	char root[] = "/tmp/bw-test-rpmroot-XXXXXX", p[1024], cmd[1100];
 	struct inventory inv;
