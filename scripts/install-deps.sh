@@ -13,6 +13,8 @@ PKGS=(
   libsqlite3-dev libarchive-dev libmicrohttpd-dev libseccomp-dev
   # tests
   libcmocka-dev runc busybox-static iproute2 procps util-linux netcat-openbsd python3
+  # real BerkeleyDB rpm Packages fixtures (db5.3_load) for test_inventory_rpm
+  db5.3-util
   python3-jsonschema
   # scanner test images (scripts/make-test-images.sh): zstd layers, a real
   # Go binary with build info, and .deb repacking when offline

@@ -10,6 +10,8 @@
  *   etc/os-release, usr/lib/os-release   (kept; etc wins, parsed last)
  *   var/lib/rpm/rpmdb.sqlite, usr/lib/sysimage/rpm/rpmdb.sqlite
  *                                        (copied to a private temp file)
+ *   var/lib/rpm/Packages (BerkeleyDB), var/lib/rpm/Packages.db and
+ *   usr/lib/sysimage/rpm/Packages.db (ndb), at most INV_MAX_RPMDB bytes
  *   <...>/node_modules/<name>/package.json,
  *   <...>/node_modules/@scope/<name>/package.json
  *   package-lock.json outside node_modules
@@ -18,9 +20,12 @@
  *   executables (any x bit, 1 KiB .. INV_MAX_FILE): the first 4 bytes are
  *   read and the rest only for ELF files, which are searched for Go build
  *   info and a cargo-auditable ".dep-v0" section.
- * The BerkeleyDB (var/lib/rpm/Packages) and ndb (Packages.db) rpm
- * databases are noticed and reported as unsupported when no SQLite one is
- * present.  Every package records the layer the file came from.
+ * rpm reads one database backend, and an image converted to SQLite may keep
+ * its old Packages file, so the BerkeleyDB and ndb databases are read into
+ * side inventories (struct rpm_old, their warnings held back) and used
+ * after the walk only when no SQLite database was found: ndb before
+ * BerkeleyDB, the first file of each kind.  Every package records the
+ * layer the file came from.
  *
  * Parser problems reach the caller's warn callback directly; image
  * problems (bad entries, corrupt layers) are forwarded to it as well and
@@ -45,7 +50,8 @@ enum kind {
 	K_OS_ETC,
 	K_OS_USR,
 	K_RPM_SQLITE,
-	K_RPM_OLD,
+	K_RPM_BDB,
+	K_RPM_NDB,
 	K_NPM_PKG,
 	K_NPM_LOCK,
 	K_PYTHON,
@@ -56,6 +62,14 @@ enum kind {
 
 #define OS_RELEASE_MAX (64u << 10)
 
+/* An rpm database in an older form, read during the walk and kept aside
+ * until it is known whether a SQLite one exists. */
+struct rpm_old {
+	struct inventory inv;
+	struct bw_error warns[INV_MAX_WARN_PER_FILE + 1];
+	int nwarns;
+};
+
 struct collect {
 	struct inventory *inv;
 	inv_warn_fn warn;
@@ -64,7 +78,7 @@ struct collect {
 	size_t os_len[2];
 	char *os_path[2];
 	int has_status, has_status_d, has_rpm_sqlite;
-	char *rpm_old; /* path of an unsupported rpm database */
+	struct rpm_old *rpm_old[2]; /* BerkeleyDB, ndb; NULL until seen */
 	/* Packages read from older (shadowed) versions of the dpkg and apk
 	 * databases, each with its layer: which layer installed a package
 	 * is decided from them after the walk (attribute_layers). */
@@ -154,10 +168,11 @@ static enum kind classify(const struct image_file *f)
 	if (!strcmp(p, "var/lib/rpm/rpmdb.sqlite") ||
 	    !strcmp(p, "usr/lib/sysimage/rpm/rpmdb.sqlite"))
 		return K_RPM_SQLITE;
-	if (!strcmp(p, "var/lib/rpm/Packages") ||
-	    !strcmp(p, "var/lib/rpm/Packages.db") ||
+	if (!strcmp(p, "var/lib/rpm/Packages"))
+		return K_RPM_BDB;
+	if (!strcmp(p, "var/lib/rpm/Packages.db") ||
 	    !strcmp(p, "usr/lib/sysimage/rpm/Packages.db"))
-		return K_RPM_OLD;
+		return K_RPM_NDB;
 	if (is_npm_package_json(p))
 		return K_NPM_PKG;
 	if (!strcmp(b, "package-lock.json") && !in_node_modules(p))
@@ -198,11 +213,8 @@ static int want(void *ctx, const struct image_file *f)
 
 	if (f->shadowed)
 		return k == K_DPKG || k == K_APK;
-	if (k == K_RPM_OLD) {
-		if (!c->rpm_old)
-			c->rpm_old = strdup(f->path);
-		return 0;
-	}
+	if (k == K_RPM_BDB || k == K_RPM_NDB)
+		return !c->rpm_old[k == K_RPM_NDB]; /* the first of each */
 	return k != K_NONE;
 }
 
@@ -309,6 +321,63 @@ static int scan_rpm(struct collect *c, const struct image_file *f,
 	return 0;
 }
 
+static void rpm_old_warn(void *ctx, const struct bw_error *err)
+{
+	struct rpm_old *o = ctx;
+
+	if (o->nwarns < (int)(sizeof(o->warns) / sizeof(o->warns[0])))
+		o->warns[o->nwarns++] = *err;
+}
+
+/* Reads a BerkeleyDB or ndb rpm database into its side inventory. */
+static int scan_rpm_old(struct collect *c, const struct image_file *f,
+			enum kind k, const char *buf, size_t len)
+{
+	struct rpm_old *o;
+	int i = k == K_RPM_NDB, rc;
+
+	if (c->rpm_old[i])
+		return 0;
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	c->rpm_old[i] = o;
+	rc = (k == K_RPM_NDB ? inv_parse_rpmdb_ndb : inv_parse_rpmdb_bdb)(
+	    &o->inv, buf, len, f->path, f->layer, rpm_old_warn, o);
+	return rc == -ENOMEM ? rc : 0; /* problems were reported */
+}
+
+/* After the walk: without a SQLite database, the ndb or else the
+ * BerkeleyDB one's packages move into the inventory and its warnings are
+ * reported. */
+static int use_rpm_old(struct collect *c)
+{
+	struct rpm_old *o = c->rpm_old[1] ? c->rpm_old[1] : c->rpm_old[0];
+	int i;
+
+	if (c->has_rpm_sqlite || !o)
+		return 0;
+	for (i = 0; i < o->nwarns; i++)
+		if (c->warn)
+			c->warn(c->ctx, &o->warns[i]);
+	c->inv->nwarnings += o->inv.nwarnings;
+	for (size_t k = 0; k < o->inv.npkgs; k++) {
+		struct inv_package *q = &o->inv.pkgs[k], *p;
+
+		p = inv_add(c->inv, q->type, q->name, q->version, q->path,
+			    q->layer);
+		if (!p)
+			return -ENOMEM;
+		/* the rest is moved, not copied */
+		p->src_name = q->src_name;
+		p->src_version = q->src_version;
+		p->arch = q->arch;
+		p->license = q->license;
+		q->src_name = q->src_version = q->arch = q->license = NULL;
+	}
+	return 0;
+}
+
 static size_t max_size(enum kind k)
 {
 	switch (k) {
@@ -318,6 +387,9 @@ static size_t max_size(enum kind k)
 	case K_NPM_PKG:
 	case K_NPM_LOCK:
 		return INV_MAX_JSON;
+	case K_RPM_BDB:
+	case K_RPM_NDB:
+		return INV_MAX_RPMDB;
 	default:
 		return INV_MAX_FILE;
 	}
@@ -378,6 +450,10 @@ static int file(void *ctx, const struct image_file *f, struct image_reader *r)
 		return 0; /* parsed after the walk */
 	case K_RPM_SQLITE:
 		rc = scan_rpm(c, f, buf, len);
+		break;
+	case K_RPM_BDB:
+	case K_RPM_NDB:
+		rc = scan_rpm_old(c, f, k, buf, len);
 		break;
 	case K_NPM_PKG:
 		inv_parse_npm_package_json(c->inv, buf, len, f->path, f->layer,
@@ -503,16 +579,16 @@ int inventory_collect(struct image *img, struct inventory *inv,
 		inv_parse_os_release(inv, c.os_buf[i], c.os_len[i],
 				     c.os_path[i], warn, warn_ctx);
 	inv->os.distroless = c.has_status_d && !c.has_status;
-	if (c.rpm_old && !c.has_rpm_sqlite)
-		cwarn(&c, c.rpm_old, -ENOTSUP,
-		      "rpm database in the BerkeleyDB/ndb format: not "
-		      "supported, rpm packages not listed");
+	frc = use_rpm_old(&c);
 	for (i = 0; i < 2; i++) {
 		free(c.os_buf[i]);
 		free(c.os_path[i]);
+		if (c.rpm_old[i])
+			inventory_free(&c.rpm_old[i]->inv);
+		free(c.rpm_old[i]);
 	}
-	free(c.rpm_old);
-	frc = inventory_finish(inv);
+	if (!frc)
+		frc = inventory_finish(inv);
 	if (frc && !rc)
 		rc =
 		    bw_errorf(err, frc, NULL, 0, 0, "inventory: out of memory");

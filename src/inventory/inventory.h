@@ -6,8 +6,9 @@
  *   dpkg     var/lib/dpkg/status, var/lib/dpkg/status.d/<name> (distroless);
  *            source package name and version from "Source:"
  *   apk      lib/apk/db/installed (origin = source package)
- *   rpm      var/lib/rpm/rpmdb.sqlite (SQLite)  [Packages (BerkeleyDB) and
- *            Packages.db (ndb) reported as unsupported by name]
+ *   rpm      var/lib/rpm/rpmdb.sqlite (SQLite), var/lib/rpm/Packages
+ *            (BerkeleyDB hash), var/lib/rpm/Packages.db (ndb); the SQLite
+ *            one is preferred when an image holds several
  *   os       etc/os-release, usr/lib/os-release
  *   npm      node_modules/.../package.json, package-lock.json
  *   python   *.dist-info/METADATA, *.egg-info/PKG-INFO
@@ -140,6 +141,18 @@ int inv_parse_cargo_lock(struct inventory *inv, const char *buf, size_t len,
 int inv_parse_rpmdb_sqlite(struct inventory *inv, const char *dbfile,
 			   const char *path, int layer, inv_warn_fn warn,
 			   void *ctx);
+/* The rpm database's older forms, read from the file's content (at most
+ * INV_MAX_RPMDB bytes, 512 MiB): a BerkeleyDB hash database
+ * (var/lib/rpm/Packages, RHEL <= 8, CentOS 7, Amazon Linux 2; either byte
+ * order, any page size) and rpm's own ndb format (Packages.db, SUSE).
+ * Damage (bad pages, broken overflow chains, truncation) is reported and
+ * the packages read before and around it are kept. */
+int inv_parse_rpmdb_bdb(struct inventory *inv, const char *buf, size_t len,
+			const char *path, int layer, inv_warn_fn warn,
+			void *ctx);
+int inv_parse_rpmdb_ndb(struct inventory *inv, const char *buf, size_t len,
+			const char *path, int layer, inv_warn_fn warn,
+			void *ctx);
 
 /* Appends a package (strings are copied; purl computed later when NULL).
  * Returns a pointer to the stored package or NULL on -ENOMEM. */

@@ -32,6 +32,8 @@
 #define INV_MAX_JAR_META (1u << 20)    /* MANIFEST.MF, pom.properties */
 #define INV_MAX_NPM_DEPTH 64	       /* lockfile v1 dependency nesting */
 #define INV_MAX_DEPV0 (16u << 20)      /* inflated cargo-auditable JSON */
+#define INV_MAX_RPMDB (512u << 20)     /* rpm Packages (BerkeleyDB, ndb) */
+#define INV_MAX_RPM_HEADER (64u << 20) /* one rpm header blob */
 
 struct inv_diag {
 	struct inventory *inv;
@@ -86,6 +88,17 @@ char *inv_purl(const struct inventory *inv, const struct inv_package *p);
  * -EINVAL when buf is not a well-formed ELF file. */
 int inv_elf_section(const char *buf, size_t len, const char *name,
 		    const char **ret, size_t *ret_len);
+
+/* Parses one rpm header blob (be32 il, be32 dl, il index entries, dl data
+ * bytes; the 8-byte header magic before it is optional, at most
+ * INV_MAX_RPM_HEADER bytes) and appends its package: the part the SQLite,
+ * BerkeleyDB and ndb readers share.  0 when added or deliberately skipped
+ * (gpg-pubkey; a header lacking name, version or release is reported
+ * through d), -EINVAL when the blob is malformed (not reported: the caller
+ * says where it was), -ENOMEM. */
+int inv_rpm_add_header(struct inventory *inv, struct inv_diag *d,
+		       const void *blob, size_t len, const char *path,
+		       int layer);
 
 /* cargo-auditable ".dep-v0" section content (zlib-compressed JSON). */
 int inv_parse_cargo_auditable(struct inventory *inv, const char *buf,

@@ -1,10 +1,14 @@
 /*
- * parse_rpm.c - the rpm database in its SQLite form (rpmdb.sqlite, rpm >=
- * 4.16: RHEL 9, Fedora 33+, Rocky/Alma 9).  The caller copies the file out
- * of the image into a private temporary file and passes its name.
+ * parse_rpm.c - rpm package headers, and the rpm database in its SQLite
+ * form (rpmdb.sqlite, rpm >= 4.16: RHEL 9, Fedora 33+, Rocky/Alma 9).  The
+ * caller copies the SQLite file out of the image into a private temporary
+ * file and passes its name.  The BerkeleyDB and ndb forms have their own
+ * readers (parse_rpm_bdb.c, parse_rpm_ndb.c); all three hand each header
+ * blob to inv_rpm_add_header() here.
  *
  * The table Packages(hnum INTEGER, blob BLOB) holds one rpm header per
- * installed package, without the 8-byte header magic:
+ * installed package, without the 8-byte header magic (a blob that carries
+ * it anyway, 8e ad e8 01 00 00 00 00, is accepted):
  *
  *   be32 il            number of index entries
  *   be32 dl            size of the data store
@@ -34,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RPM_MAX_BLOB (64u << 20)
 #define RPM_MAX_INDEX 0xffffu
 #define RPM_MAX_VM_STEPS 100000000L /* progress callbacks x 1000 ops */
 
@@ -74,15 +77,24 @@ static const struct {
 };
 
 /* Fills h from the blob; strings point into the blob and are
- * NUL-terminated inside it.  -EINVAL when the blob is malformed. */
+ * NUL-terminated inside it.  -EINVAL when the blob is malformed.  Only the
+ * first entry of each wanted tag is looked at, so the work is linear in
+ * the blob's size whatever its index holds. */
 static int parse_header(const unsigned char *b, size_t len, struct rpm_hdr *h)
 {
+	static const unsigned char magic[8] = {0x8e, 0xad, 0xe8, 0x01,
+					       0,    0,	   0,	 0};
 	uint32_t il, dl, i;
 	const unsigned char *data;
+	unsigned seen = 0, epoch_seen = 0;
 	size_t k;
 
 	memset(h, 0, sizeof(*h));
 	h->epoch = -1;
+	if (len >= 16 && !memcmp(b, magic, sizeof(magic))) {
+		b += 8;
+		len -= 8;
+	}
 	if (len < 8)
 		return -EINVAL;
 	il = be32(b);
@@ -98,14 +110,17 @@ static int parse_header(const unsigned char *b, size_t len, struct rpm_hdr *h)
 		if (off >= dl)
 			continue;
 		if (tag == TAG_EPOCH) {
-			if (type == RPM_INT32 && dl - off >= 4)
+			if (!epoch_seen && type == RPM_INT32 && dl - off >= 4)
 				h->epoch = (long)be32(data + off);
+			epoch_seen = 1;
 			continue;
 		}
 		for (k = 0; k < sizeof(str_tags) / sizeof(str_tags[0]); k++)
-			if (str_tags[k].tag == tag)
+			if (str_tags[k].tag == tag && !(seen & (1u << k))) {
 				dst = (const char **)((char *)h +
 						      str_tags[k].off);
+				seen |= 1u << k;
+			}
 		if (!dst)
 			continue;
 		if (type != RPM_STRING && type != RPM_I18N &&
@@ -155,8 +170,8 @@ static int split_srpm(const char *s, const char **name, size_t *nn,
 	return 1;
 }
 
-static int add_header(struct inventory *inv, struct inv_diag *d,
-		      const struct rpm_hdr *h, const char *path, int layer)
+static int add_package(struct inventory *inv, struct inv_diag *d,
+		       const struct rpm_hdr *h, const char *path, int layer)
 {
 	char ver[2 * INV_MAX_FIELD + 32], sver[2 * INV_MAX_FIELD + 32];
 	char ep[24] = "";
@@ -200,6 +215,17 @@ static int add_header(struct inventory *inv, struct inv_diag *d,
 		     strnlen(h->license, INV_MAX_LICENSE)))
 		return -ENOMEM;
 	return 0;
+}
+
+int inv_rpm_add_header(struct inventory *inv, struct inv_diag *d,
+		       const void *blob, size_t len, const char *path,
+		       int layer)
+{
+	struct rpm_hdr h;
+
+	if (!blob || len > INV_MAX_RPM_HEADER || parse_header(blob, len, &h))
+		return -EINVAL;
+	return add_package(inv, d, &h, path, layer);
 }
 
 static int progress(void *ctx)
@@ -286,16 +312,17 @@ int inv_parse_rpmdb_sqlite(struct inventory *inv, const char *dbfile,
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *blob = sqlite3_column_blob(st, 0);
 		int blen = sqlite3_column_bytes(st, 0);
-		struct rpm_hdr h;
 
-		if (!blob || blen <= 0 || (unsigned)blen > RPM_MAX_BLOB ||
-		    parse_header(blob, (size_t)blen, &h)) {
+		rc = blen > 0 ? inv_rpm_add_header(inv, &d, blob, (size_t)blen,
+						   path, layer)
+			      : -EINVAL;
+		if (rc == -EINVAL) {
 			if (nbad++ < 1)
 				inv_diag_warn(&d, 0,
 					      "malformed package header");
+			rc = 0;
 			continue;
 		}
-		rc = add_header(inv, &d, &h, path, layer);
 		if (rc)
 			break;
 	}
