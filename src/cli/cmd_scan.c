@@ -49,7 +49,9 @@ static void scan_usage(FILE *out)
 		"index (default linux/amd64)\n"
 		"  --severity LEVEL     report findings at LEVEL or above: "
 		"unknown, low, medium,\n"
-		"                       high, critical (default: all)\n"
+		"                       high, critical (default: all); or a "
+		"list of exact\n"
+		"                       levels: --severity critical,high\n"
 		"  --fail-on LEVEL      exit 1 when an unsuppressed finding at "
 		"LEVEL or above\n"
 		"                       remains (unknown = any finding)\n"
@@ -86,6 +88,33 @@ static int parse_severity(const char *s, int *ret)
 			return 0;
 		}
 	return -EINVAL;
+}
+
+/*
+ * --severity: one level ("high": that level and above) or a comma list
+ * ("critical,high": exactly those, as Trivy's --severity).  Case-insensitive.
+ */
+static int parse_severity_opt(const char *s, struct scan_filters *f)
+{
+	char buf[128], *save = NULL, *tok;
+	unsigned set = 0;
+	int v;
+
+	if (!strchr(s, ','))
+		return parse_severity(s, &f->min_severity);
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (parse_severity(tok, &v))
+			return -EINVAL;
+		set |= v == VULN_SEV_NONE ? SCAN_SEV_UNKNOWN_BIT : 1u << v;
+	}
+	if (!set)
+		return -EINVAL;
+	f->severity_set = set;
+	return 0;
 }
 
 static void print_err(const char *cmd, const struct bw_error *e)
@@ -215,10 +244,19 @@ static int parse_cli(const char *cmd, int argc, char **argv,
 			c->platform = optarg;
 			break;
 		case OPT_SEVERITY:
-		case OPT_FAIL_ON: {
-			int v;
-
-			if (parse_severity(optarg, &v)) {
+			if (parse_severity_opt(optarg, &c->filters)) {
+				fprintf(stderr,
+					"bulwark %s: bad --severity \"%s\" "
+					"(a level such as high, or a list "
+					"such as critical,high; levels: "
+					"unknown, low, medium, high, "
+					"critical)\n",
+					cmd, optarg);
+				return 2;
+			}
+			break;
+		case OPT_FAIL_ON:
+			if (parse_severity(optarg, &c->fail_on)) {
 				fprintf(stderr,
 					"bulwark %s: unknown severity \"%s\" "
 					"(unknown, low, medium, high, "
@@ -226,12 +264,7 @@ static int parse_cli(const char *cmd, int argc, char **argv,
 					cmd, optarg);
 				return 2;
 			}
-			if (opt == OPT_SEVERITY)
-				c->filters.min_severity = v;
-			else
-				c->fail_on = v;
 			break;
-		}
 		case OPT_IGNORE_UNFIXED:
 			c->filters.ignore_unfixed = 1;
 			break;

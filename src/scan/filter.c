@@ -979,6 +979,11 @@ void scan_apply_filters(struct scan_result *r, const struct scan_filters *f)
 		if (f->min_severity > VULN_SEV_NONE &&
 		    (!v->severity_known || (int)v->severity < f->min_severity))
 			drop = 1;
+		if (f->severity_set &&
+		    !(f->severity_set & (v->severity_known
+					     ? 1u << v->severity
+					     : SCAN_SEV_UNKNOWN_BIT)))
+			drop = 1;
 		if (f->ignore_unfixed && v->fix_state != VULN_FIX_FIXED)
 			drop = 1;
 		if (drop) {

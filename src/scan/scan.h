@@ -66,10 +66,16 @@ struct scan_vex {
 	char *justification; /* may be NULL */
 };
 
+#define SCAN_SEV_UNKNOWN_BIT (1u << 8)
+
 struct scan_filters {
 	int min_severity;	/* enum vuln_severity; findings below are
 				   dropped, and those of unknown severity
 				   when it is above VULN_SEV_NONE */
+	unsigned severity_set;	/* when non-zero, keep only findings whose
+				   severity bit is set: 1u << enum
+				   vuln_severity, SCAN_SEV_UNKNOWN_BIT for
+				   unknown (Trivy's --severity HIGH,CRITICAL) */
 	int ignore_unfixed;
 	struct scan_ignore *ignores;
 	size_t nignores;

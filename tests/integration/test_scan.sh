@@ -171,6 +171,12 @@ cat >"$t/vex.json" <<'VEX'
 VEX
 gate 0 "--fail-on critical with an OpenVEX not_affected/fixed" --fail-on critical --vex "$t/vex.json"
 gate 1 "--fail-on high still trips on the high ones" --fail-on high --vex "$t/vex.json"
+gate 0 "--severity critical,high with the criticals suppressed, --fail-on critical" --severity critical,high --fail-on critical --ignore-file "$t/ignore.txt"
+"$BULWARK" scan image "$IMG/debian-oci" --db "$DB" --severity critical,high -f json -o "$t/sev.json"
+$PY -c '
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+assert f and {x["severity"] for x in f} == {"critical", "high"}, {x["severity"] for x in f}' "$t/sev.json" && ok "--severity critical,high keeps exactly those" || ko "--severity list"
 gate 2 "bad --fail-on" --fail-on severe
 gate 2 "missing --ignore-file" --ignore-file "$t/nope"
 "$BULWARK" scan image "$IMG/debian-oci" --db "$DB" --ignore-unfixed -f json -o "$t/unfixed.json"
