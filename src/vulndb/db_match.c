@@ -18,7 +18,11 @@
  *
  * Rows are grouped by vulnerability: a record's key is its id when that is
  * a CVE id, else the single CVE among its aliases and upstream, else its
- * own id.  One vuln_match is produced per key.
+ * own id.  One vuln_match is produced per key.  An advisory naming several
+ * CVEs (a Debian DSA, an Ubuntu USN) whose CVEs all matched the package
+ * through their own records is folded into them (its id becomes an alias
+ * of each), so one CVE is reported once; when some of its CVEs have no
+ * record of their own it stays a finding of its own.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -352,6 +356,8 @@ static void scan_specific(const json_t *v, int depth, bool *wont_fix,
 struct group {
 	char *key;
 	struct strset aliases, refs;
+	struct strset cves; /* the CVEs a multi-CVE advisory names */
+	bool folded;	    /* folded into its CVEs' groups */
 	char *summary, *details, *published, *modified, *modified_key;
 	bool primary; /* summary/details came from the key's own record */
 	double score;
@@ -368,6 +374,7 @@ static void group_free(struct group *g)
 	free(g->key);
 	strset_free(&g->aliases);
 	strset_free(&g->refs);
+	strset_free(&g->cves);
 	free(g->summary);
 	free(g->details);
 	free(g->published);
@@ -415,6 +422,61 @@ static const char *record_key(const char *id, const json_t *aliases,
 			cve = s;
 		}
 	return cve ? cve : id;
+}
+
+/* Collects the CVE ids of a multi-CVE advisory (aliases and upstream). */
+static int note_cves(struct group *g, const json_t *aliases,
+		     const json_t *upstream)
+{
+	const json_t *lists[2] = {aliases, upstream}, *x;
+	size_t i;
+	int r = 0;
+
+	if (is_cve(g->key))
+		return 0;
+	for (int l = 0; l < 2; l++)
+		json_array_foreach(lists[l], i, x)
+		{
+			const char *c = json_string_value(x);
+
+			if (is_cve(c))
+				r |= strset_add(&g->cves, c);
+		}
+	return r;
+}
+
+static struct group *find_group(struct group *gs, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(gs[i].key, key))
+			return &gs[i];
+	return NULL;
+}
+
+/* Folds each multi-CVE advisory whose every CVE has its own group. */
+static int fold_advisories(struct group *gs, size_t n)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct group *g = &gs[i];
+		bool all = g->cves.n > 0;
+
+		for (size_t k = 0; all && k < g->cves.n; k++)
+			all = find_group(gs, n, g->cves.v[k]) != NULL;
+		if (!all)
+			continue;
+		for (size_t k = 0; k < g->cves.n; k++) {
+			struct group *c = find_group(gs, n, g->cves.v[k]);
+
+			for (size_t a = 0; a < g->aliases.n; a++)
+				if (strcmp(g->aliases.v[a], c->key))
+					r |= strset_add(&c->aliases,
+							g->aliases.v[a]);
+		}
+		g->folded = true;
+	}
+	return r;
 }
 
 /* Highest CVSS score among severity[] vectors; also Ubuntu's textual one. */
@@ -570,7 +632,7 @@ int vulndb_match(struct vulndb *db, const char *eco, const char *name,
 	char base[VULNDB_MAX_ID + 1], norm[VULNDB_MAX_NAME + 1];
 	struct group *groups = NULL;
 	struct vuln_match *out = NULL;
-	size_t ng = 0, cap = 0;
+	size_t ng = 0, cap = 0, nout;
 	struct scheme scheme = {0};
 	sqlite3_stmt *st;
 	int r = 0, sr;
@@ -628,6 +690,8 @@ int vulndb_match(struct vulndb *db, const char *eco, const char *name,
 			}
 			if (g && !r)
 				r = add_row(g, st, id, aliases, spec, sev, &re);
+			if (g && !r)
+				r = note_cves(g, aliases, up);
 		}
 		json_decref(ranges);
 		json_decref(versions);
@@ -643,20 +707,27 @@ int vulndb_match(struct vulndb *db, const char *eco, const char *name,
 	sqlite3_reset(st);
 	if (r == -ENOMEM)
 		bw_errorf(err, r, NULL, 0, 0, "out of memory");
+	if (!r && fold_advisories(groups, ng))
+		r = bw_errorf(err, -ENOMEM, NULL, 0, 0, "out of memory");
 	if (!r && ng && !(out = calloc(ng, sizeof(*out))))
 		r = bw_errorf(err, -ENOMEM, NULL, 0, 0, "out of memory");
+	nout = 0;
 	for (size_t i = 0; i < ng; i++) {
-		if (!r)
-			to_match(&groups[i], &out[i]);
+		if (!r && !groups[i].folded)
+			to_match(&groups[i], &out[nout++]);
 		group_free(&groups[i]);
 	}
 	free(groups);
 	if (r)
 		return r;
-	if (ng)
-		qsort(out, ng, sizeof(*out), cmp_match);
+	if (nout)
+		qsort(out, nout, sizeof(*out), cmp_match);
+	if (!nout) {
+		free(out);
+		out = NULL;
+	}
 	*ret = out;
-	*n = ng;
+	*n = nout;
 	return 0;
 }
 

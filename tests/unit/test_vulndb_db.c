@@ -381,6 +381,44 @@ static void test_aliases_merge_into_cve(void **st)
 	vulndb_close(db);
 }
 
+static int has_alias(const struct vuln_match *m, const char *a)
+{
+	for (size_t i = 0; i < m->naliases; i++)
+		if (!strcmp(m->aliases[i], a))
+			return 1;
+	return 0;
+}
+
+/* A DSA naming two CVEs that both have their own records folds into them;
+ * one naming a CVE without its own record stays a finding. */
+static void test_multi_cve_advisories_fold_into_cves(void **st)
+{
+	struct vulndb_import_stats ist = {0};
+	struct warnings w = {0};
+	struct vulndb *db = mem_db();
+	struct vuln_match *m = NULL;
+	size_t n = 0;
+	struct bw_error err = {0};
+
+	(void)st;
+	import(db, "advisories.json", &ist, &w);
+	assert_int_equal(ist.records, 4);
+	assert_int_equal(vulndb_match(db, "Debian:12", "adv", "1.0-1", &m, &n,
+				      &err),
+			 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(m[0].id, "CVE-2024-9001");
+	assert_true(has_alias(&m[0], "DEBIAN-CVE-2024-9001"));
+	assert_true(has_alias(&m[0], "DSA-9001-1"));
+	assert_string_equal(m[1].id, "CVE-2024-9002");
+	assert_true(has_alias(&m[1], "DSA-9001-1"));
+	assert_string_equal(m[2].id, "DSA-9002-1");
+	vulndb_matches_free(m, n);
+	/* at 2.0-1 only DSA-9002-1 (fixed 3.0-1) remains */
+	expect(db, "Debian:12", "adv", "2.0-1", "DSA-9002-1", "3.0-1");
+	vulndb_close(db);
+}
+
 static void test_release_ecosystems(void **st)
 {
 	struct vulndb *db = matching_db();
@@ -607,7 +645,7 @@ static void test_directory_recursion_skips_symlinks(void **st)
 	(void)st;
 	/* the fixture directory: every document read, bad ones warned */
 	import(db, "", &ist, &w);
-	assert_int_equal(ist.files, 7);
+	assert_int_equal(ist.files, 8);
 	assert_int_equal(ist.invalid, 5);
 	assert_int_equal(w.n, 5);
 	/* a tree holding only a symlink to it imports nothing */
@@ -647,6 +685,7 @@ int main(void)
 	    cmocka_unit_test(test_go_versions_with_or_without_v),
 	    cmocka_unit_test(test_withdrawn_never_matches),
 	    cmocka_unit_test(test_aliases_merge_into_cve),
+	    cmocka_unit_test(test_multi_cve_advisories_fold_into_cves),
 	    cmocka_unit_test(test_release_ecosystems),
 	    cmocka_unit_test(test_severity_and_fix_states),
 	    cmocka_unit_test(test_newer_modified_replaces_record),
