@@ -19,7 +19,8 @@ static void text_row(FILE *out, const struct hb_row *row)
 	fprintf(out, "       actual:   %s\n", row->out.actual);
 	if (row->out.result == HB_PASS)
 		return;
-	fprintf(out, "       expected: %s\n", row->out.expected);
+	if (row->out.expected[0])
+		fprintf(out, "       expected: %s\n", row->out.expected);
 	if (row->out.result == HB_FAIL || row->out.result == HB_WARN)
 		fprintf(out, "       fix:      %s\n", c->remediation);
 }
