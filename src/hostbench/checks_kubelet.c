@@ -673,8 +673,10 @@ static void find_units(struct hb_ctx *ctx)
 		}
 		closedir(d);
 	}
-	qsort(ctx->unit_files + first_dropin, ctx->n_unit_files - first_dropin,
-	      sizeof(char *), cmp_base);
+	if (ctx->n_unit_files > first_dropin) /* unit_files may be NULL */
+		qsort(ctx->unit_files + first_dropin,
+		      ctx->n_unit_files - first_dropin, sizeof(char *),
+		      cmp_base);
 }
 
 void hb_kubelet_load(struct hb_ctx *ctx)

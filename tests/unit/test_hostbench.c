@@ -450,7 +450,7 @@ static void test_audit_rules(void **state)
 	expect(r, "BW-HOST-024", HB_FAIL); /* only in a comment / non-.rules */
 	hb_report_free(r);
 
-	assert_false(hb_audit_rules_watch("-w /usr/bin/runcx\n", 17,
+	assert_false(hb_audit_rules_watch("-w /usr/bin/runcx\n", 18,
 					  "/usr/bin/runc"));
 	assert_false(hb_audit_rules_watch("-w", 2, "/usr/bin/runc"));
 	assert_true(hb_audit_rules_watch("\t-w\t/usr/bin/runc", 17,
@@ -557,9 +557,10 @@ static void test_unit_and_flags(void **state)
 	free(files);
 	hb_kvset_clear(&env);
 
-	assert_int_equal(hb_envfile_parse("# c\n K = \"v w\" \nbad\n=x\n", 25,
-					  &env),
-			 0);
+	{
+		static const char ef[] = "# c\n K = \"v w\" \nbad\n=x\n";
+		assert_int_equal(hb_envfile_parse(ef, strlen(ef), &env), 0);
+	}
 	assert_string_equal(hb_kvset_get(&env, "K"), "v w");
 	assert_int_equal(env.n, 1);
 	hb_kvset_clear(&env);
