@@ -123,7 +123,8 @@ static int bench_host(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "bulwark bench host: unexpected argument \"%s\"\n",
+		fprintf(stderr,
+			"bulwark bench host: unexpected argument \"%s\"\n",
 			argv[optind]);
 		bench_usage(stderr);
 		return 2;
@@ -166,7 +167,8 @@ static int bench_host(int argc, char **argv)
 	if (out != stdout && fclose(out) && !rc)
 		rc = -1;
 	if (rc) {
-		fprintf(stderr, "bulwark bench host: cannot write the report\n");
+		fprintf(stderr,
+			"bulwark bench host: cannot write the report\n");
 		hb_report_free(rep);
 		return 2;
 	}

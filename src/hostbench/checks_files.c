@@ -28,11 +28,11 @@
 extern char **environ;
 
 enum fpath {
-	FP_FIXED,          /* first existing of paths[] */
-	FP_KUBELET_UNITS,  /* every kubelet unit file and drop-in */
-	FP_KUBECONFIG,     /* --kubeconfig (default /etc/kubernetes/kubelet.conf) */
+	FP_FIXED,	  /* first existing of paths[] */
+	FP_KUBELET_UNITS, /* every kubelet unit file and drop-in */
+	FP_KUBECONFIG, /* --kubeconfig (default /etc/kubernetes/kubelet.conf) */
 	FP_KUBELET_CONFIG, /* --config (default /var/lib/kubelet/config.yaml) */
-	FP_CLIENT_CA,      /* --client-ca-file / clientCAFile */
+	FP_CLIENT_CA,	   /* --client-ca-file / clientCAFile */
 };
 enum fkind { FK_MODE, FK_OWNER };
 
@@ -40,11 +40,11 @@ struct farg {
 	enum fpath src;
 	const char *paths[5];
 	enum fkind kind;
-	unsigned maxmode;  /* files (and sockets); FK_MODE */
-	unsigned maxdir;   /* directories met in a walk; FK_MODE */
-	bool recursive;    /* walk the directory */
+	unsigned maxmode;   /* files (and sockets); FK_MODE */
+	unsigned maxdir;    /* directories met in a walk; FK_MODE */
+	bool recursive;	    /* walk the directory */
 	const char *suffix; /* walk: only files with this suffix */
-	bool any_group;    /* FK_OWNER: only the user must be root */
+	bool any_group;	    /* FK_OWNER: only the user must be root */
 	enum hb_result missing;
 	const char *expected;
 };
@@ -66,8 +66,8 @@ static void describe(const struct fstate *s, const char *path,
 		snprintf(buf, len, "%s mode %04o", path,
 			 (unsigned)(st->st_mode & 07777));
 	else
-		snprintf(buf, len, "%s owner %u:%u", path,
-			 (unsigned)st->st_uid, (unsigned)st->st_gid);
+		snprintf(buf, len, "%s owner %u:%u", path, (unsigned)st->st_uid,
+			 (unsigned)st->st_gid);
 }
 
 static void judge(struct fstate *s, const char *path, const struct stat *st)
@@ -96,9 +96,9 @@ static void judge(struct fstate *s, const char *path, const struct stat *st)
 	if (!bad)
 		return;
 	if (s->n_bad++ < 3) {
-		int n = snprintf(s->bad + s->bad_len,
-				 sizeof(s->bad) - s->bad_len, "%s%s",
-				 s->bad_len ? "; " : "", d);
+		int n =
+		    snprintf(s->bad + s->bad_len, sizeof(s->bad) - s->bad_len,
+			     "%s%s", s->bad_len ? "; " : "", d);
 		if (n > 0 && s->bad_len + (size_t)n < sizeof(s->bad))
 			s->bad_len += (size_t)n;
 	}
@@ -183,8 +183,9 @@ static void check_file(struct hb_ctx *ctx, const struct hb_check *c,
 		found = check_path(ctx, s, missing_what);
 		break;
 	case FP_KUBELET_CONFIG:
-		missing_what = ctx->config_path ? ctx->config_path
-						: "/var/lib/kubelet/config.yaml";
+		missing_what = ctx->config_path
+				   ? ctx->config_path
+				   : "/var/lib/kubelet/config.yaml";
 		found = check_path(ctx, s, missing_what);
 		break;
 	case FP_CLIENT_CA:
@@ -293,8 +294,8 @@ static void add_source(struct hb_ctx *ctx, const char *what)
 {
 	size_t l = strlen(ctx->audit_sources);
 
-	snprintf(ctx->audit_sources + l, sizeof(ctx->audit_sources) - l,
-		 "%s%s", l ? ", " : "", what);
+	snprintf(ctx->audit_sources + l, sizeof(ctx->audit_sources) - l, "%s%s",
+		 l ? ", " : "", what);
 }
 
 /* `auditctl -l`, stdout captured (bounded), stderr discarded. */
@@ -386,8 +387,10 @@ static void check_audit(struct hb_ctx *ctx, const struct hb_check *c,
 	char exp[300];
 	struct stat st;
 
-	snprintf(exp, sizeof(exp), "an audit rule watching %s (-w %s -k "
-				   "container-runtime)", path, path);
+	snprintf(exp, sizeof(exp),
+		 "an audit rule watching %s (-w %s -k "
+		 "container-runtime)",
+		 path, path);
 	if (hb_stat(ctx->rootfd, path, &st)) {
 		hb_set(out, HB_INFO, exp, "%s: not found (not applicable)",
 		       path);
@@ -400,8 +403,9 @@ static void check_audit(struct hb_ctx *ctx, const struct hb_check *c,
 		       ctx->audit_sources);
 	else
 		hb_set(out, HB_FAIL, exp, "no rule for %s (rules from %s)",
-		       path, ctx->audit_sources[0] ? ctx->audit_sources
-						   : "nowhere: none found");
+		       path,
+		       ctx->audit_sources[0] ? ctx->audit_sources
+					     : "nowhere: none found");
 }
 
 /* ---- the table ------------------------------------------------------- */
@@ -411,133 +415,346 @@ static void check_audit(struct hb_ctx *ctx, const struct hb_check *c,
 #define SRT "Container runtime files"
 #define SAU "Container runtime audit rules"
 
-#define PROXY_KUBECONFIG                                                      \
-	{"/etc/kubernetes/proxy.conf", "/etc/kubernetes/kube-proxy.conf",     \
-	 "/var/lib/kube-proxy/kubeconfig.conf",                               \
-	 "/var/lib/kube-proxy/kubeconfig", NULL}
-#define RUNC                                                                  \
-	{"/usr/bin/runc", "/usr/sbin/runc", "/usr/local/bin/runc",            \
-	 "/usr/local/sbin/runc", NULL}
-#define CONTAINERD                                                            \
-	{"/usr/bin/containerd", "/usr/local/bin/containerd",                  \
-	 "/usr/sbin/containerd", NULL}
-#define KUBELET                                                               \
-	{"/usr/bin/kubelet", "/usr/local/bin/kubelet", NULL}
-#define CONTAINERD_SOCK                                                       \
-	{"/run/containerd/containerd.sock",                                   \
-	 "/var/run/containerd/containerd.sock", NULL}
-#define CRIO_SOCK {"/run/crio/crio.sock", "/var/run/crio/crio.sock", NULL}
+#define PROXY_KUBECONFIG                                                       \
+	{                                                                      \
+		"/etc/kubernetes/proxy.conf",                                  \
+		    "/etc/kubernetes/kube-proxy.conf",                         \
+		    "/var/lib/kube-proxy/kubeconfig.conf",                     \
+		    "/var/lib/kube-proxy/kubeconfig", NULL                     \
+	}
+#define RUNC                                                                   \
+	{                                                                      \
+		"/usr/bin/runc", "/usr/sbin/runc", "/usr/local/bin/runc",      \
+		    "/usr/local/sbin/runc", NULL                               \
+	}
+#define CONTAINERD                                                             \
+	{                                                                      \
+		"/usr/bin/containerd", "/usr/local/bin/containerd",            \
+		    "/usr/sbin/containerd", NULL                               \
+	}
+#define KUBELET                                                                \
+	{                                                                      \
+		"/usr/bin/kubelet", "/usr/local/bin/kubelet", NULL             \
+	}
+#define CONTAINERD_SOCK                                                        \
+	{                                                                      \
+		"/run/containerd/containerd.sock",                             \
+		    "/var/run/containerd/containerd.sock", NULL                \
+	}
+#define CRIO_SOCK                                                              \
+	{                                                                      \
+		"/run/crio/crio.sock", "/var/run/crio/crio.sock", NULL         \
+	}
 
 #define OWNER_EXP "root:root"
 static const struct farg
-    a_unit_mode = {FP_KUBELET_UNITS, {0}, FK_MODE, 0600, 0, false, NULL, false, HB_WARN, "0600 or more restrictive"},
-    a_unit_own = {FP_KUBELET_UNITS, {0}, FK_OWNER, 0, 0, false, NULL, false, HB_WARN, OWNER_EXP},
-    a_proxy_mode = {FP_FIXED, PROXY_KUBECONFIG, FK_MODE, 0600, 0, false, NULL, false, HB_INFO, "0600 or more restrictive"},
-    a_proxy_own = {FP_FIXED, PROXY_KUBECONFIG, FK_OWNER, 0, 0, false, NULL, false, HB_INFO, OWNER_EXP},
-    a_kc_mode = {FP_KUBECONFIG, {0}, FK_MODE, 0600, 0, false, NULL, false, HB_WARN, "0600 or more restrictive"},
-    a_kc_own = {FP_KUBECONFIG, {0}, FK_OWNER, 0, 0, false, NULL, false, HB_WARN, OWNER_EXP},
-    a_ca_mode = {FP_CLIENT_CA, {0}, FK_MODE, 0600, 0, false, NULL, false, HB_WARN, "0600 or more restrictive"},
-    a_ca_own = {FP_CLIENT_CA, {0}, FK_OWNER, 0, 0, false, NULL, false, HB_WARN, OWNER_EXP},
-    a_cfg_mode = {FP_KUBELET_CONFIG, {0}, FK_MODE, 0600, 0, false, NULL, false, HB_WARN, "0600 or more restrictive"},
-    a_cfg_own = {FP_KUBELET_CONFIG, {0}, FK_OWNER, 0, 0, false, NULL, false, HB_WARN, OWNER_EXP},
-    a_pki_own = {FP_FIXED, {"/etc/kubernetes/pki", NULL}, FK_OWNER, 0, 0, true, NULL, false, HB_WARN, "root:root for the directory and everything in it"},
-    a_pki_crt = {FP_FIXED, {"/etc/kubernetes/pki", NULL}, FK_MODE, 0600, 07777, true, ".crt", false, HB_WARN, "*.crt 0600 or more restrictive"},
-    a_pki_key = {FP_FIXED, {"/etc/kubernetes/pki", NULL}, FK_MODE, 0600, 07777, true, ".key", false, HB_WARN, "*.key 0600 or more restrictive"},
-    a_ctd_cfg_mode = {FP_FIXED, {"/etc/containerd/config.toml", NULL}, FK_MODE, 0644, 0, false, NULL, false, HB_INFO, "0644 or more restrictive"},
-    a_ctd_cfg_own = {FP_FIXED, {"/etc/containerd/config.toml", NULL}, FK_OWNER, 0, 0, false, NULL, false, HB_INFO, OWNER_EXP},
-    a_ctd_sock_mode = {FP_FIXED, CONTAINERD_SOCK, FK_MODE, 0660, 0, false, NULL, false, HB_INFO, "0660 or more restrictive"},
-    a_ctd_sock_own = {FP_FIXED, CONTAINERD_SOCK, FK_OWNER, 0, 0, false, NULL, true, HB_INFO, "owned by root"},
-    a_runc_mode = {FP_FIXED, RUNC, FK_MODE, 0755, 0, false, NULL, false, HB_INFO, "0755 or more restrictive"},
-    a_runc_own = {FP_FIXED, RUNC, FK_OWNER, 0, 0, false, NULL, false, HB_INFO, OWNER_EXP},
-    a_ctd_mode = {FP_FIXED, CONTAINERD, FK_MODE, 0755, 0, false, NULL, false, HB_INFO, "0755 or more restrictive"},
-    a_ctd_own = {FP_FIXED, CONTAINERD, FK_OWNER, 0, 0, false, NULL, false, HB_INFO, OWNER_EXP},
-    a_ctd_dir_mode = {FP_FIXED, {"/etc/containerd", NULL}, FK_MODE, 0644, 0755, true, NULL, false, HB_INFO, "directories 0755, files 0644 or more restrictive"},
-    a_ctd_dir_own = {FP_FIXED, {"/etc/containerd", NULL}, FK_OWNER, 0, 0, true, NULL, false, HB_INFO, "root:root for the directory and everything in it"},
-    a_crio_mode = {FP_FIXED, {"/etc/crio", NULL}, FK_MODE, 0644, 0755, true, NULL, false, HB_INFO, "directories 0755, files 0644 or more restrictive"},
-    a_crio_own = {FP_FIXED, {"/etc/crio", NULL}, FK_OWNER, 0, 0, true, NULL, false, HB_INFO, "root:root for the directory and everything in it"},
-    a_crio_sock_mode = {FP_FIXED, CRIO_SOCK, FK_MODE, 0660, 0, false, NULL, false, HB_INFO, "0660 or more restrictive"},
-    a_crio_sock_own = {FP_FIXED, CRIO_SOCK, FK_OWNER, 0, 0, false, NULL, true, HB_INFO, "owned by root"},
-    a_ctd_root_mode = {FP_FIXED, {"/var/lib/containerd", NULL}, FK_MODE, 0711, 0711, false, NULL, false, HB_INFO, "0711 or more restrictive"},
-    a_ctd_root_own = {FP_FIXED, {"/var/lib/containerd", NULL}, FK_OWNER, 0, 0, false, NULL, false, HB_INFO, OWNER_EXP},
-    a_kubelet_mode = {FP_FIXED, KUBELET, FK_MODE, 0755, 0, false, NULL, false, HB_INFO, "0755 or more restrictive"},
-    a_kubelet_own = {FP_FIXED, KUBELET, FK_OWNER, 0, 0, false, NULL, false, HB_INFO, OWNER_EXP};
+    a_unit_mode = {FP_KUBELET_UNITS,
+		   {0},
+		   FK_MODE,
+		   0600,
+		   0,
+		   false,
+		   NULL,
+		   false,
+		   HB_WARN,
+		   "0600 or more restrictive"},
+    a_unit_own =
+	{FP_KUBELET_UNITS, {0},	     FK_OWNER, 0, 0, false, NULL, false,
+	 HB_WARN,	   OWNER_EXP},
+    a_proxy_mode = {FP_FIXED, PROXY_KUBECONFIG,
+		    FK_MODE,  0600,
+		    0,	      false,
+		    NULL,     false,
+		    HB_INFO,  "0600 or more restrictive"},
+    a_proxy_own = {FP_FIXED, PROXY_KUBECONFIG, FK_OWNER, 0, 0, false, NULL,
+		   false,    HB_INFO,	       OWNER_EXP},
+    a_kc_mode =
+	{FP_KUBECONFIG, {0},  FK_MODE, 0600,	0,
+	 false,		NULL, false,   HB_WARN, "0600 or more restrictive"},
+    a_kc_own = {FP_KUBECONFIG, {0},  FK_OWNER, 0,	0,
+		false,	       NULL, false,    HB_WARN, OWNER_EXP},
+    a_ca_mode =
+	{FP_CLIENT_CA, {0},  FK_MODE, 0600,    0,
+	 false,	       NULL, false,   HB_WARN, "0600 or more restrictive"},
+    a_ca_own = {FP_CLIENT_CA, {0},  FK_OWNER, 0,       0,
+		false,	      NULL, false,    HB_WARN, OWNER_EXP},
+    a_cfg_mode = {FP_KUBELET_CONFIG,
+		  {0},
+		  FK_MODE,
+		  0600,
+		  0,
+		  false,
+		  NULL,
+		  false,
+		  HB_WARN,
+		  "0600 or more restrictive"},
+    a_cfg_own =
+	{FP_KUBELET_CONFIG, {0},      FK_OWNER, 0, 0, false, NULL, false,
+	 HB_WARN,	    OWNER_EXP},
+    a_pki_own = {FP_FIXED, {"/etc/kubernetes/pki", NULL},
+		 FK_OWNER, 0,
+		 0,	   true,
+		 NULL,	   false,
+		 HB_WARN,  "root:root for the directory and everything in it"},
+    a_pki_crt = {FP_FIXED, {"/etc/kubernetes/pki", NULL},
+		 FK_MODE,  0600,
+		 07777,	   true,
+		 ".crt",   false,
+		 HB_WARN,  "*.crt 0600 or more restrictive"},
+    a_pki_key = {FP_FIXED, {"/etc/kubernetes/pki", NULL},
+		 FK_MODE,  0600,
+		 07777,	   true,
+		 ".key",   false,
+		 HB_WARN,  "*.key 0600 or more restrictive"},
+    a_ctd_cfg_mode = {FP_FIXED, {"/etc/containerd/config.toml", NULL},
+		      FK_MODE,	0644,
+		      0,	false,
+		      NULL,	false,
+		      HB_INFO,	"0644 or more restrictive"},
+    a_ctd_cfg_own = {FP_FIXED, {"/etc/containerd/config.toml", NULL},
+		     FK_OWNER, 0,
+		     0,	       false,
+		     NULL,     false,
+		     HB_INFO,  OWNER_EXP},
+    a_ctd_sock_mode = {FP_FIXED, CONTAINERD_SOCK,
+		       FK_MODE,	 0660,
+		       0,	 false,
+		       NULL,	 false,
+		       HB_INFO,	 "0660 or more restrictive"},
+    a_ctd_sock_own = {FP_FIXED, CONTAINERD_SOCK, FK_OWNER, 0,
+		      0,	false,		 NULL,	   true,
+		      HB_INFO,	"owned by root"},
+    a_runc_mode = {FP_FIXED, RUNC,
+		   FK_MODE,  0755,
+		   0,	     false,
+		   NULL,     false,
+		   HB_INFO,  "0755 or more restrictive"},
+    a_runc_own = {FP_FIXED, RUNC, FK_OWNER, 0,	     0,
+		  false,    NULL, false,    HB_INFO, OWNER_EXP},
+    a_ctd_mode = {FP_FIXED, CONTAINERD,
+		  FK_MODE,  0755,
+		  0,	    false,
+		  NULL,	    false,
+		  HB_INFO,  "0755 or more restrictive"},
+    a_ctd_own = {FP_FIXED, CONTAINERD, FK_OWNER, 0,	  0,
+		 false,	   NULL,       false,	 HB_INFO, OWNER_EXP},
+    a_ctd_dir_mode =
+	{FP_FIXED, {"/etc/containerd", NULL},
+	 FK_MODE,  0644,
+	 0755,	   true,
+	 NULL,	   false,
+	 HB_INFO,  "directories 0755, files 0644 or more restrictive"},
+    a_ctd_dir_own =
+	{FP_FIXED, {"/etc/containerd", NULL},
+	 FK_OWNER, 0,
+	 0,	   true,
+	 NULL,	   false,
+	 HB_INFO,  "root:root for the directory and everything in it"},
+    a_crio_mode =
+	{FP_FIXED, {"/etc/crio", NULL},
+	 FK_MODE,  0644,
+	 0755,	   true,
+	 NULL,	   false,
+	 HB_INFO,  "directories 0755, files 0644 or more restrictive"},
+    a_crio_own = {FP_FIXED, {"/etc/crio", NULL},
+		  FK_OWNER, 0,
+		  0,	    true,
+		  NULL,	    false,
+		  HB_INFO,  "root:root for the directory and everything in it"},
+    a_crio_sock_mode = {FP_FIXED, CRIO_SOCK,
+			FK_MODE,  0660,
+			0,	  false,
+			NULL,	  false,
+			HB_INFO,  "0660 or more restrictive"},
+    a_crio_sock_own = {FP_FIXED, CRIO_SOCK, FK_OWNER, 0,       0,
+		       false,	 NULL,	    true,     HB_INFO, "owned by root"},
+    a_ctd_root_mode = {FP_FIXED, {"/var/lib/containerd", NULL},
+		       FK_MODE,	 0711,
+		       0711,	 false,
+		       NULL,	 false,
+		       HB_INFO,	 "0711 or more restrictive"},
+    a_ctd_root_own = {FP_FIXED, {"/var/lib/containerd", NULL},
+		      FK_OWNER, 0,
+		      0,	false,
+		      NULL,	false,
+		      HB_INFO,	OWNER_EXP},
+    a_kubelet_mode = {FP_FIXED, KUBELET,
+		      FK_MODE,	0755,
+		      0,	false,
+		      NULL,	false,
+		      HB_INFO,	"0755 or more restrictive"},
+    a_kubelet_own = {FP_FIXED, KUBELET, FK_OWNER, 0,	   0,
+		     false,    NULL,	false,	  HB_INFO, OWNER_EXP};
 
 #define CHMOD(m, what) "chmod " m " " what
 #define CHOWN(what) "chown root:root " what
 
 const struct hb_check hb_checks_files[] = {
-    {"4.1.1", S4_1, "Ensure that the kubelet service file permissions are set to 600 or more restrictive", 1,
-     CHMOD("600", "/etc/systemd/system/kubelet.service.d/10-kubeadm.conf (each kubelet unit file and drop-in)"), check_file, &a_unit_mode},
-    {"4.1.2", S4_1, "Ensure that the kubelet service file ownership is set to root:root", 1,
-     CHOWN("/etc/systemd/system/kubelet.service.d/10-kubeadm.conf (each kubelet unit file and drop-in)"), check_file, &a_unit_own},
-    {"4.1.3", S4_1, "If proxy kubeconfig file exists ensure permissions are set to 600 or more restrictive", 1,
-     CHMOD("600", "<proxy kubeconfig file>"), check_file, &a_proxy_mode},
-    {"4.1.4", S4_1, "If proxy kubeconfig file exists ensure ownership is set to root:root", 1,
+    {"4.1.1", S4_1,
+     "Ensure that the kubelet service file permissions are set to 600 or more "
+     "restrictive",
+     1,
+     CHMOD("600", "/etc/systemd/system/kubelet.service.d/10-kubeadm.conf (each "
+		  "kubelet unit file and drop-in)"),
+     check_file, &a_unit_mode},
+    {"4.1.2", S4_1,
+     "Ensure that the kubelet service file ownership is set to root:root", 1,
+     CHOWN("/etc/systemd/system/kubelet.service.d/10-kubeadm.conf (each "
+	   "kubelet unit file and drop-in)"),
+     check_file, &a_unit_own},
+    {"4.1.3", S4_1,
+     "If proxy kubeconfig file exists ensure permissions are set to 600 or "
+     "more restrictive",
+     1, CHMOD("600", "<proxy kubeconfig file>"), check_file, &a_proxy_mode},
+    {"4.1.4", S4_1,
+     "If proxy kubeconfig file exists ensure ownership is set to root:root", 1,
      CHOWN("<proxy kubeconfig file>"), check_file, &a_proxy_own},
-    {"4.1.5", S4_1, "Ensure that the --kubeconfig kubelet.conf file permissions are set to 600 or more restrictive", 1,
-     CHMOD("600", "/etc/kubernetes/kubelet.conf (the --kubeconfig file)"), check_file, &a_kc_mode},
-    {"4.1.6", S4_1, "Ensure that the --kubeconfig kubelet.conf file ownership is set to root:root", 1,
-     CHOWN("/etc/kubernetes/kubelet.conf (the --kubeconfig file)"), check_file, &a_kc_own},
-    {"4.1.7", S4_1, "Ensure that the certificate authorities file permissions are set to 600 or more restrictive", 1,
-     CHMOD("600", "<client CA file> (clientCAFile / --client-ca-file)"), check_file, &a_ca_mode},
-    {"4.1.8", S4_1, "Ensure that the client certificate authorities file ownership is set to root:root", 1,
-     CHOWN("<client CA file> (clientCAFile / --client-ca-file)"), check_file, &a_ca_own},
-    {"4.1.9", S4_1, "If the kubelet config.yaml configuration file is being used validate permissions set to 600 or more restrictive", 1,
-     CHMOD("600", "/var/lib/kubelet/config.yaml (the --config file)"), check_file, &a_cfg_mode},
-    {"4.1.10", S4_1, "If the kubelet config.yaml configuration file is being used validate file ownership is set to root:root", 1,
-     CHOWN("/var/lib/kubelet/config.yaml (the --config file)"), check_file, &a_cfg_own},
-    {"1.1.19", S1_1, "Ensure that the Kubernetes PKI directory and file ownership is set to root:root", 1,
-     "chown -R root:root /etc/kubernetes/pki/", check_file, &a_pki_own},
-    {"1.1.20", S1_1, "Ensure that the Kubernetes PKI certificate file permissions are set to 600 or more restrictive", 1,
-     "chmod -R 600 /etc/kubernetes/pki/*.crt (and the *.crt files in subdirectories)", check_file, &a_pki_crt},
-    {"1.1.21", S1_1, "Ensure that the Kubernetes PKI key file permissions are set to 600", 1,
-     "chmod -R 600 /etc/kubernetes/pki/*.key (and the *.key files in subdirectories)", check_file, &a_pki_key},
-    {"BW-HOST-001", SRT, "Ensure that the containerd config.toml permissions are set to 644 or more restrictive", 1,
-     CHMOD("644", "/etc/containerd/config.toml"), check_file, &a_ctd_cfg_mode},
-    {"BW-HOST-002", SRT, "Ensure that the containerd config.toml ownership is set to root:root", 1,
+    {"4.1.5", S4_1,
+     "Ensure that the --kubeconfig kubelet.conf file permissions are set to "
+     "600 or more restrictive",
+     1, CHMOD("600", "/etc/kubernetes/kubelet.conf (the --kubeconfig file)"),
+     check_file, &a_kc_mode},
+    {"4.1.6", S4_1,
+     "Ensure that the --kubeconfig kubelet.conf file ownership is set to "
+     "root:root",
+     1, CHOWN("/etc/kubernetes/kubelet.conf (the --kubeconfig file)"),
+     check_file, &a_kc_own},
+    {"4.1.7", S4_1,
+     "Ensure that the certificate authorities file permissions are set to 600 "
+     "or more restrictive",
+     1, CHMOD("600", "<client CA file> (clientCAFile / --client-ca-file)"),
+     check_file, &a_ca_mode},
+    {"4.1.8", S4_1,
+     "Ensure that the client certificate authorities file ownership is set to "
+     "root:root",
+     1, CHOWN("<client CA file> (clientCAFile / --client-ca-file)"), check_file,
+     &a_ca_own},
+    {"4.1.9", S4_1,
+     "If the kubelet config.yaml configuration file is being used validate "
+     "permissions set to 600 or more restrictive",
+     1, CHMOD("600", "/var/lib/kubelet/config.yaml (the --config file)"),
+     check_file, &a_cfg_mode},
+    {"4.1.10", S4_1,
+     "If the kubelet config.yaml configuration file is being used validate "
+     "file ownership is set to root:root",
+     1, CHOWN("/var/lib/kubelet/config.yaml (the --config file)"), check_file,
+     &a_cfg_own},
+    {"1.1.19", S1_1,
+     "Ensure that the Kubernetes PKI directory and file ownership is set to "
+     "root:root",
+     1, "chown -R root:root /etc/kubernetes/pki/", check_file, &a_pki_own},
+    {"1.1.20", S1_1,
+     "Ensure that the Kubernetes PKI certificate file permissions are set to "
+     "600 or more restrictive",
+     1,
+     "chmod -R 600 /etc/kubernetes/pki/*.crt (and the *.crt files in "
+     "subdirectories)",
+     check_file, &a_pki_crt},
+    {"1.1.21", S1_1,
+     "Ensure that the Kubernetes PKI key file permissions are set to 600", 1,
+     "chmod -R 600 /etc/kubernetes/pki/*.key (and the *.key files in "
+     "subdirectories)",
+     check_file, &a_pki_key},
+    {"BW-HOST-001", SRT,
+     "Ensure that the containerd config.toml permissions are set to 644 or "
+     "more restrictive",
+     1, CHMOD("644", "/etc/containerd/config.toml"), check_file,
+     &a_ctd_cfg_mode},
+    {"BW-HOST-002", SRT,
+     "Ensure that the containerd config.toml ownership is set to root:root", 1,
      CHOWN("/etc/containerd/config.toml"), check_file, &a_ctd_cfg_own},
-    {"BW-HOST-003", SRT, "Ensure that the containerd socket permissions are set to 660 or more restrictive", 1,
-     CHMOD("660", "/run/containerd/containerd.sock") " (set [grpc] uid/gid in config.toml for a restart-proof fix)", check_file, &a_ctd_sock_mode},
-    {"BW-HOST-004", SRT, "Ensure that the containerd socket is owned by root", 1,
-     "chown root /run/containerd/containerd.sock (and [grpc] uid = 0 in config.toml)", check_file, &a_ctd_sock_own},
-    {"BW-HOST-005", SRT, "Ensure that the runc binary permissions are set to 755 or more restrictive", 1,
-     CHMOD("755", "$(command -v runc)"), check_file, &a_runc_mode},
-    {"BW-HOST-006", SRT, "Ensure that the runc binary ownership is set to root:root", 1,
+    {"BW-HOST-003", SRT,
+     "Ensure that the containerd socket permissions are set to 660 or more "
+     "restrictive",
+     1,
+     CHMOD("660", "/run/containerd/containerd.sock") " (set [grpc] uid/gid in "
+						     "config.toml for a "
+						     "restart-proof fix)",
+     check_file, &a_ctd_sock_mode},
+    {"BW-HOST-004", SRT, "Ensure that the containerd socket is owned by root",
+     1,
+     "chown root /run/containerd/containerd.sock (and [grpc] uid = 0 in "
+     "config.toml)",
+     check_file, &a_ctd_sock_own},
+    {"BW-HOST-005", SRT,
+     "Ensure that the runc binary permissions are set to 755 or more "
+     "restrictive",
+     1, CHMOD("755", "$(command -v runc)"), check_file, &a_runc_mode},
+    {"BW-HOST-006", SRT,
+     "Ensure that the runc binary ownership is set to root:root", 1,
      CHOWN("$(command -v runc)"), check_file, &a_runc_own},
-    {"BW-HOST-007", SRT, "Ensure that the containerd binary permissions are set to 755 or more restrictive", 1,
-     CHMOD("755", "$(command -v containerd)"), check_file, &a_ctd_mode},
-    {"BW-HOST-008", SRT, "Ensure that the containerd binary ownership is set to root:root", 1,
+    {"BW-HOST-007", SRT,
+     "Ensure that the containerd binary permissions are set to 755 or more "
+     "restrictive",
+     1, CHMOD("755", "$(command -v containerd)"), check_file, &a_ctd_mode},
+    {"BW-HOST-008", SRT,
+     "Ensure that the containerd binary ownership is set to root:root", 1,
      CHOWN("$(command -v containerd)"), check_file, &a_ctd_own},
-    {"BW-HOST-009", SRT, "Ensure that /etc/containerd directories are 755 and files 644 or more restrictive", 1,
-     "find /etc/containerd -type d -exec chmod go-w {} + ; find /etc/containerd -type f -exec chmod 644 {} +", check_file, &a_ctd_dir_mode},
-    {"BW-HOST-010", SRT, "Ensure that /etc/containerd and its contents are owned by root:root", 1,
+    {"BW-HOST-009", SRT,
+     "Ensure that /etc/containerd directories are 755 and files 644 or more "
+     "restrictive",
+     1,
+     "find /etc/containerd -type d -exec chmod go-w {} + ; find "
+     "/etc/containerd -type f -exec chmod 644 {} +",
+     check_file, &a_ctd_dir_mode},
+    {"BW-HOST-010", SRT,
+     "Ensure that /etc/containerd and its contents are owned by root:root", 1,
      "chown -R root:root /etc/containerd", check_file, &a_ctd_dir_own},
-    {"BW-HOST-011", SRT, "Ensure that /etc/crio directories are 755 and files 644 or more restrictive", 1,
-     "find /etc/crio -type d -exec chmod go-w {} + ; find /etc/crio -type f -exec chmod 644 {} +", check_file, &a_crio_mode},
-    {"BW-HOST-012", SRT, "Ensure that /etc/crio and its contents are owned by root:root", 1,
+    {"BW-HOST-011", SRT,
+     "Ensure that /etc/crio directories are 755 and files 644 or more "
+     "restrictive",
+     1,
+     "find /etc/crio -type d -exec chmod go-w {} + ; find /etc/crio -type f "
+     "-exec chmod 644 {} +",
+     check_file, &a_crio_mode},
+    {"BW-HOST-012", SRT,
+     "Ensure that /etc/crio and its contents are owned by root:root", 1,
      "chown -R root:root /etc/crio", check_file, &a_crio_own},
-    {"BW-HOST-013", SRT, "Ensure that the CRI-O socket permissions are set to 660 or more restrictive", 1,
-     CHMOD("660", "/run/crio/crio.sock"), check_file, &a_crio_sock_mode},
+    {"BW-HOST-013", SRT,
+     "Ensure that the CRI-O socket permissions are set to 660 or more "
+     "restrictive",
+     1, CHMOD("660", "/run/crio/crio.sock"), check_file, &a_crio_sock_mode},
     {"BW-HOST-014", SRT, "Ensure that the CRI-O socket is owned by root", 1,
      "chown root /run/crio/crio.sock", check_file, &a_crio_sock_own},
-    {"BW-HOST-015", SRT, "Ensure that the containerd root directory /var/lib/containerd permissions are 711 or more restrictive", 1,
-     CHMOD("711", "/var/lib/containerd"), check_file, &a_ctd_root_mode},
-    {"BW-HOST-016", SRT, "Ensure that /var/lib/containerd is owned by root:root", 1,
+    {"BW-HOST-015", SRT,
+     "Ensure that the containerd root directory /var/lib/containerd "
+     "permissions are 711 or more restrictive",
+     1, CHMOD("711", "/var/lib/containerd"), check_file, &a_ctd_root_mode},
+    {"BW-HOST-016", SRT,
+     "Ensure that /var/lib/containerd is owned by root:root", 1,
      CHOWN("/var/lib/containerd"), check_file, &a_ctd_root_own},
-    {"BW-HOST-017", SRT, "Ensure that the kubelet binary permissions are set to 755 or more restrictive", 1,
-     CHMOD("755", "$(command -v kubelet)"), check_file, &a_kubelet_mode},
-    {"BW-HOST-018", SRT, "Ensure that the kubelet binary ownership is set to root:root", 1,
+    {"BW-HOST-017", SRT,
+     "Ensure that the kubelet binary permissions are set to 755 or more "
+     "restrictive",
+     1, CHMOD("755", "$(command -v kubelet)"), check_file, &a_kubelet_mode},
+    {"BW-HOST-018", SRT,
+     "Ensure that the kubelet binary ownership is set to root:root", 1,
      CHOWN("$(command -v kubelet)"), check_file, &a_kubelet_own},
-    {"BW-HOST-020", SAU, "Ensure auditing is configured for the containerd binary /usr/bin/containerd", 2,
-     "echo '-w /usr/bin/containerd -k container-runtime' >> /etc/audit/rules.d/container-runtime.rules; augenrules --load", check_audit, "/usr/bin/containerd"},
-    {"BW-HOST-021", SAU, "Ensure auditing is configured for the runc binary /usr/bin/runc", 2,
-     "echo '-w /usr/bin/runc -k container-runtime' >> /etc/audit/rules.d/container-runtime.rules; augenrules --load", check_audit, "/usr/bin/runc"},
-    {"BW-HOST-022", SAU, "Ensure auditing is configured for /var/lib/containerd", 2,
-     "echo '-w /var/lib/containerd -k container-runtime' >> /etc/audit/rules.d/container-runtime.rules; augenrules --load", check_audit, "/var/lib/containerd"},
+    {"BW-HOST-020", SAU,
+     "Ensure auditing is configured for the containerd binary "
+     "/usr/bin/containerd",
+     2,
+     "echo '-w /usr/bin/containerd -k container-runtime' >> "
+     "/etc/audit/rules.d/container-runtime.rules; augenrules --load",
+     check_audit, "/usr/bin/containerd"},
+    {"BW-HOST-021", SAU,
+     "Ensure auditing is configured for the runc binary /usr/bin/runc", 2,
+     "echo '-w /usr/bin/runc -k container-runtime' >> "
+     "/etc/audit/rules.d/container-runtime.rules; augenrules --load",
+     check_audit, "/usr/bin/runc"},
+    {"BW-HOST-022", SAU,
+     "Ensure auditing is configured for /var/lib/containerd", 2,
+     "echo '-w /var/lib/containerd -k container-runtime' >> "
+     "/etc/audit/rules.d/container-runtime.rules; augenrules --load",
+     check_audit, "/var/lib/containerd"},
     {"BW-HOST-023", SAU, "Ensure auditing is configured for /etc/containerd", 2,
-     "echo '-w /etc/containerd -k container-runtime' >> /etc/audit/rules.d/container-runtime.rules; augenrules --load", check_audit, "/etc/containerd"},
+     "echo '-w /etc/containerd -k container-runtime' >> "
+     "/etc/audit/rules.d/container-runtime.rules; augenrules --load",
+     check_audit, "/etc/containerd"},
     {"BW-HOST-024", SAU, "Ensure auditing is configured for /run/containerd", 2,
-     "echo '-w /run/containerd -k container-runtime' >> /etc/audit/rules.d/container-runtime.rules; augenrules --load", check_audit, "/run/containerd"},
+     "echo '-w /run/containerd -k container-runtime' >> "
+     "/etc/audit/rules.d/container-runtime.rules; augenrules --load",
+     check_audit, "/run/containerd"},
 };
 const size_t hb_n_checks_files =
     sizeof(hb_checks_files) / sizeof(hb_checks_files[0]);

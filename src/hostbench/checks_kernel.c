@@ -43,8 +43,8 @@ static void check_sysctl(struct hb_ctx *ctx, const struct hb_check *c,
 	while (*end == '\n' || *end == ' ' || *end == '\t')
 		end++;
 	if (errno || end == buf || *end) {
-		hb_set(out, HB_WARN, k->expected, "%s = \"%.60s\" (not a number)",
-		       k->name, buf);
+		hb_set(out, HB_WARN, k->expected,
+		       "%s = \"%.60s\" (not a number)", k->name, buf);
 		free(buf);
 		return;
 	}
@@ -85,31 +85,44 @@ static const struct sysctl
     s_maxbytes = {"kernel.keys.root_maxbytes", OP_EQ, 25000000, "25000000"};
 
 #define SK "Kernel parameters"
-#define SYSCTL(kv)                                                            \
+#define SYSCTL(kv)                                                             \
 	"echo '" kv "' >> /etc/sysctl.d/90-kubelet.conf && sysctl --system"
 
 const struct hb_check hb_checks_kernel[] = {
-    {"BW-HOST-030", SK, "Ensure kernel pointers are hidden from unprivileged users (kernel.kptr_restrict >= 1)", 1,
-     SYSCTL("kernel.kptr_restrict = 1"), check_sysctl, &s_kptr},
-    {"BW-HOST-031", SK, "Ensure the kernel log is restricted to privileged users (kernel.dmesg_restrict = 1)", 1,
-     SYSCTL("kernel.dmesg_restrict = 1"), check_sysctl, &s_dmesg},
+    {"BW-HOST-030", SK,
+     "Ensure kernel pointers are hidden from unprivileged users "
+     "(kernel.kptr_restrict >= 1)",
+     1, SYSCTL("kernel.kptr_restrict = 1"), check_sysctl, &s_kptr},
+    {"BW-HOST-031", SK,
+     "Ensure the kernel log is restricted to privileged users "
+     "(kernel.dmesg_restrict = 1)",
+     1, SYSCTL("kernel.dmesg_restrict = 1"), check_sysctl, &s_dmesg},
     {"BW-HOST-032", SK, "Be aware of IP forwarding (net.ipv4.ip_forward)", 1,
      "Keep net.ipv4.ip_forward = 1 on Kubernetes nodes (pod networking "
      "needs it) and restrict forwarding with the FORWARD chain / network "
      "policies; set it to 0 on hosts that do not route container traffic",
      check_sysctl, &s_fwd},
-    {"BW-HOST-033", SK, "Ensure vm.overcommit_memory = 1 (kubelet protect-kernel-defaults)", 2,
+    {"BW-HOST-033", SK,
+     "Ensure vm.overcommit_memory = 1 (kubelet protect-kernel-defaults)", 2,
      SYSCTL("vm.overcommit_memory = 1"), check_sysctl, &s_overcommit},
-    {"BW-HOST-034", SK, "Ensure kernel.panic = 10 (kubelet protect-kernel-defaults)", 2,
+    {"BW-HOST-034", SK,
+     "Ensure kernel.panic = 10 (kubelet protect-kernel-defaults)", 2,
      SYSCTL("kernel.panic = 10"), check_sysctl, &s_panic},
-    {"BW-HOST-035", SK, "Ensure kernel.panic_on_oops = 1 (kubelet protect-kernel-defaults)", 2,
+    {"BW-HOST-035", SK,
+     "Ensure kernel.panic_on_oops = 1 (kubelet protect-kernel-defaults)", 2,
      SYSCTL("kernel.panic_on_oops = 1"), check_sysctl, &s_oops},
-    {"BW-HOST-036", SK, "Ensure vm.panic_on_oom = 0 (kubelet protect-kernel-defaults)", 2,
+    {"BW-HOST-036", SK,
+     "Ensure vm.panic_on_oom = 0 (kubelet protect-kernel-defaults)", 2,
      SYSCTL("vm.panic_on_oom = 0"), check_sysctl, &s_oom},
-    {"BW-HOST-037", SK, "Ensure kernel.keys.root_maxkeys = 1000000 (kubelet protect-kernel-defaults)", 2,
-     SYSCTL("kernel.keys.root_maxkeys = 1000000"), check_sysctl, &s_maxkeys},
-    {"BW-HOST-038", SK, "Ensure kernel.keys.root_maxbytes = 25000000 (kubelet protect-kernel-defaults)", 2,
-     SYSCTL("kernel.keys.root_maxbytes = 25000000"), check_sysctl, &s_maxbytes},
+    {"BW-HOST-037", SK,
+     "Ensure kernel.keys.root_maxkeys = 1000000 (kubelet "
+     "protect-kernel-defaults)",
+     2, SYSCTL("kernel.keys.root_maxkeys = 1000000"), check_sysctl, &s_maxkeys},
+    {"BW-HOST-038", SK,
+     "Ensure kernel.keys.root_maxbytes = 25000000 (kubelet "
+     "protect-kernel-defaults)",
+     2, SYSCTL("kernel.keys.root_maxbytes = 25000000"), check_sysctl,
+     &s_maxbytes},
 };
 const size_t hb_n_checks_kernel =
     sizeof(hb_checks_kernel) / sizeof(hb_checks_kernel[0]);

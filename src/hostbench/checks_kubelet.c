@@ -35,10 +35,10 @@ enum frame_state { F_KEY, F_VALUE, F_SKIP_VALUE };
 
 struct yframe {
 	bool is_map;
-	bool ignore;          /* inside something we do not extract */
-	enum frame_state st;  /* maps: what the next node is */
-	size_t prefix_len;    /* path length of this container */
-	char *join;           /* sequences: comma-joined scalars */
+	bool ignore;	     /* inside something we do not extract */
+	enum frame_state st; /* maps: what the next node is */
+	size_t prefix_len;   /* path length of this container */
+	char *join;	     /* sequences: comma-joined scalars */
 	size_t join_len;
 	bool join_any;
 };
@@ -264,7 +264,8 @@ static int split_words(const char *s, size_t len,
 			if (q) {
 				if (c == q) {
 					q = 0;
-				} else if (c == '\\' && q == '"' && i + 1 < len) {
+				} else if (c == '\\' && q == '"' &&
+					   i + 1 < len) {
 					w[n++] = s[++i];
 				} else {
 					w[n++] = c;
@@ -402,7 +403,8 @@ int hb_envfile_parse(const char *buf, size_t len, struct hb_kvset *env)
 			size_t vlen = (size_t)(buf + e - v);
 			size_t klen = (size_t)(eq - (buf + s));
 
-			while (klen && isspace((unsigned char)buf[s + klen - 1]))
+			while (klen &&
+			       isspace((unsigned char)buf[s + klen - 1]))
 				klen--;
 			while (vlen && isspace((unsigned char)*v)) {
 				v++;
@@ -424,13 +426,20 @@ int hb_envfile_parse(const char *buf, size_t len, struct hb_kvset *env)
 static bool bool_flag(const char *name, size_t len)
 {
 	static const char *const bools[] = {
-	    "anonymous-auth",        "protect-kernel-defaults",
-	    "make-iptables-util-chains", "rotate-certificates",
-	    "rotate-server-certificates", "authentication-token-webhook",
-	    "fail-swap-on",          "register-node",
-	    "serialize-image-pulls", "enable-server",
-	    "v",                     "allow-privileged",
-	    "exit-on-lock-contention", "enable-debugging-handlers",
+	    "anonymous-auth",
+	    "protect-kernel-defaults",
+	    "make-iptables-util-chains",
+	    "rotate-certificates",
+	    "rotate-server-certificates",
+	    "authentication-token-webhook",
+	    "fail-swap-on",
+	    "register-node",
+	    "serialize-image-pulls",
+	    "enable-server",
+	    "v",
+	    "allow-privileged",
+	    "exit-on-lock-contention",
+	    "enable-debugging-handlers",
 	};
 	for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
 		if (strlen(bools[i]) == len && !memcmp(bools[i], name, len))
@@ -505,13 +514,16 @@ static int expand(const char *s, const struct hb_kvset *env, char **ret)
 		if (p[0] == '$' && p[1] == '$') { /* literal $ */
 			val = "$";
 			p += 2;
-		} else if (p[0] == '$' && (p[1] == '{' || isalpha((unsigned char)p[1]) || p[1] == '_')) {
+		} else if (p[0] == '$' &&
+			   (p[1] == '{' || isalpha((unsigned char)p[1]) ||
+			    p[1] == '_')) {
 			char name[256];
 			size_t k = 0;
 			bool brace = p[1] == '{';
 
 			p += brace ? 2 : 1;
-			while (*p && (isalnum((unsigned char)*p) || *p == '_')) {
+			while (*p &&
+			       (isalnum((unsigned char)*p) || *p == '_')) {
 				if (k + 1 < sizeof(name))
 					name[k++] = *p;
 				p++;
@@ -529,7 +541,7 @@ static int expand(const char *s, const struct hb_kvset *env, char **ret)
 			goto append;
 		}
 		vlen = strlen(val);
-append:
+	append:
 		if (n + vlen + 1 > cap) {
 			size_t ncap = (n + vlen + 1) * 2;
 			char *no;
@@ -599,8 +611,8 @@ static const char *const dropin_dirs[] = {
 
 static int add_unit(struct hb_ctx *ctx, const char *path)
 {
-	char **n = realloc(ctx->unit_files,
-			   (ctx->n_unit_files + 1) * sizeof(*n));
+	char **n =
+	    realloc(ctx->unit_files, (ctx->n_unit_files + 1) * sizeof(*n));
 	if (!n)
 		return -ENOMEM;
 	ctx->unit_files = n;
@@ -656,12 +668,13 @@ static void find_units(struct hb_ctx *ctx)
 
 			if (nl < 6 || strcmp(de->d_name + nl - 5, ".conf"))
 				continue;
-			for (size_t j = first_dropin; j < ctx->n_unit_files; j++)
+			for (size_t j = first_dropin; j < ctx->n_unit_files;
+			     j++)
 				if (!strcmp(base(ctx->unit_files[j]),
 					    de->d_name))
 					seen = true;
-			if (seen || ctx->n_unit_files - first_dropin >=
-					HB_MAX_DROPINS)
+			if (seen ||
+			    ctx->n_unit_files - first_dropin >= HB_MAX_DROPINS)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dropin_dirs[i],
 				 de->d_name);
@@ -792,8 +805,8 @@ const char *hb_kubelet_setting(struct hb_ctx *ctx, const char *flag,
 
 static bool is_true(const char *v)
 {
-	static const char *const t[] = {"true", "True", "TRUE", "1", "t", "T",
-					"yes", "Yes", "on"};
+	static const char *const t[] = {"true", "True", "TRUE", "1", "t",
+					"T",	"yes",	"Yes",	"on"};
 	for (size_t i = 0; v && i < sizeof(t) / sizeof(t[0]); i++)
 		if (!strcmp(v, t[i]))
 			return true;
@@ -802,8 +815,8 @@ static bool is_true(const char *v)
 
 static bool is_false(const char *v)
 {
-	static const char *const f[] = {"false", "False", "FALSE", "0", "f",
-					"F", "no", "No", "off"};
+	static const char *const f[] = {"false", "False", "FALSE", "0",	 "f",
+					"F",	 "no",	  "No",	   "off"};
 	for (size_t i = 0; v && i < sizeof(f) / sizeof(f[0]); i++)
 		if (!strcmp(v, f[i]))
 			return true;
@@ -812,12 +825,12 @@ static bool is_false(const char *v)
 
 /* What a check compares; arg of the generic setting checks. */
 enum kcmp {
-	K_BOOL_TRUE,      /* must be true; unset uses dflt */
+	K_BOOL_TRUE,	  /* must be true; unset uses dflt */
 	K_BOOL_NOT_FALSE, /* must not be false */
-	K_SET,            /* must be set (non-empty) */
-	K_UNSET,          /* must not be set */
-	K_NOT_VALUE,      /* must not contain the word `value` */
-	K_EQ,             /* must equal `value` */
+	K_SET,		  /* must be set (non-empty) */
+	K_UNSET,	  /* must not be set */
+	K_NOT_VALUE,	  /* must not contain the word `value` */
+	K_EQ,		  /* must equal `value` */
 };
 
 struct ksetting {
@@ -894,7 +907,8 @@ static void check_setting(struct hb_ctx *ctx, const struct hb_check *c,
 	}
 	hb_set(out, kcompare(k, dflt) ? HB_PASS : HB_FAIL, k->expected,
 	       "not set; kubelet default %s \"%s\"",
-	       ctx->config_found ? "with a config file" : "without a config file",
+	       ctx->config_found ? "with a config file"
+				 : "without a config file",
 	       dflt);
 }
 
@@ -902,9 +916,9 @@ static void check_setting(struct hb_ctx *ctx, const struct hb_check *c,
 static void check_idle_timeout(struct hb_ctx *ctx, const struct hb_check *c,
 			       struct hb_outcome *out)
 {
-	const char *src, *v = hb_kubelet_setting(
-			      ctx, "streaming-connection-idle-timeout",
-			      "streamingConnectionIdleTimeout", &src);
+	const char *src,
+	    *v = hb_kubelet_setting(ctx, "streaming-connection-idle-timeout",
+				    "streamingConnectionIdleTimeout", &src);
 	const char *exp = "not 0 (default 4h0m0s)";
 
 	if (!v) {
@@ -919,8 +933,8 @@ static void check_idle_timeout(struct hb_ctx *ctx, const struct hb_check *c,
 static void check_event_qps(struct hb_ctx *ctx, const struct hb_check *c,
 			    struct hb_outcome *out)
 {
-	const char *src, *v = hb_kubelet_setting(ctx, "event-qps",
-						 "eventRecordQPS", &src);
+	const char *src,
+	    *v = hb_kubelet_setting(ctx, "event-qps", "eventRecordQPS", &src);
 	const char *exp = "0 or a level that captures events (>= 0)";
 	char *end;
 	long n;
@@ -932,8 +946,8 @@ static void check_event_qps(struct hb_ctx *ctx, const struct hb_check *c,
 	}
 	errno = 0;
 	n = strtol(v, &end, 10);
-	hb_set(out, errno || end == v || *end || n < 0 ? HB_FAIL : HB_PASS,
-	       exp, "%s = \"%s\"", src, v);
+	hb_set(out, errno || end == v || *end || n < 0 ? HB_FAIL : HB_PASS, exp,
+	       "%s = \"%s\"", src, v);
 }
 
 /* 4.2.10: serving certificate and key given, or bootstrapped. */
@@ -960,9 +974,10 @@ static void check_tls_cert(struct hb_ctx *ctx, const struct hb_check *c,
 		hb_set(out, HB_PASS, exp, "%s = \"%s\"", src, boot);
 		return;
 	}
-	hb_set(out, HB_FAIL, exp, "%s%s", cert && *cert ? "key not set"
-			      : key && *key ? "cert not set"
-					    : "cert and key not set",
+	hb_set(out, HB_FAIL, exp, "%s%s",
+	       cert && *cert ? "key not set"
+	       : key && *key ? "cert not set"
+			     : "cert and key not set",
 	       ctx->config_found ? "" : " (no kubelet config file)");
 }
 
@@ -987,9 +1002,8 @@ static void check_rotate_server(struct hb_ctx *ctx, const struct hb_check *c,
 			return;
 		}
 	}
-	v = hb_kubelet_setting(ctx, NULL,
-			       "featureGates.RotateKubeletServerCertificate",
-			       &src);
+	v = hb_kubelet_setting(
+	    ctx, NULL, "featureGates.RotateKubeletServerCertificate", &src);
 	if (!v) {
 		hb_set(out, HB_PASS, exp, "not set (default true)");
 		return;
@@ -1025,8 +1039,9 @@ static void check_ciphers(struct hb_ctx *ctx, const struct hb_check *c,
 	size_t wl = 0;
 
 	if (!v || !*v) {
-		hb_set(out, HB_FAIL, exp, "not set (Go defaults include CBC "
-					  "and 3DES suites)");
+		hb_set(out, HB_FAIL, exp,
+		       "not set (Go defaults include CBC "
+		       "and 3DES suites)");
 		return;
 	}
 	for (const char *p = v; *p;) {
@@ -1061,31 +1076,53 @@ static void check_ciphers(struct hb_ctx *ctx, const struct hb_check *c,
 }
 
 #define S4_2 "4.2 Kubelet"
-#define RESTART                                                               \
+#define RESTART                                                                \
 	" then: systemctl daemon-reload && systemctl restart kubelet.service"
 
 static const struct ksetting k_anon = {
-    "anonymous-auth", "authentication.anonymous.enabled", K_BOOL_NOT_FALSE,
-    NULL, "false", "true", "false"};
-static const struct ksetting k_authz = {
-    "authorization-mode", "authorization.mode", K_NOT_VALUE, "AlwaysAllow",
-    "Webhook", "AlwaysAllow", "not AlwaysAllow (Webhook)"};
-static const struct ksetting k_clientca = {
-    "client-ca-file", "authentication.x509.clientCAFile", K_SET, NULL, NULL,
-    NULL, "set to the client CA bundle"};
+    "anonymous-auth", "authentication.anonymous.enabled",
+    K_BOOL_NOT_FALSE, NULL,
+    "false",	      "true",
+    "false"};
+static const struct ksetting k_authz = {"authorization-mode",
+					"authorization.mode",
+					K_NOT_VALUE,
+					"AlwaysAllow",
+					"Webhook",
+					"AlwaysAllow",
+					"not AlwaysAllow (Webhook)"};
+static const struct ksetting k_clientca = {"client-ca-file",
+					   "authentication.x509.clientCAFile",
+					   K_SET,
+					   NULL,
+					   NULL,
+					   NULL,
+					   "set to the client CA bundle"};
 static const struct ksetting k_roport = {
     "read-only-port", "readOnlyPort", K_EQ, "0", "0", "10255", "0"};
-static const struct ksetting k_protect = {
-    "protect-kernel-defaults", "protectKernelDefaults", K_BOOL_TRUE, NULL,
-    "false", "false", "true"};
-static const struct ksetting k_iptables = {
-    "make-iptables-util-chains", "makeIPTablesUtilChains", K_BOOL_TRUE, NULL,
-    "true", "true", "true"};
+static const struct ksetting k_protect = {"protect-kernel-defaults",
+					  "protectKernelDefaults",
+					  K_BOOL_TRUE,
+					  NULL,
+					  "false",
+					  "false",
+					  "true"};
+static const struct ksetting k_iptables = {"make-iptables-util-chains",
+					   "makeIPTablesUtilChains",
+					   K_BOOL_TRUE,
+					   NULL,
+					   "true",
+					   "true",
+					   "true"};
 static const struct ksetting k_hostname = {
     "hostname-override", NULL, K_UNSET, NULL, NULL, NULL, "not set"};
-static const struct ksetting k_rotate = {
-    "rotate-certificates", "rotateCertificates", K_BOOL_NOT_FALSE, NULL,
-    "true", "true", "not false"};
+static const struct ksetting k_rotate = {"rotate-certificates",
+					 "rotateCertificates",
+					 K_BOOL_NOT_FALSE,
+					 NULL,
+					 "true",
+					 "true",
+					 "not false"};
 
 /* 4.2.1: anonymous-auth must be false (the one setting that must be
  * explicitly or by default false). */
@@ -1108,15 +1145,19 @@ static void check_anon(struct hb_ctx *ctx, const struct hb_check *c,
 }
 
 const struct hb_check hb_checks_kubelet[] = {
-    {"4.2.1", S4_2, "Ensure that the --anonymous-auth argument is set to false", 1,
+    {"4.2.1", S4_2, "Ensure that the --anonymous-auth argument is set to false",
+     1,
      "Set authentication: anonymous: enabled: false in the kubelet config "
      "file, or --anonymous-auth=false in KUBELET_SYSTEM_PODS_ARGS;" RESTART,
      check_anon, &k_anon},
-    {"4.2.2", S4_2, "Ensure that the --authorization-mode argument is not set to AlwaysAllow", 1,
+    {"4.2.2", S4_2,
+     "Ensure that the --authorization-mode argument is not set to AlwaysAllow",
+     1,
      "Set authorization: mode: Webhook in the kubelet config file, or "
      "--authorization-mode=Webhook;" RESTART,
      check_setting, &k_authz},
-    {"4.2.3", S4_2, "Ensure that the --client-ca-file argument is set as appropriate", 1,
+    {"4.2.3", S4_2,
+     "Ensure that the --client-ca-file argument is set as appropriate", 1,
      "Set authentication: x509: clientCAFile: to the CA bundle (e.g. "
      "/etc/kubernetes/pki/ca.crt) in the kubelet config file, or "
      "--client-ca-file;" RESTART,
@@ -1125,43 +1166,60 @@ const struct hb_check hb_checks_kubelet[] = {
      "Set readOnlyPort: 0 in the kubelet config file, or "
      "--read-only-port=0;" RESTART,
      check_setting, &k_roport},
-    {"4.2.5", S4_2, "Ensure that the --streaming-connection-idle-timeout argument is not set to 0", 1,
+    {"4.2.5", S4_2,
+     "Ensure that the --streaming-connection-idle-timeout argument is not set "
+     "to 0",
+     1,
      "Set streamingConnectionIdleTimeout: to a non-zero duration (e.g. "
      "5m) in the kubelet config file, or "
      "--streaming-connection-idle-timeout=5m;" RESTART,
      check_idle_timeout, NULL},
-    {"4.2.6", S4_2, "Ensure that the --protect-kernel-defaults argument is set to true", 1,
+    {"4.2.6", S4_2,
+     "Ensure that the --protect-kernel-defaults argument is set to true", 1,
      "Set protectKernelDefaults: true in the kubelet config file (and set "
      "the kernel parameters BW-HOST-033..038 first, or the kubelet will "
      "not start), or --protect-kernel-defaults=true;" RESTART,
      check_setting, &k_protect},
-    {"4.2.7", S4_2, "Ensure that the --make-iptables-util-chains argument is set to true", 1,
+    {"4.2.7", S4_2,
+     "Ensure that the --make-iptables-util-chains argument is set to true", 1,
      "Set makeIPTablesUtilChains: true in the kubelet config file, or "
      "remove --make-iptables-util-chains=false;" RESTART,
      check_setting, &k_iptables},
-    {"4.2.8", S4_2, "Ensure that the --hostname-override argument is not set", 1,
+    {"4.2.8", S4_2, "Ensure that the --hostname-override argument is not set",
+     1,
      "Remove --hostname-override from the kubelet unit and its "
      "environment files;" RESTART,
      check_setting, &k_hostname},
-    {"4.2.9", S4_2, "Ensure that the --event-qps argument is set to 0 or a level which ensures appropriate event capture (Manual)", 2,
+    {"4.2.9", S4_2,
+     "Ensure that the --event-qps argument is set to 0 or a level which "
+     "ensures appropriate event capture (Manual)",
+     2,
      "Set eventRecordQPS: to an appropriate level in the kubelet config "
      "file, or --event-qps;" RESTART,
      check_event_qps, NULL},
-    {"4.2.10", S4_2, "Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate", 1,
+    {"4.2.10", S4_2,
+     "Ensure that the --tls-cert-file and --tls-private-key-file arguments are "
+     "set as appropriate",
+     1,
      "Set tlsCertFile: and tlsPrivateKeyFile: in the kubelet config file "
      "(or serverTLSBootstrap: true with CSR approval), or --tls-cert-file "
      "and --tls-private-key-file;" RESTART,
      check_tls_cert, NULL},
-    {"4.2.11", S4_2, "Ensure that the --rotate-certificates argument is not set to false", 1,
+    {"4.2.11", S4_2,
+     "Ensure that the --rotate-certificates argument is not set to false", 1,
      "Set rotateCertificates: true in the kubelet config file, or remove "
      "--rotate-certificates=false;" RESTART,
      check_setting, &k_rotate},
-    {"4.2.12", S4_2, "Verify that the RotateKubeletServerCertificate argument is set to true", 1,
+    {"4.2.12", S4_2,
+     "Verify that the RotateKubeletServerCertificate argument is set to true",
+     1,
      "Set featureGates: RotateKubeletServerCertificate: true in the "
      "kubelet config file, or --feature-gates="
      "RotateKubeletServerCertificate=true;" RESTART,
      check_rotate_server, NULL},
-    {"4.2.13", S4_2, "Ensure that the Kubelet only makes use of Strong Cryptographic Ciphers", 1,
+    {"4.2.13", S4_2,
+     "Ensure that the Kubelet only makes use of Strong Cryptographic Ciphers",
+     1,
      "Set tlsCipherSuites: to TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"
      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,"
      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305,"

@@ -35,21 +35,21 @@
 #include "common/error.h"
 
 #define HB_SCHEMA "bulwark.hostbench/v1"
-#define HB_BENCHMARK                                                          \
+#define HB_BENCHMARK                                                           \
 	"CIS Kubernetes Benchmark v1.7 (worker node) + Bulwark host checks"
 
 /* Bounds on what input controls. */
-#define HB_MAX_FILE (1u << 20)       /* a config / unit / rules file read */
-#define HB_MAX_KV 1024               /* extracted kubelet config fields */
-#define HB_MAX_VALUE 4096            /* one config value / flag value */
-#define HB_MAX_FLAGS 256             /* kubelet command-line flags */
-#define HB_MAX_DROPINS 64            /* kubelet.service.d drop-in files */
-#define HB_MAX_ENV 128               /* Environment= variables */
-#define HB_MAX_YAML_DEPTH 32         /* kubelet config nesting */
-#define HB_MAX_LINKS 40              /* symlinks followed per lookup */
-#define HB_MAX_DEPTH 128             /* path components deep */
-#define HB_MAX_DIR_ENTRIES 4096      /* entries walked under one directory */
-#define HB_ACTUAL_MAX 512            /* actual / expected text per result */
+#define HB_MAX_FILE (1u << 20)	/* a config / unit / rules file read */
+#define HB_MAX_KV 1024		/* extracted kubelet config fields */
+#define HB_MAX_VALUE 4096	/* one config value / flag value */
+#define HB_MAX_FLAGS 256	/* kubelet command-line flags */
+#define HB_MAX_DROPINS 64	/* kubelet.service.d drop-in files */
+#define HB_MAX_ENV 128		/* Environment= variables */
+#define HB_MAX_YAML_DEPTH 32	/* kubelet config nesting */
+#define HB_MAX_LINKS 40		/* symlinks followed per lookup */
+#define HB_MAX_DEPTH 128	/* path components deep */
+#define HB_MAX_DIR_ENTRIES 4096 /* entries walked under one directory */
+#define HB_ACTUAL_MAX 512	/* actual / expected text per result */
 
 enum hb_result { HB_PASS, HB_FAIL, HB_WARN, HB_INFO };
 
@@ -65,10 +65,10 @@ struct hb_outcome {
 
 /* One row of the check table. */
 struct hb_check {
-	const char *id;       /* CIS number ("4.2.1") or "BW-HOST-NNN" */
-	const char *section;  /* "4.1 Worker Node Configuration Files" */
+	const char *id;	     /* CIS number ("4.2.1") or "BW-HOST-NNN" */
+	const char *section; /* "4.1 Worker Node Configuration Files" */
 	const char *title;
-	int level;            /* CIS profile level 1 or 2 */
+	int level; /* CIS profile level 1 or 2 */
 	const char *remediation;
 	/* Fills out (result, actual, expected); arg is check-specific data. */
 	void (*run)(struct hb_ctx *ctx, const struct hb_check *c,
@@ -82,8 +82,8 @@ const struct hb_check *hb_checks(size_t *ret_n);
 const struct hb_check *hb_check_find(const char *id);
 
 struct hb_options {
-	const char *root;      /* NULL = "/" */
-	const char **only;     /* run only these ids; NULL = all */
+	const char *root;  /* NULL = "/" */
+	const char **only; /* run only these ids; NULL = all */
 	size_t n_only;
 	/* Also read the loaded audit rules with `auditctl -l` (only sensible
 	 * when root is "/" on a live host); rules files are always read. */
@@ -96,10 +96,10 @@ struct hb_row {
 };
 
 struct hb_report {
-	char *root;            /* as given */
+	char *root; /* as given */
 	struct hb_row *rows;
 	size_t n_rows;
-	size_t count[4];       /* by enum hb_result */
+	size_t count[4]; /* by enum hb_result */
 };
 
 /*
@@ -191,15 +191,15 @@ struct hb_ctx {
 	bool use_auditctl;
 
 	/* kubelet, loaded once by hb_kubelet_load */
-	char **unit_files;        /* unit file then drop-ins, in parse order */
+	char **unit_files; /* unit file then drop-ins, in parse order */
 	size_t n_unit_files;
-	char *exec_source;        /* the unit file of the effective ExecStart */
-	struct hb_kvset env;      /* Environment= / EnvironmentFile= */
-	struct hb_kvset flags;    /* kubelet flags from ExecStart */
-	char *config_path;        /* --config, or the default path */
-	bool config_found;        /* the config file exists and parsed */
-	char config_note[256];    /* why it was not read, if it was not */
-	struct hb_kvset config;   /* flattened KubeletConfiguration */
+	char *exec_source;	/* the unit file of the effective ExecStart */
+	struct hb_kvset env;	/* Environment= / EnvironmentFile= */
+	struct hb_kvset flags;	/* kubelet flags from ExecStart */
+	char *config_path;	/* --config, or the default path */
+	bool config_found;	/* the config file exists and parsed */
+	char config_note[256];	/* why it was not read, if it was not */
+	struct hb_kvset config; /* flattened KubeletConfiguration */
 	/* a kubelet unit, config file or binary exists; when none does the
 	 * 4.1 / 4.2 checks are INFO "not applicable" */
 	bool kubelet_present;
@@ -210,7 +210,7 @@ struct hb_ctx {
 	size_t audit_len;
 	char audit_sources[256];
 
-	char source_buf[600];     /* hb_kubelet_setting's *ret_source */
+	char source_buf[600]; /* hb_kubelet_setting's *ret_source */
 };
 
 void hb_kubelet_load(struct hb_ctx *ctx);

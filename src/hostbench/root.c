@@ -25,7 +25,7 @@
 
 struct walk {
 	int stack[HB_MAX_DEPTH]; /* stack[0] is a dup of the root */
-	int depth;               /* number of fds on the stack */
+	int depth;		 /* number of fds on the stack */
 };
 
 static void walk_close(struct walk *w)

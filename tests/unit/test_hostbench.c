@@ -202,9 +202,9 @@ static void test_good_node_passes(void **state)
 {
 	struct hb_report *r;
 	static const char *const pass[] = {
-	    "4.1.1", "4.1.2", "4.1.5", "4.1.6", "4.1.7", "4.1.8",
-	    "4.1.9", "4.1.10", "4.2.1", "4.2.2", "4.2.3", "4.2.4",
-	    "4.2.5", "4.2.6", "4.2.7", "4.2.8", "4.2.9", "4.2.10",
+	    "4.1.1",  "4.1.2",	"4.1.5",  "4.1.6",  "4.1.7",  "4.1.8",
+	    "4.1.9",  "4.1.10", "4.2.1",  "4.2.2",  "4.2.3",  "4.2.4",
+	    "4.2.5",  "4.2.6",	"4.2.7",  "4.2.8",  "4.2.9",  "4.2.10",
 	    "4.2.11", "4.2.12", "4.2.13", "1.1.19", "1.1.20", "1.1.21"};
 
 	build_node("kubelet-good.yaml");
@@ -223,7 +223,7 @@ static void test_bad_config_fails(void **state)
 {
 	struct hb_report *r;
 	static const char *const failing[] = {
-	    "4.2.1", "4.2.2", "4.2.3", "4.2.4", "4.2.5", "4.2.6",
+	    "4.2.1", "4.2.2", "4.2.3",	"4.2.4",  "4.2.5",  "4.2.6",
 	    "4.2.7", "4.2.9", "4.2.10", "4.2.11", "4.2.12", "4.2.13"};
 
 	build_node("kubelet-bad.yaml");
@@ -250,8 +250,8 @@ static void test_dropin_overrides_config(void **state)
 	r = run("4.2.1,4.2.4,4.2.8,4.2.12,4.2.2");
 	assert_int_equal(r->n_rows, 5);
 	expect(r, "4.2.1", HB_FAIL);
-	assert_non_null(strstr(row(r, "4.2.1")->out.actual,
-			       "flag --anonymous-auth"));
+	assert_non_null(
+	    strstr(row(r, "4.2.1")->out.actual, "flag --anonymous-auth"));
 	assert_non_null(strstr(row(r, "4.2.1")->out.actual, "10-kubeadm.conf"));
 	expect(r, "4.2.4", HB_FAIL); /* "--read-only-port 10255" */
 	expect(r, "4.2.8", HB_FAIL);
@@ -260,9 +260,10 @@ static void test_dropin_overrides_config(void **state)
 	hb_report_free(r);
 
 	/* /etc/default/kubelet (an EnvironmentFile) can set flags too */
-	put_text("etc/default/kubelet",
-		 "# extra\nKUBELET_EXTRA_ARGS='--protect-kernel-defaults=false'\n",
-		 0644);
+	put_text(
+	    "etc/default/kubelet",
+	    "# extra\nKUBELET_EXTRA_ARGS='--protect-kernel-defaults=false'\n",
+	    0644);
 	r = run("4.2.6");
 	expect(r, "4.2.6", HB_FAIL);
 	hb_report_free(r);
@@ -300,8 +301,8 @@ static void test_file_modes_and_owners(void **state)
 	put("etc/kubernetes/kubelet.conf", "x", 1, 0644, 1000, 1000);
 	put_text("etc/kubernetes/pki/etcd/peer.key", "KEY", 0640);
 	put_text("etc/kubernetes/pki/front-proxy-ca.crt", "C", 0400);
-	put("etc/systemd/system/kubelet.service.d/10-kubeadm.conf", "", 0,
-	    0644, 0, 0);
+	put("etc/systemd/system/kubelet.service.d/10-kubeadm.conf", "", 0, 0644,
+	    0, 0);
 	full(p, sizeof(p), "etc/kubernetes/pki/etcd");
 	assert_int_equal(chown(p, 0, 1000), 0);
 	r = run(NULL);
@@ -359,8 +360,8 @@ static void test_symlink_never_leaves_root(void **state)
 	 * which does not exist */
 	symlink_in_root("etc/containerd/config.toml", p);
 	/* relative symlink climbing far above the root */
-	snprintf(target, sizeof(target), "../../../../../../../..%s/config.toml",
-		 outside);
+	snprintf(target, sizeof(target),
+		 "../../../../../../../..%s/config.toml", outside);
 	symlink_in_root("run/containerd/containerd.sock", target);
 	r = run("BW-HOST-001,BW-HOST-003");
 	expect(r, "BW-HOST-001", HB_INFO);
@@ -383,17 +384,17 @@ static void test_symlink_never_leaves_root(void **state)
 	assert_true(fd >= 0);
 	{
 		int ofd = -1;
-		assert_int_equal(hb_root_open(fd, "../../../../etc/hostname",
-					      O_PATH, &ofd),
-				 -ENOENT);
+		assert_int_equal(
+		    hb_root_open(fd, "../../../../etc/hostname", O_PATH, &ofd),
+		    -ENOENT);
 		symlink_in_root("loop/a", "b");
 		symlink_in_root("loop/b", "a");
 		assert_int_equal(hb_root_open(fd, "/loop/a", O_PATH, &ofd),
 				 -ELOOP);
 		put_text("etc/ok", "x", 0600);
 		symlink_in_root("etc/ok-link", "../../etc/./ok");
-		assert_int_equal(hb_root_open(fd, "etc/ok-link", O_RDONLY, &ofd),
-				 0);
+		assert_int_equal(
+		    hb_root_open(fd, "etc/ok-link", O_RDONLY, &ofd), 0);
 		close(ofd);
 		assert_int_equal(hb_root_open(fd, "etc/ok/x", O_PATH, &ofd),
 				 -ENOTDIR);
@@ -415,7 +416,8 @@ static void test_runtime_files(void **state)
 	expect(r, "BW-HOST-001", HB_FAIL);
 	expect(r, "BW-HOST-002", HB_PASS);
 	expect(r, "BW-HOST-005", HB_PASS); /* found at /usr/sbin/runc */
-	assert_non_null(strstr(row(r, "BW-HOST-005")->out.actual, "/usr/sbin/runc"));
+	assert_non_null(
+	    strstr(row(r, "BW-HOST-005")->out.actual, "/usr/sbin/runc"));
 	expect(r, "BW-HOST-006", HB_PASS);
 	expect(r, "BW-HOST-007", HB_FAIL); /* group-writable */
 	expect(r, "BW-HOST-009", HB_FAIL); /* config.toml 0666 in the walk */
@@ -436,7 +438,8 @@ static void test_audit_rules(void **state)
 	put_text("run/containerd/x", "", 0600);
 	r = run("BW-HOST-020,BW-HOST-021");
 	expect(r, "BW-HOST-020", HB_FAIL);
-	assert_non_null(strstr(row(r, "BW-HOST-020")->out.actual, "none found"));
+	assert_non_null(
+	    strstr(row(r, "BW-HOST-020")->out.actual, "none found"));
 	hb_report_free(r);
 
 	put_data("etc/audit/rules.d/container-runtime.rules",
@@ -450,11 +453,11 @@ static void test_audit_rules(void **state)
 	expect(r, "BW-HOST-024", HB_FAIL); /* only in a comment / non-.rules */
 	hb_report_free(r);
 
-	assert_false(hb_audit_rules_watch("-w /usr/bin/runcx\n", 18,
-					  "/usr/bin/runc"));
+	assert_false(
+	    hb_audit_rules_watch("-w /usr/bin/runcx\n", 18, "/usr/bin/runc"));
 	assert_false(hb_audit_rules_watch("-w", 2, "/usr/bin/runc"));
-	assert_true(hb_audit_rules_watch("\t-w\t/usr/bin/runc", 17,
-					 "/usr/bin/runc"));
+	assert_true(
+	    hb_audit_rules_watch("\t-w\t/usr/bin/runc", 17, "/usr/bin/runc"));
 }
 
 static void test_kernel_params(void **state)
@@ -532,8 +535,7 @@ static void test_unit_and_flags(void **state)
 	    "ExecStart=-/usr/bin/kubelet $A ${B} \\\n  --read-only-port 0 $C "
 	    "--v=2 --unset-var=$NOPE --last\n";
 
-	assert_int_equal(hb_unit_parse(unit, strlen(unit), &env, &exec,
-				       &files),
+	assert_int_equal(hb_unit_parse(unit, strlen(unit), &env, &exec, &files),
 			 0);
 	assert_non_null(exec);
 	assert_string_equal(files, "-/etc/default/kubelet");
@@ -550,9 +552,9 @@ static void test_unit_and_flags(void **state)
 	hb_kvset_clear(&flags);
 	free(exec);
 	exec = NULL;
-	assert_int_equal(hb_unit_parse("[Service]\nExecStart=\n", 21, &env,
-				       &exec, &files),
-			 0);
+	assert_int_equal(
+	    hb_unit_parse("[Service]\nExecStart=\n", 21, &env, &exec, &files),
+	    0);
 	assert_null(exec);
 	free(files);
 	hb_kvset_clear(&env);
@@ -606,10 +608,9 @@ static void test_report_formats(void **state)
 			    HB_SCHEMA);
 	assert_int_equal(json_array_size(json_object_get(doc, "checks")),
 			 r->n_rows);
-	assert_int_equal(
-	    json_integer_value(json_object_get(json_object_get(doc, "summary"),
-					       "fail")),
-	    (json_int_t)r->count[HB_FAIL]);
+	assert_int_equal(json_integer_value(json_object_get(
+			     json_object_get(doc, "summary"), "fail")),
+			 (json_int_t)r->count[HB_FAIL]);
 	json_decref(doc);
 	free(buf);
 
