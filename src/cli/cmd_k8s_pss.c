@@ -18,23 +18,31 @@
 
 static void pss_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: bulwark k8s pss --level LEVEL [--version v1.N|latest] "
-		"[--json] FILE...\n"
-		"\n"
-		"Evaluates every workload (Pod, Deployment, StatefulSet, DaemonSet,\n"
-		"ReplicaSet, ReplicationController, Job, CronJob, PodTemplate) in the\n"
-		"manifests against a Pod Security Standards level, as the Pod Security\n"
-		"Admission controller would.  FILE is a YAML/JSON file, a directory\n"
-		"(walked recursively for *.yaml, *.yml, *.json) or - for stdin.\n"
-		"\n"
-		"  -l, --level LEVEL     privileged, baseline or restricted (required)\n"
-		"  -V, --version VER     policy version v1.N or latest (default latest)\n"
-		"      --json            machine-readable output on stdout\n"
-		"  -h, --help            this help\n"
-		"\n"
-		"Exit status: 0 every pod allowed, 1 some pod denied, 2 usage error or\n"
-		"input that could not be read or parsed.\n");
+	fprintf(
+	    out,
+	    "usage: bulwark k8s pss --level LEVEL [--version v1.N|latest] "
+	    "[--json] FILE...\n"
+	    "\n"
+	    "Evaluates every workload (Pod, Deployment, StatefulSet, "
+	    "DaemonSet,\n"
+	    "ReplicaSet, ReplicationController, Job, CronJob, PodTemplate) in "
+	    "the\n"
+	    "manifests against a Pod Security Standards level, as the Pod "
+	    "Security\n"
+	    "Admission controller would.  FILE is a YAML/JSON file, a "
+	    "directory\n"
+	    "(walked recursively for *.yaml, *.yml, *.json) or - for stdin.\n"
+	    "\n"
+	    "  -l, --level LEVEL     privileged, baseline or restricted "
+	    "(required)\n"
+	    "  -V, --version VER     policy version v1.N or latest (default "
+	    "latest)\n"
+	    "      --json            machine-readable output on stdout\n"
+	    "  -h, --help            this help\n"
+	    "\n"
+	    "Exit status: 0 every pod allowed, 1 some pod denied, 2 usage "
+	    "error or\n"
+	    "input that could not be read or parsed.\n");
 }
 
 struct pss_run {
@@ -50,11 +58,10 @@ static void on_warning(void *ctx, const struct bw_error *e)
 
 	run->bad_input = 1;
 	if (run->json) {
-		json_array_append_new(run->errors,
-				      json_pack("{s:s, s:i, s:i, s:s}", "file",
-						e->input, "line", e->line,
-						"column", e->column, "message",
-						e->msg));
+		json_array_append_new(
+		    run->errors,
+		    json_pack("{s:s, s:i, s:i, s:s}", "file", e->input, "line",
+			      e->line, "column", e->column, "message", e->msg));
 		return;
 	}
 	fprintf(stderr, "bulwark k8s pss: %s\n",
@@ -81,9 +88,9 @@ static json_t *result_json(const struct k8s_object *o,
 						    r->v[i].reason, "detail",
 						    r->v[i].detail));
 	j = json_pack("{s:s, s:i, s:s?, s:s?, s:s?, s:s, s:b, s:o}", "file",
-		      o->file, "document", o->doc, "kind", o->kind,
-		      "namespace", o->ns, "name", o->name, "spec_path", path,
-		      "allowed", r->allowed, "violations", vs ? vs : json_array());
+		      o->file, "document", o->doc, "kind", o->kind, "namespace",
+		      o->ns, "name", o->name, "spec_path", path, "allowed",
+		      r->allowed, "violations", vs ? vs : json_array());
 	if (j && o->item >= 0)
 		json_object_set_new(j, "item", json_integer(o->item));
 	return j;
@@ -92,11 +99,11 @@ static json_t *result_json(const struct k8s_object *o,
 int cmd_k8s_pss(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"level", required_argument, NULL, 'l'},
-		{"version", required_argument, NULL, 'V'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"level", required_argument, NULL, 'l'},
+	    {"version", required_argument, NULL, 'V'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct k8s_pss_version version = {K8S_PSS_LATEST};
 	enum k8s_pss_level level = K8S_PSS_RESTRICTED;
@@ -113,9 +120,10 @@ int cmd_k8s_pss(int argc, char **argv)
 		switch (opt) {
 		case 'l':
 			if (k8s_pss_level_parse(optarg, &level)) {
-				fprintf(stderr, "bulwark k8s pss: unknown level "
-						"'%s' (privileged, baseline or "
-						"restricted)\n",
+				fprintf(stderr,
+					"bulwark k8s pss: unknown level "
+					"'%s' (privileged, baseline or "
+					"restricted)\n",
 					optarg);
 				return 2;
 			}
@@ -123,8 +131,9 @@ int cmd_k8s_pss(int argc, char **argv)
 			break;
 		case 'V':
 			if (k8s_pss_version_parse(optarg, &version)) {
-				fprintf(stderr, "bulwark k8s pss: bad version "
-						"'%s' (v1.N or latest)\n",
+				fprintf(stderr,
+					"bulwark k8s pss: bad version "
+					"'%s' (v1.N or latest)\n",
 					optarg);
 				return 2;
 			}
@@ -140,7 +149,8 @@ int cmd_k8s_pss(int argc, char **argv)
 				argv[optind - 1]);
 			return 2;
 		default:
-			fprintf(stderr, "bulwark k8s pss: unknown option '%s'\n",
+			fprintf(stderr,
+				"bulwark k8s pss: unknown option '%s'\n",
 				argv[optind - 1]);
 			pss_usage(stderr);
 			return 2;

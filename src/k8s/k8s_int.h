@@ -45,8 +45,8 @@ struct pss_buf {
 struct pss_pod {
 	json_t *meta; /* may be NULL */
 	json_t *spec;
-	int windows;  /* spec.os.name == "windows" */
-	int userns;   /* spec.hostUsers == false */
+	int windows; /* spec.os.name == "windows" */
+	int userns;  /* spec.hostUsers == false */
 };
 
 struct pss_check;
@@ -73,4 +73,4 @@ extern const size_t k8s_pss_n_checks;
 #define K8S_PSS_MAX_KNOWN_MINOR 37
 
 void pss_buf_printf(struct pss_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));

@@ -113,8 +113,8 @@ int k8s_load_buffer(struct k8s_set *set, const char *buf, size_t len,
 				 (unsigned)K8S_MAX_FILE_BYTES);
 	rc = k8s_yaml_parse(buf, len, c.label, on_doc, &c, warn, ctx, err);
 	if (rc == -E2BIG && (!err || !err->code))
-		return bw_errorf(err, rc, label, 0, 0,
-				 "more than %d objects", K8S_MAX_OBJECTS);
+		return bw_errorf(err, rc, label, 0, 0, "more than %d objects",
+				 K8S_MAX_OBJECTS);
 	if (rc == -ENOMEM && (!err || !err->code))
 		return bw_errorf(err, rc, label, 0, 0, "out of memory");
 	return rc;

@@ -182,10 +182,9 @@ int k8s_pss_evaluate(json_t *meta, json_t *spec, enum k8s_pss_level level,
 	pod.meta = json_is_object(meta) ? meta : NULL;
 	pod.spec = json_is_object(spec) ? spec : NULL;
 	os = pod.spec ? json_object_get(pod.spec, "os") : NULL;
-	pod.windows = json_is_object(os) &&
-		      json_is_string(json_object_get(os, "name")) &&
-		      !strcmp(json_string_value(json_object_get(os, "name")),
-			      "windows");
+	pod.windows =
+	    json_is_object(os) && json_is_string(json_object_get(os, "name")) &&
+	    !strcmp(json_string_value(json_object_get(os, "name")), "windows");
 	hu = pod.spec ? json_object_get(pod.spec, "hostUsers") : NULL;
 	pod.userns = json_is_false(hu);
 	if (pod.spec && level >= K8S_PSS_BASELINE)

@@ -19,7 +19,8 @@
 
 #include "k8s/k8s_int.h"
 
-/* ---- text helpers ---------------------------------------------------------- */
+/* ---- text helpers ----------------------------------------------------------
+ */
 
 void pss_buf_printf(struct pss_buf *b, const char *fmt, ...)
 {
@@ -135,7 +136,8 @@ static void join(struct pss_buf *b, const struct names *l, const char *sep)
 		pss_buf_printf(b, "%s%s", i ? sep : "", l->v[i]);
 }
 
-/* ---- pod access -------------------------------------------------------------- */
+/* ---- pod access
+ * -------------------------------------------------------------- */
 
 static json_t *obj(json_t *o, const char *k)
 {
@@ -225,7 +227,8 @@ static void put_containers(struct pss_buf *b, const struct names *l)
 	join_quote(b, l);
 }
 
-/* ---- baseline ---------------------------------------------------------------- */
+/* ---- baseline
+ * ---------------------------------------------------------------- */
 
 static int check_host_namespaces(const struct pss_check *chk,
 				 const struct pss_pod *p, int minor,
@@ -277,9 +280,9 @@ static int check_privileged(const struct pss_check *chk,
 }
 
 static const char *const caps_baseline_allowed[] = {
-	"AUDIT_WRITE", "CHOWN",		   "DAC_OVERRIDE", "FOWNER", "FSETID",
-	"KILL",	       "MKNOD",		   "NET_BIND_SERVICE", "SETFCAP",
-	"SETGID",      "SETPCAP",	   "SETUID",	   "SYS_CHROOT", NULL};
+    "AUDIT_WRITE", "CHOWN",  "DAC_OVERRIDE",	 "FOWNER",  "FSETID",
+    "KILL",	   "MKNOD",  "NET_BIND_SERVICE", "SETFCAP", "SETGID",
+    "SETPCAP",	   "SETUID", "SYS_CHROOT",	 NULL};
 
 static int in_list(const char *s, const char *const *list)
 {
@@ -305,8 +308,9 @@ static int check_capabilities_baseline(const struct pss_check *chk,
 	FOR_CONTAINERS(p, s->cs, i, c)
 	{
 		json_t *add = json_object_get(
-			obj(obj(c, "securityContext"), "capabilities") ?: json_null(),
-			"add"),
+			   obj(obj(c, "securityContext"), "capabilities")
+			       ?: json_null(),
+			   "add"),
 		       *cap;
 		size_t j;
 		int bad = 0;
@@ -315,9 +319,8 @@ static int check_capabilities_baseline(const struct pss_check *chk,
 			continue;
 		json_array_foreach(add, j, cap)
 		{
-			const char *name = json_is_string(cap)
-						   ? json_string_value(cap)
-						   : "";
+			const char *name =
+			    json_is_string(cap) ? json_string_value(cap) : "";
 
 			if (in_list(name, caps_baseline_allowed))
 				continue;
@@ -363,7 +366,8 @@ static int check_host_path_volumes(const struct pss_check *chk,
 	}
 	if (l->n) {
 		pss_buf_printf(reason, "hostPath volumes");
-		pss_buf_printf(detail, "%s ", plural("volume", "volumes", l->n));
+		pss_buf_printf(detail, "%s ",
+			       plural("volume", "volumes", l->n));
 		join_quote(detail, l);
 		rc = 1;
 	}
@@ -437,15 +441,16 @@ static int allowed_apparmor_type(json_t *profile)
 {
 	const char *t = str(profile, "type");
 
-	return !profile || (t && (!strcmp(t, "RuntimeDefault") ||
-				  !strcmp(t, "Localhost")));
+	return !profile ||
+	       (t && (!strcmp(t, "RuntimeDefault") || !strcmp(t, "Localhost")));
 }
 
 static int check_apparmor(const struct pss_check *chk, const struct pss_pod *p,
 			  int minor, struct pss_buf *reason,
 			  struct pss_buf *detail)
 {
-	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
+	static const char prefix[] =
+	    "container.apparmor.security.beta.kubernetes.io/";
 	struct pss_buf fields = {0}, annots = {0};
 	struct scratch *s = scratch_new();
 	json_t *ann = annotations(p), *v, *c;
@@ -480,7 +485,8 @@ static int check_apparmor(const struct pss_check *chk, const struct pss_pod *p,
 	/* annotations, sorted by their text */
 	json_object_foreach(ann, k, v)
 	{
-		if (strncmp(k, prefix, sizeof(prefix) - 1) || !json_is_string(v) ||
+		if (strncmp(k, prefix, sizeof(prefix) - 1) ||
+		    !json_is_string(v) ||
 		    allowed_apparmor_annotation(json_string_value(v)))
 			continue;
 		names_add(&s->a, k);
@@ -568,8 +574,8 @@ static int check_selinux(const struct pss_check *chk, const struct pss_pod *p,
 			pss_buf_printf(detail, "pod%s", s->a.n ? " and " : "");
 		if (s->a.n)
 			put_containers(detail, &s->a);
-		pss_buf_printf(detail,
-			       " set forbidden securityContext.seLinuxOptions: ");
+		pss_buf_printf(
+		    detail, " set forbidden securityContext.seLinuxOptions: ");
 		if (s->b.n) {
 			set_sort(&s->b);
 			pss_buf_printf(detail, "%s ",
@@ -603,8 +609,8 @@ static int procmount_common(const struct pss_pod *p, struct pss_buf *reason,
 		return -ENOMEM;
 	FOR_CONTAINERS(p, s->cs, i, c)
 	{
-		json_t *pm = json_object_get(obj(c, "securityContext") ?: json_null(),
-					     "procMount");
+		json_t *pm = json_object_get(
+		    obj(c, "securityContext") ?: json_null(), "procMount");
 
 		if (!json_is_string(pm) ||
 		    !strcmp(json_string_value(pm), "Default"))
@@ -616,7 +622,8 @@ static int procmount_common(const struct pss_pod *p, struct pss_buf *reason,
 		set_sort(&s->b);
 		pss_buf_printf(reason, "procMount");
 		put_containers(detail, &s->a);
-		pss_buf_printf(detail, " must not set securityContext.procMount to ");
+		pss_buf_printf(detail,
+			       " must not set securityContext.procMount to ");
 		join_quote(detail, &s->b);
 		rc = 1;
 	}
@@ -624,9 +631,9 @@ static int procmount_common(const struct pss_pod *p, struct pss_buf *reason,
 	return rc;
 }
 
-static int check_procmount(const struct pss_check *chk,
-			   const struct pss_pod *p, int minor,
-			   struct pss_buf *reason, struct pss_buf *detail)
+static int check_procmount(const struct pss_check *chk, const struct pss_pod *p,
+			   int minor, struct pss_buf *reason,
+			   struct pss_buf *detail)
 {
 	(void)minor;
 	if (chk->min_minor >= 35 && p->userns)
@@ -647,12 +654,13 @@ static int check_procmount_restricted(const struct pss_check *chk,
 /* seccompProfile, baseline v1.0: the alpha annotations. */
 static int check_seccomp_baseline_annotations(const struct pss_check *chk,
 					      const struct pss_pod *p,
-					      int minor,
-					      struct pss_buf *reason,
+					      int minor, struct pss_buf *reason,
 					      struct pss_buf *detail)
 {
-	static const char pod_key[] = "seccomp.security.alpha.kubernetes.io/pod";
-	static const char ctr_prefix[] = "container.seccomp.security.alpha.kubernetes.io/";
+	static const char pod_key[] =
+	    "seccomp.security.alpha.kubernetes.io/pod";
+	static const char ctr_prefix[] =
+	    "container.seccomp.security.alpha.kubernetes.io/";
 	struct scratch *s = scratch_new();
 	json_t *ann = annotations(p), *c;
 	const char *v;
@@ -757,27 +765,28 @@ static const struct {
 	const char *name;
 	int since;
 } safe_sysctls[] = {
-	{"kernel.shm_rmid_forced", 0},
-	{"net.ipv4.ip_local_port_range", 0},
-	{"net.ipv4.tcp_syncookies", 0},
-	{"net.ipv4.ping_group_range", 0},
-	{"net.ipv4.ip_unprivileged_port_start", 0},
-	{"net.ipv4.ip_local_reserved_ports", 27},
-	{"net.ipv4.tcp_keepalive_time", 29},
-	{"net.ipv4.tcp_fin_timeout", 29},
-	{"net.ipv4.tcp_keepalive_intvl", 29},
-	{"net.ipv4.tcp_keepalive_probes", 29},
-	{"net.ipv4.tcp_rmem", 32},
-	{"net.ipv4.tcp_wmem", 32},
-	{"net.ipv4.tcp_slow_start_after_idle", 37},
-	{"net.ipv4.tcp_notsent_lowat", 37},
+    {"kernel.shm_rmid_forced", 0},
+    {"net.ipv4.ip_local_port_range", 0},
+    {"net.ipv4.tcp_syncookies", 0},
+    {"net.ipv4.ping_group_range", 0},
+    {"net.ipv4.ip_unprivileged_port_start", 0},
+    {"net.ipv4.ip_local_reserved_ports", 27},
+    {"net.ipv4.tcp_keepalive_time", 29},
+    {"net.ipv4.tcp_fin_timeout", 29},
+    {"net.ipv4.tcp_keepalive_intvl", 29},
+    {"net.ipv4.tcp_keepalive_probes", 29},
+    {"net.ipv4.tcp_rmem", 32},
+    {"net.ipv4.tcp_wmem", 32},
+    {"net.ipv4.tcp_slow_start_after_idle", 37},
+    {"net.ipv4.tcp_notsent_lowat", 37},
 };
 
 static int check_sysctls(const struct pss_check *chk, const struct pss_pod *p,
 			 int minor, struct pss_buf *reason,
 			 struct pss_buf *detail)
 {
-	json_t *list = json_object_get(pod_sc(p) ?: json_null(), "sysctls"), *sc;
+	json_t *list = json_object_get(pod_sc(p) ?: json_null(), "sysctls"),
+	       *sc;
 	size_t i;
 	int n = 0;
 
@@ -790,7 +799,8 @@ static int check_sysctls(const struct pss_check *chk, const struct pss_pod *p,
 		int ok = 0;
 
 		name = name ? name : "";
-		for (size_t j = 0; j < sizeof(safe_sysctls) / sizeof(safe_sysctls[0]); j++)
+		for (size_t j = 0;
+		     j < sizeof(safe_sysctls) / sizeof(safe_sysctls[0]); j++)
 			if (safe_sysctls[j].since <= chk->min_minor &&
 			    !strcmp(name, safe_sysctls[j].name))
 				ok = 1;
@@ -892,7 +902,8 @@ static int check_host_probes(const struct pss_check *chk,
 	return rc;
 }
 
-/* ---- restricted ------------------------------------------------------------ */
+/* ---- restricted ------------------------------------------------------------
+ */
 
 /* From v1.25 the Linux-only restricted checks skip Windows pods. */
 static int windows_exempt(const struct pss_check *chk, const struct pss_pod *p)
@@ -969,9 +980,8 @@ static int check_capabilities_restricted(const struct pss_check *chk,
 			names_add(&s->a, cname(c));
 		json_array_foreach(add, j, cap)
 		{
-			const char *name = json_is_string(cap)
-						   ? json_string_value(cap)
-						   : "";
+			const char *name =
+			    json_is_string(cap) ? json_string_value(cap) : "";
 
 			if (!strcmp(name, "NET_BIND_SERVICE"))
 				continue;
@@ -1010,21 +1020,36 @@ static const struct {
 	const char *field;
 	int allowed;
 } volume_types[] = {
-	{"hostPath", 0},	     {"emptyDir", 1},
-	{"gcePersistentDisk", 0},    {"awsElasticBlockStore", 0},
-	{"gitRepo", 0},		     {"secret", 1},
-	{"nfs", 0},		     {"iscsi", 0},
-	{"glusterfs", 0},	     {"persistentVolumeClaim", 1},
-	{"rbd", 0},		     {"flexVolume", 0},
-	{"cinder", 0},		     {"cephfs", 0},
-	{"flocker", 0},		     {"downwardAPI", 1},
-	{"fc", 0},		     {"azureFile", 0},
-	{"configMap", 1},	     {"vsphereVolume", 0},
-	{"quobyte", 0},		     {"azureDisk", 0},
-	{"photonPersistentDisk", 0}, {"projected", 1},
-	{"portworxVolume", 0},	     {"scaleIO", 0},
-	{"storageos", 0},	     {"csi", 1},
-	{"ephemeral", 1},	     {"image", 1},
+    {"hostPath", 0},
+    {"emptyDir", 1},
+    {"gcePersistentDisk", 0},
+    {"awsElasticBlockStore", 0},
+    {"gitRepo", 0},
+    {"secret", 1},
+    {"nfs", 0},
+    {"iscsi", 0},
+    {"glusterfs", 0},
+    {"persistentVolumeClaim", 1},
+    {"rbd", 0},
+    {"flexVolume", 0},
+    {"cinder", 0},
+    {"cephfs", 0},
+    {"flocker", 0},
+    {"downwardAPI", 1},
+    {"fc", 0},
+    {"azureFile", 0},
+    {"configMap", 1},
+    {"vsphereVolume", 0},
+    {"quobyte", 0},
+    {"azureDisk", 0},
+    {"photonPersistentDisk", 0},
+    {"projected", 1},
+    {"portworxVolume", 0},
+    {"scaleIO", 0},
+    {"storageos", 0},
+    {"csi", 1},
+    {"ephemeral", 1},
+    {"image", 1},
 };
 
 static int check_restricted_volumes(const struct pss_check *chk,
@@ -1048,7 +1073,8 @@ static int check_restricted_volumes(const struct pss_check *chk,
 		const char *bad_type = NULL;
 		int ok = 0;
 
-		for (size_t j = 0; j < sizeof(volume_types) / sizeof(volume_types[0]); j++) {
+		for (size_t j = 0;
+		     j < sizeof(volume_types) / sizeof(volume_types[0]); j++) {
 			json_t *src = json_object_get(v, volume_types[j].field);
 
 			if (!src || json_is_null(src))
@@ -1067,7 +1093,8 @@ static int check_restricted_volumes(const struct pss_check *chk,
 	if (s->a.n) {
 		set_sort(&s->b);
 		pss_buf_printf(reason, "restricted volume types");
-		pss_buf_printf(detail, "%s ", plural("volume", "volumes", s->a.n));
+		pss_buf_printf(detail, "%s ",
+			       plural("volume", "volumes", s->a.n));
 		join_quote(detail, &s->a);
 		pss_buf_printf(detail, " %s %s ", plural("uses", "use", s->a.n),
 			       plural("restricted volume type",
@@ -1088,8 +1115,7 @@ static int userns_exempt(const struct pss_check *chk, const struct pss_pod *p)
 
 static int check_run_as_non_root(const struct pss_check *chk,
 				 const struct pss_pod *p, int minor,
-				 struct pss_buf *reason,
-				 struct pss_buf *detail)
+				 struct pss_buf *reason, struct pss_buf *detail)
 {
 	struct scratch *s;
 	json_t *psc = pod_sc(p), *c;
@@ -1107,8 +1133,8 @@ static int check_run_as_non_root(const struct pss_check *chk,
 	/* a: explicitly false, b: unset without pod-level true */
 	FOR_CONTAINERS(p, s->cs, i, c)
 	{
-		json_t *v = json_object_get(obj(c, "securityContext") ?: json_null(),
-					    "runAsNonRoot");
+		json_t *v = json_object_get(
+		    obj(c, "securityContext") ?: json_null(), "runAsNonRoot");
 
 		if (json_is_boolean(v)) {
 			if (json_is_false(v))
@@ -1123,8 +1149,8 @@ static int check_run_as_non_root(const struct pss_check *chk,
 			pss_buf_printf(detail, "pod%s", s->a.n ? " and " : "");
 		if (s->a.n)
 			put_containers(detail, &s->a);
-		pss_buf_printf(detail,
-			       " must not set securityContext.runAsNonRoot=false");
+		pss_buf_printf(
+		    detail, " must not set securityContext.runAsNonRoot=false");
 		rc = 1;
 	} else if (s->b.n) {
 		pss_buf_printf(reason, "runAsNonRoot != true");
@@ -1226,65 +1252,68 @@ static int check_seccomp_restricted(const struct pss_check *chk,
 			pss_buf_printf(detail, "pod%s", s->a.n ? " and " : "");
 		if (s->a.n)
 			put_containers(detail, &s->a);
-		pss_buf_printf(detail,
-			       " must not set securityContext.seccompProfile.type to ");
+		pss_buf_printf(
+		    detail,
+		    " must not set securityContext.seccompProfile.type to ");
 		join_quote(detail, &s->c);
 		rc = 1;
 	} else if (s->b.n) {
 		pss_buf_printf(reason, "seccompProfile");
 		pss_buf_printf(detail, "pod or ");
 		put_containers(detail, &s->b);
-		pss_buf_printf(detail,
-			       " must set securityContext.seccompProfile.type to "
-			       "\"RuntimeDefault\" or \"Localhost\"");
+		pss_buf_printf(
+		    detail, " must set securityContext.seccompProfile.type to "
+			    "\"RuntimeDefault\" or \"Localhost\"");
 		rc = 1;
 	}
 	free(s);
 	return rc;
 }
 
-/* ---- the table ----------------------------------------------------------------- */
+/* ---- the table
+ * ----------------------------------------------------------------- */
 
 #define B K8S_PSS_BASELINE
 #define R K8S_PSS_RESTRICTED
 
 const struct pss_check k8s_pss_checks[] = {
-	{"appArmorProfile", B, 0, check_apparmor, NULL},
-	{"capabilities_baseline", B, 0, check_capabilities_baseline, NULL},
-	{"hostNamespaces", B, 0, check_host_namespaces, NULL},
-	{"hostPathVolumes", B, 0, check_host_path_volumes, NULL},
-	{"hostPorts", B, 0, check_host_ports, NULL},
-	{"hostProbesAndHostLifecycle", B, 34, check_host_probes, NULL},
-	{"privileged", B, 0, check_privileged, NULL},
-	{"procMount", B, 0, check_procmount, NULL},
-	{"procMount", B, 35, check_procmount, NULL},
-	{"seLinuxOptions", B, 0, check_selinux, NULL},
-	{"seLinuxOptions", B, 31, check_selinux, NULL},
-	{"seccompProfile_baseline", B, 0, check_seccomp_baseline_annotations, NULL},
-	{"seccompProfile_baseline", B, 19, check_seccomp_baseline, NULL},
-	{"sysctls", B, 0, check_sysctls, NULL},
-	{"sysctls", B, 27, check_sysctls, NULL},
-	{"sysctls", B, 29, check_sysctls, NULL},
-	{"sysctls", B, 32, check_sysctls, NULL},
-	{"sysctls", B, 37, check_sysctls, NULL},
-	{"windowsHostProcess", B, 0, check_windows_host_process, NULL},
+    {"appArmorProfile", B, 0, check_apparmor, NULL},
+    {"capabilities_baseline", B, 0, check_capabilities_baseline, NULL},
+    {"hostNamespaces", B, 0, check_host_namespaces, NULL},
+    {"hostPathVolumes", B, 0, check_host_path_volumes, NULL},
+    {"hostPorts", B, 0, check_host_ports, NULL},
+    {"hostProbesAndHostLifecycle", B, 34, check_host_probes, NULL},
+    {"privileged", B, 0, check_privileged, NULL},
+    {"procMount", B, 0, check_procmount, NULL},
+    {"procMount", B, 35, check_procmount, NULL},
+    {"seLinuxOptions", B, 0, check_selinux, NULL},
+    {"seLinuxOptions", B, 31, check_selinux, NULL},
+    {"seccompProfile_baseline", B, 0, check_seccomp_baseline_annotations, NULL},
+    {"seccompProfile_baseline", B, 19, check_seccomp_baseline, NULL},
+    {"sysctls", B, 0, check_sysctls, NULL},
+    {"sysctls", B, 27, check_sysctls, NULL},
+    {"sysctls", B, 29, check_sysctls, NULL},
+    {"sysctls", B, 32, check_sysctls, NULL},
+    {"sysctls", B, 37, check_sysctls, NULL},
+    {"windowsHostProcess", B, 0, check_windows_host_process, NULL},
 
-	{"allowPrivilegeEscalation", R, 8, check_allow_privilege_escalation, NULL},
-	{"allowPrivilegeEscalation", R, 25, check_allow_privilege_escalation, NULL},
-	{"capabilities_restricted", R, 22, check_capabilities_restricted,
-	 "capabilities_baseline"},
-	{"capabilities_restricted", R, 25, check_capabilities_restricted,
-	 "capabilities_baseline"},
-	{"procMount_restricted", R, 35, check_procmount_restricted, "procMount"},
-	{"restrictedVolumes", R, 0, check_restricted_volumes, "hostPathVolumes"},
-	{"runAsNonRoot", R, 0, check_run_as_non_root, NULL},
-	{"runAsNonRoot", R, 35, check_run_as_non_root, NULL},
-	{"runAsUser", R, 23, check_run_as_user, NULL},
-	{"runAsUser", R, 35, check_run_as_user, NULL},
-	{"seccompProfile_restricted", R, 19, check_seccomp_restricted,
-	 "seccompProfile_baseline"},
-	{"seccompProfile_restricted", R, 25, check_seccomp_restricted,
-	 "seccompProfile_baseline"},
+    {"allowPrivilegeEscalation", R, 8, check_allow_privilege_escalation, NULL},
+    {"allowPrivilegeEscalation", R, 25, check_allow_privilege_escalation, NULL},
+    {"capabilities_restricted", R, 22, check_capabilities_restricted,
+     "capabilities_baseline"},
+    {"capabilities_restricted", R, 25, check_capabilities_restricted,
+     "capabilities_baseline"},
+    {"procMount_restricted", R, 35, check_procmount_restricted, "procMount"},
+    {"restrictedVolumes", R, 0, check_restricted_volumes, "hostPathVolumes"},
+    {"runAsNonRoot", R, 0, check_run_as_non_root, NULL},
+    {"runAsNonRoot", R, 35, check_run_as_non_root, NULL},
+    {"runAsUser", R, 23, check_run_as_user, NULL},
+    {"runAsUser", R, 35, check_run_as_user, NULL},
+    {"seccompProfile_restricted", R, 19, check_seccomp_restricted,
+     "seccompProfile_baseline"},
+    {"seccompProfile_restricted", R, 25, check_seccomp_restricted,
+     "seccompProfile_baseline"},
 };
 
-const size_t k8s_pss_n_checks = sizeof(k8s_pss_checks) / sizeof(k8s_pss_checks[0]);
+const size_t k8s_pss_n_checks =
+    sizeof(k8s_pss_checks) / sizeof(k8s_pss_checks[0]);

@@ -40,7 +40,7 @@ struct frame {
 	char *anchor; /* anchor to register when it closes (owned) */
 	size_t count;
 	int is_map;
-	int have_key; /* mapping: a key is pending */
+	int have_key;  /* mapping: a key is pending */
 	int key_merge; /* the pending key is "<<" */
 	char *key;
 	size_t key_len;
@@ -63,16 +63,18 @@ struct stream {
 	void *ctx;
 	k8s_warn_fn warn;
 	void *wctx;
-	int index;	      /* current document index */
-	int line_off;	      /* line of the current parser's first byte (0-based) */
-	int last_start_line;  /* absolute 0-based line of the last document start */
-	int doc_line;	      /* 1-based start of the current document */
+	int index;    /* current document index */
+	int line_off; /* line of the current parser's first byte (0-based) */
+	int last_start_line; /* absolute 0-based line of the last document start
+			      */
+	int doc_line;	     /* 1-based start of the current document */
 };
 
-/* ---- reporting ------------------------------------------------------------ */
+/* ---- reporting ------------------------------------------------------------
+ */
 
 static void report(struct stream *s, int line, int col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void report(struct stream *s, int line, int col, const char *fmt, ...)
 {
@@ -91,7 +93,8 @@ static void report(struct stream *s, int line, int col, const char *fmt, ...)
 	s->warn(s->wctx, &e);
 }
 
-/* ---- builder ---------------------------------------------------------------- */
+/* ---- builder ----------------------------------------------------------------
+ */
 
 static void frame_clear(struct frame *f)
 {
@@ -127,7 +130,8 @@ static void builder_free(struct builder *b)
 
 /* Semantic error in the current document: report once, drop the tree. */
 static void doc_fail(struct stream *s, struct builder *b, const yaml_mark_t *m,
-		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		     const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static void doc_fail(struct stream *s, struct builder *b, const yaml_mark_t *m,
 		     const char *fmt, ...)
@@ -177,7 +181,8 @@ static const struct anchor *anchor_find(const struct builder *b,
 	return NULL;
 }
 
-/* ---- scalars ---------------------------------------------------------------- */
+/* ---- scalars ----------------------------------------------------------------
+ */
 
 static int eq_any(const char *s, size_t n, const char *const *list)
 {
@@ -188,11 +193,10 @@ static int eq_any(const char *s, size_t n, const char *const *list)
 }
 
 static const char *const nulls[] = {"~", "null", "Null", "NULL", NULL};
-static const char *const trues[] = {"y",  "Y",	  "yes", "Yes", "YES",
-				    "on", "On",	  "ON",	 "true", "True",
-				    "TRUE", NULL};
-static const char *const falses[] = {"n",	"N",	 "no",	  "No",
-				     "NO",	"off",	 "Off",	  "OFF",
+static const char *const trues[] = {"y",  "Y",	"yes",	"Yes",	"YES",	"on",
+				    "On", "ON", "true", "True", "TRUE", NULL};
+static const char *const falses[] = {"n",     "N",     "no",	"No",
+				     "NO",    "off",   "Off",	"OFF",
 				     "false", "False", "FALSE", NULL};
 
 static int digit_val(char c)
@@ -246,8 +250,7 @@ static int parse_int(const char *s, size_t n, long long *ret, double *ret_big,
 	if (neg) {
 		if (v > (uint64_t)INT64_MAX + 1)
 			return 0;
-		*ret = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN
-						    : -(long long)v;
+		*ret = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(long long)v;
 		return 1;
 	}
 	if (v > (uint64_t)INT64_MAX) {
@@ -259,7 +262,8 @@ static int parse_int(const char *s, size_t n, long long *ret, double *ret_big,
 	return 1;
 }
 
-/* go-yaml's float syntax: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
+/* go-yaml's float syntax: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+ */
 static int is_float(const char *s, size_t n)
 {
 	size_t i = 0, d = 0;
@@ -343,13 +347,14 @@ static json_t *resolve_scalar(const yaml_event_t *ev)
 	return resolve_plain(s, n);
 }
 
-/* ---- tree assembly -------------------------------------------------------- */
+/* ---- tree assembly --------------------------------------------------------
+ */
 
 /* Attaches a finished node (reference taken over) to its parent or as the
  * root; registers its anchor.  Returns 0, -ENOMEM, or 1 after a reported
  * document error. */
-static int attach(struct stream *s, struct builder *b, json_t *v,
-		  size_t count, const char *anchor, const yaml_mark_t *m)
+static int attach(struct stream *s, struct builder *b, json_t *v, size_t count,
+		  const char *anchor, const yaml_mark_t *m)
 {
 	struct frame *f;
 
@@ -410,8 +415,8 @@ static int attach(struct stream *s, struct builder *b, json_t *v,
 
 /* A mapping key: text of a scalar (plain keys keep their text, as
  * sigs.k8s.io/yaml turns non-string keys back into strings). */
-static int set_key(struct stream *s, struct builder *b, const char *k,
-		   size_t n, int merge, const yaml_mark_t *m)
+static int set_key(struct stream *s, struct builder *b, const char *k, size_t n,
+		   int merge, const yaml_mark_t *m)
 {
 	struct frame *f = &b->stack[b->depth - 1];
 
@@ -533,7 +538,8 @@ static int close_collection(struct stream *s, struct builder *b,
 
 static int on_alias(struct stream *s, struct builder *b, const yaml_event_t *ev)
 {
-	const struct anchor *a = anchor_find(b, (const char *)ev->data.alias.anchor);
+	const struct anchor *a =
+	    anchor_find(b, (const char *)ev->data.alias.anchor);
 	json_t *copy;
 
 	if (!a) {
@@ -549,13 +555,13 @@ static int on_alias(struct stream *s, struct builder *b, const yaml_event_t *ev)
 			return 1;
 		}
 		return set_key(s, b, json_string_value(a->node),
-			       json_string_length(a->node), 0,
-			       &ev->start_mark);
+			       json_string_length(a->node), 0, &ev->start_mark);
 	}
 	if (a->count > K8S_MAX_ALIAS_NODES - b->alias_nodes) {
-		doc_fail(s, b, &ev->start_mark,
-			 "alias expansion exceeds %u nodes (\"billion laughs\")",
-			 (unsigned)K8S_MAX_ALIAS_NODES);
+		doc_fail(
+		    s, b, &ev->start_mark,
+		    "alias expansion exceeds %u nodes (\"billion laughs\")",
+		    (unsigned)K8S_MAX_ALIAS_NODES);
 		return 1;
 	}
 	b->alias_nodes += a->count;
@@ -563,7 +569,8 @@ static int on_alias(struct stream *s, struct builder *b, const yaml_event_t *ev)
 	return attach(s, b, copy, a->count, NULL, &ev->start_mark);
 }
 
-static int on_scalar(struct stream *s, struct builder *b, const yaml_event_t *ev)
+static int on_scalar(struct stream *s, struct builder *b,
+		     const yaml_event_t *ev)
 {
 	const char *v = (const char *)ev->data.scalar.value;
 	size_t n = ev->data.scalar.length;
@@ -619,7 +626,8 @@ static int on_node_event(struct stream *s, struct builder *b,
 	}
 }
 
-/* ---- the stream ----------------------------------------------------------- */
+/* ---- the stream -----------------------------------------------------------
+ */
 
 /* Byte offset of the first line >= from_line (0-based, relative to buf)
  * that starts a document ("---" then blank or end), or len. */
@@ -690,7 +698,7 @@ static int parse_run(struct stream *s, struct builder *b, const char *buf,
 			builder_reset(b);
 			in_doc = 1;
 			s->last_start_line =
-				(int)ev.start_mark.line + s->line_off;
+			    (int)ev.start_mark.line + s->line_off;
 			s->doc_line = s->last_start_line + 1;
 		} else if (ev.type == YAML_DOCUMENT_END_EVENT) {
 			if (!b->failed && s->doc_fn)
@@ -717,12 +725,12 @@ int k8s_yaml_parse(const char *buf, size_t len, const char *label,
 		   struct bw_error *err)
 {
 	struct stream s = {
-		.label = label ? label : "",
-		.doc_fn = doc_fn,
-		.ctx = ctx,
-		.warn = warn,
-		.wctx = wctx,
-		.last_start_line = -1,
+	    .label = label ? label : "",
+	    .doc_fn = doc_fn,
+	    .ctx = ctx,
+	    .warn = warn,
+	    .wctx = wctx,
+	    .last_start_line = -1,
 	};
 	struct builder *b;
 	size_t off = 0;
@@ -763,7 +771,7 @@ int k8s_yaml_parse(const char *buf, size_t len, const char *label,
 	if (rc == -ENOMEM)
 		return bw_errorf(err, rc, label, 0, 0, "out of memory");
 	if (rc == -E2BIG)
-		return bw_errorf(err, rc, label, 0, 0,
-				 "more than %d documents", K8S_MAX_DOCS);
+		return bw_errorf(err, rc, label, 0, 0, "more than %d documents",
+				 K8S_MAX_DOCS);
 	return rc;
 }

@@ -97,8 +97,9 @@ static void multi_document_stream(void **state)
 	assert_int_equal(set.objs[2].doc, 2);
 	assert_int_equal(set.objs[2].line, 18);
 	assert_true(json_is_integer(k8s_get(set.objs[1].obj, "spec.replicas")));
-	assert_string_equal(k8s_object_label(&set.objs[1], label, sizeof(label)),
-			    "Deployment/shop/web");
+	assert_string_equal(
+	    k8s_object_label(&set.objs[1], label, sizeof(label)),
+	    "Deployment/shop/web");
 	assert_non_null(strstr(set.objs[0].file, "multi-doc.yaml"));
 	k8s_set_free(&set);
 }
@@ -133,9 +134,9 @@ static void json_file(void **state)
 	assert_string_equal(set.objs[0].name, "json-pod");
 	assert_int_equal(k8s_pod_spec(&set.objs[0], &spec, NULL, NULL), 0);
 	assert_true(json_is_true(json_object_get(spec, "hostNetwork")));
-	assert_string_equal(json_string_value(k8s_get(set.objs[0].obj,
-						      "metadata.labels.app")),
-			    "x/y");
+	assert_string_equal(
+	    json_string_value(k8s_get(set.objs[0].obj, "metadata.labels.app")),
+	    "x/y");
 	k8s_set_free(&set);
 }
 
@@ -155,19 +156,18 @@ static void helm_output(void **state)
 	assert_string_equal(set.objs[1].kind, "Deployment");
 	assert_int_equal(set.objs[1].doc, 3);
 	assert_string_equal(json_string_value(json_object_get(
-				    k8s_get(set.objs[0].obj, "metadata.labels"),
-				    "app.kubernetes.io/version")),
+				k8s_get(set.objs[0].obj, "metadata.labels"),
+				"app.kubernetes.io/version")),
 			    "1.16.0");
-	c = json_array_get(k8s_get(set.objs[1].obj,
-				   "spec.template.spec.containers"),
-			   0);
-	assert_string_equal(json_string_value(json_array_get(
-				    json_object_get(c, "args"), 0)),
-			    "multi\nline\n");
-	assert_string_equal(json_string_value(json_object_get(
-				    json_array_get(json_object_get(c, "env"), 0),
-				    "value")),
-			    "yes");
+	c = json_array_get(
+	    k8s_get(set.objs[1].obj, "spec.template.spec.containers"), 0);
+	assert_string_equal(
+	    json_string_value(json_array_get(json_object_get(c, "args"), 0)),
+	    "multi\nline\n");
+	assert_string_equal(
+	    json_string_value(json_object_get(
+		json_array_get(json_object_get(c, "env"), 0), "value")),
+	    "yes");
 	k8s_set_free(&set);
 }
 
@@ -205,7 +205,8 @@ static void scalars_resolve_like_kubernetes(void **state)
 	k8s_set_free(&set);
 }
 
-/* ---- anchors, bounds, errors ------------------------------------------------ */
+/* ---- anchors, bounds, errors ------------------------------------------------
+ */
 
 static void aliases_expand(void **state)
 {
@@ -223,10 +224,11 @@ static void aliases_expand(void **state)
 	assert_string_equal(json_string_value(k8s_get(o, "data.labels.tier")),
 			    "front");
 	/* merge key: explicit keys win */
-	assert_string_equal(json_string_value(k8s_get(o, "metadata.annotations.app")),
-			    "web");
-	assert_string_equal(json_string_value(k8s_get(o, "metadata.annotations.tier")),
-			    "override");
+	assert_string_equal(
+	    json_string_value(k8s_get(o, "metadata.annotations.app")), "web");
+	assert_string_equal(
+	    json_string_value(k8s_get(o, "metadata.annotations.tier")),
+	    "override");
 	assert_null(k8s_get(o, "metadata.annotations.<<"));
 	k8s_set_free(&set);
 }
@@ -310,7 +312,8 @@ static void wrong_types_are_reported(void **state)
 	assert_int_equal(w.n, 4);
 	assert_true(has_warning(&w, "document 0: not a mapping", 1));
 	assert_true(has_warning(&w, "document 1: apiVersion is missing", 3));
-	assert_true(has_warning(&w, "document 2: kind is missing or not a string", 7));
+	assert_true(
+	    has_warning(&w, "document 2: kind is missing or not a string", 7));
 	assert_true(has_warning(&w, "document 3: not a mapping", 10));
 	assert_int_equal(set.n, 1);
 	assert_int_equal(k8s_pod_spec(&set.objs[0], &spec, NULL, NULL), 0);
@@ -339,26 +342,37 @@ static void buffer_edge_cases(void **state)
 	struct k8s_set set = {0};
 	struct bw_error err = {0};
 	struct warns w = {0};
-	static const char tabs[] = "{\"apiVersion\":\t\"v1\",\n\t\"kind\": \"Pod\"}";
+	static const char tabs[] =
+	    "{\"apiVersion\":\t\"v1\",\n\t\"kind\": \"Pod\"}";
 	static const char bad[] = "a: [\n";
 	static const char recursive[] = "apiVersion: v1\nkind: &k [*k]\n";
 	static const char key[] = "apiVersion: v1\nkind: X\n? [a]\n: b\n";
 
 	(void)state;
-	assert_int_equal(k8s_load_buffer(&set, "", 0, "empty", collect, &w, &err), 0);
-	assert_int_equal(k8s_load_buffer(&set, tabs, strlen(tabs), "tabs", collect, &w, &err), 0);
+	assert_int_equal(
+	    k8s_load_buffer(&set, "", 0, "empty", collect, &w, &err), 0);
+	assert_int_equal(k8s_load_buffer(&set, tabs, strlen(tabs), "tabs",
+					 collect, &w, &err),
+			 0);
 	assert_int_equal(set.n, 1);
 	assert_string_equal(set.objs[0].file, "tabs");
-	assert_int_equal(k8s_load_buffer(&set, bad, strlen(bad), "bad", collect, &w, &err), 0);
-	assert_int_equal(k8s_load_buffer(&set, recursive, strlen(recursive), "rec", collect, &w, &err), 0);
-	assert_int_equal(k8s_load_buffer(&set, key, strlen(key), "key", collect, &w, &err), 0);
+	assert_int_equal(
+	    k8s_load_buffer(&set, bad, strlen(bad), "bad", collect, &w, &err),
+	    0);
+	assert_int_equal(k8s_load_buffer(&set, recursive, strlen(recursive),
+					 "rec", collect, &w, &err),
+			 0);
+	assert_int_equal(
+	    k8s_load_buffer(&set, key, strlen(key), "key", collect, &w, &err),
+	    0);
 	dump(&w);
 	assert_int_equal(w.n, 3);
 	assert_true(has_warning(&w, "unknown alias", 2));
 	assert_true(has_warning(&w, "mapping keys must be scalars", 3));
 	assert_int_equal(set.n, 1);
-	assert_int_equal(k8s_load_buffer(&set, "x", (size_t)K8S_MAX_FILE_BYTES + 1,
-					 "huge", collect, &w, &err),
+	assert_int_equal(k8s_load_buffer(&set, "x",
+					 (size_t)K8S_MAX_FILE_BYTES + 1, "huge",
+					 collect, &w, &err),
 			 -EFBIG);
 	k8s_set_free(&set);
 	k8s_set_free(NULL);
@@ -370,8 +384,9 @@ static void missing_path(void **state)
 	struct bw_error err = {0};
 
 	(void)state;
-	assert_int_equal(k8s_load_path(&set, "/nonexistent/x.yaml", NULL, NULL, &err),
-			 -ENOENT);
+	assert_int_equal(
+	    k8s_load_path(&set, "/nonexistent/x.yaml", NULL, NULL, &err),
+	    -ENOENT);
 	assert_string_equal(err.input, "/nonexistent/x.yaml");
 	assert_int_equal(set.n, 0);
 }
@@ -379,20 +394,20 @@ static void missing_path(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(multi_document_stream),
-		cmocka_unit_test(list_kind_contributes_items),
-		cmocka_unit_test(json_file),
-		cmocka_unit_test(helm_output),
-		cmocka_unit_test(scalars_resolve_like_kubernetes),
-		cmocka_unit_test(aliases_expand),
-		cmocka_unit_test(billion_laughs_fails_fast),
-		cmocka_unit_test(deep_nesting_is_bounded),
-		cmocka_unit_test(duplicate_key_is_an_error),
-		cmocka_unit_test(bad_yaml_in_document_2_of_3),
-		cmocka_unit_test(wrong_types_are_reported),
-		cmocka_unit_test(directory_walk),
-		cmocka_unit_test(buffer_edge_cases),
-		cmocka_unit_test(missing_path),
+	    cmocka_unit_test(multi_document_stream),
+	    cmocka_unit_test(list_kind_contributes_items),
+	    cmocka_unit_test(json_file),
+	    cmocka_unit_test(helm_output),
+	    cmocka_unit_test(scalars_resolve_like_kubernetes),
+	    cmocka_unit_test(aliases_expand),
+	    cmocka_unit_test(billion_laughs_fails_fast),
+	    cmocka_unit_test(deep_nesting_is_bounded),
+	    cmocka_unit_test(duplicate_key_is_an_error),
+	    cmocka_unit_test(bad_yaml_in_document_2_of_3),
+	    cmocka_unit_test(wrong_types_are_reported),
+	    cmocka_unit_test(directory_walk),
+	    cmocka_unit_test(buffer_edge_cases),
+	    cmocka_unit_test(missing_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

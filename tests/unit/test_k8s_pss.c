@@ -36,9 +36,8 @@ static json_t *pod_from(const char *yaml, struct k8s_set *set)
 	json_t *spec = NULL, *meta = NULL;
 
 	memset(set, 0, sizeof(*set));
-	assert_int_equal(k8s_load_buffer(set, yaml, strlen(yaml), "t", NULL,
-					 NULL, &err),
-			 0);
+	assert_int_equal(
+	    k8s_load_buffer(set, yaml, strlen(yaml), "t", NULL, NULL, &err), 0);
 	assert_int_equal(set->n, 1);
 	assert_int_equal(k8s_pod_spec(&set->objs[0], &spec, &meta, NULL), 0);
 	return spec;
@@ -72,7 +71,8 @@ static void expect_msg(const char *yaml, enum k8s_pss_level l, int minor,
 	free(got);
 }
 
-/* ---- conformance sweep ---------------------------------------------------- */
+/* ---- conformance sweep ----------------------------------------------------
+ */
 
 struct sweep {
 	int total, ok;
@@ -100,8 +100,8 @@ static int list_dir(const char *path, char ***ret, size_t *ret_n)
 	return 0;
 }
 
-static void sweep_file(struct sweep *s, const char *path,
-		       enum k8s_pss_level l, int minor, int want_allowed)
+static void sweep_file(struct sweep *s, const char *path, enum k8s_pss_level l,
+		       int minor, int want_allowed)
 {
 	struct k8s_set set = {0};
 	struct bw_error err = {0};
@@ -123,8 +123,7 @@ static void sweep_file(struct sweep *s, const char *path,
 
 		print_message("MISMATCH %s: want %s, got %s %s\n", path,
 			      want_allowed ? "allowed" : "denied",
-			      r.allowed ? "allowed" : "denied",
-			      m ? m : "");
+			      r.allowed ? "allowed" : "denied", m ? m : "");
 		free(m);
 	}
 	k8s_pss_result_free(&r);
@@ -160,7 +159,8 @@ static void conformance_sweep(void **state)
 		for (size_t vi = 0; vi < nv; vi++) {
 			struct k8s_pss_version v;
 
-			assert_int_equal(k8s_pss_version_parse(vers[vi], &v), 0);
+			assert_int_equal(k8s_pss_version_parse(vers[vi], &v),
+					 0);
 			for (int pass = 0; pass < 2; pass++) {
 				char pdir[4400];
 				char **files;
@@ -189,7 +189,8 @@ static void conformance_sweep(void **state)
 	assert_int_equal(s.ok, s.total);
 }
 
-/* ---- wording, one check at a time ------------------------------------------ */
+/* ---- wording, one check at a time ------------------------------------------
+ */
 
 #define POD_HEAD "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n"
 
@@ -201,136 +202,165 @@ static void baseline_messages(void **state)
 		   K8S_PSS_BASELINE, 29,
 		   "violates PodSecurity \"baseline:v1.29\": host namespaces "
 		   "(hostNetwork=true, hostIPC=true)");
-	expect_msg(POD_HEAD "spec:\n  containers:\n"
-			    "  - name: a\n    securityContext: {privileged: true}\n"
-			    "    ports: [{containerPort: 80, hostPort: 8080}, {containerPort: 1, hostPort: 443}]\n"
-			    "  - name: b\n    securityContext: {privileged: true, capabilities: {add: [SYS_ADMIN, CHOWN, NET_ADMIN]}}\n"
-			    "    ports: [{containerPort: 80, hostPort: 8080}]\n"
-			    "  volumes:\n  - name: v1\n    hostPath: {path: /}\n",
-		   K8S_PSS_BASELINE, K8S_PSS_LATEST,
-		   "violates PodSecurity \"baseline:latest\": "
-		   "non-default capabilities (container \"b\" must not include "
-		   "\"NET_ADMIN\", \"SYS_ADMIN\" in securityContext.capabilities.add), "
-		   "hostPath volumes (volume \"v1\"), "
-		   "hostPort (containers \"a\", \"b\" use hostPorts 443, 8080), "
-		   "privileged (containers \"a\", \"b\" must not set "
-		   "securityContext.privileged=true)");
-	expect_msg(POD_HEAD "  annotations:\n"
-			    "    container.apparmor.security.beta.kubernetes.io/a: unconfined\n"
-			    "spec:\n  securityContext:\n    sysctls: [{name: kernel.msgmax, value: '1'}, {name: net.ipv4.tcp_rmem, value: '1'}]\n"
-			    "    seLinuxOptions: {type: spc_t, user: root}\n"
-			    "    seccompProfile: {type: Unconfined}\n"
-			    "  containers:\n  - name: a\n    securityContext: {procMount: Unmasked}\n",
-		   K8S_PSS_BASELINE, 30,
-		   "violates PodSecurity \"baseline:v1.30\": "
-		   "forbidden AppArmor profile (container.apparmor.security.beta."
-		   "kubernetes.io/a=\"unconfined\"), "
-		   "procMount (container \"a\" must not set securityContext.procMount "
-		   "to \"Unmasked\"), "
-		   "seLinuxOptions (pod set forbidden securityContext.seLinuxOptions: "
-		   "type \"spc_t\"; user may not be set), "
-		   "seccompProfile (pod must not set securityContext.seccompProfile."
-		   "type to \"Unconfined\"), "
-		   "forbidden sysctls (kernel.msgmax, net.ipv4.tcp_rmem)");
-	expect_msg(POD_HEAD "spec:\n  containers:\n  - name: a\n"
-			    "    livenessProbe: {httpGet: {host: evil.example, port: 80}}\n"
-			    "    lifecycle: {preStop: {tcpSocket: {host: 10.0.0.1, port: 1}}}\n",
-		   K8S_PSS_BASELINE, 34,
-		   "violates PodSecurity \"baseline:v1.34\": probe or lifecycle "
-		   "host (container \"a\" uses probe or lifecycle hosts "
-		   "\"10.0.0.1\", \"evil.example\")");
+	expect_msg(
+	    POD_HEAD "spec:\n  containers:\n"
+		     "  - name: a\n    securityContext: {privileged: true}\n"
+		     "    ports: [{containerPort: 80, hostPort: 8080}, "
+		     "{containerPort: 1, hostPort: 443}]\n"
+		     "  - name: b\n    securityContext: {privileged: true, "
+		     "capabilities: {add: [SYS_ADMIN, CHOWN, NET_ADMIN]}}\n"
+		     "    ports: [{containerPort: 80, hostPort: 8080}]\n"
+		     "  volumes:\n  - name: v1\n    hostPath: {path: /}\n",
+	    K8S_PSS_BASELINE, K8S_PSS_LATEST,
+	    "violates PodSecurity \"baseline:latest\": "
+	    "non-default capabilities (container \"b\" must not include "
+	    "\"NET_ADMIN\", \"SYS_ADMIN\" in "
+	    "securityContext.capabilities.add), "
+	    "hostPath volumes (volume \"v1\"), "
+	    "hostPort (containers \"a\", \"b\" use hostPorts 443, 8080), "
+	    "privileged (containers \"a\", \"b\" must not set "
+	    "securityContext.privileged=true)");
+	expect_msg(
+	    POD_HEAD
+	    "  annotations:\n"
+	    "    container.apparmor.security.beta.kubernetes.io/a: unconfined\n"
+	    "spec:\n  securityContext:\n    sysctls: [{name: kernel.msgmax, "
+	    "value: '1'}, {name: net.ipv4.tcp_rmem, value: '1'}]\n"
+	    "    seLinuxOptions: {type: spc_t, user: root}\n"
+	    "    seccompProfile: {type: Unconfined}\n"
+	    "  containers:\n  - name: a\n    securityContext: {procMount: "
+	    "Unmasked}\n",
+	    K8S_PSS_BASELINE, 30,
+	    "violates PodSecurity \"baseline:v1.30\": "
+	    "forbidden AppArmor profile (container.apparmor.security.beta."
+	    "kubernetes.io/a=\"unconfined\"), "
+	    "procMount (container \"a\" must not set securityContext.procMount "
+	    "to \"Unmasked\"), "
+	    "seLinuxOptions (pod set forbidden securityContext.seLinuxOptions: "
+	    "type \"spc_t\"; user may not be set), "
+	    "seccompProfile (pod must not set securityContext.seccompProfile."
+	    "type to \"Unconfined\"), "
+	    "forbidden sysctls (kernel.msgmax, net.ipv4.tcp_rmem)");
+	expect_msg(
+	    POD_HEAD
+	    "spec:\n  containers:\n  - name: a\n"
+	    "    livenessProbe: {httpGet: {host: evil.example, port: 80}}\n"
+	    "    lifecycle: {preStop: {tcpSocket: {host: 10.0.0.1, port: "
+	    "1}}}\n",
+	    K8S_PSS_BASELINE, 34,
+	    "violates PodSecurity \"baseline:v1.34\": probe or lifecycle "
+	    "host (container \"a\" uses probe or lifecycle hosts "
+	    "\"10.0.0.1\", \"evil.example\")");
 	/* not checked before v1.34 */
-	expect_msg(POD_HEAD "spec:\n  containers:\n  - name: a\n"
-			    "    livenessProbe: {httpGet: {host: evil.example, port: 80}}\n",
-		   K8S_PSS_BASELINE, 33, "");
-	expect_msg(POD_HEAD "spec:\n  securityContext:\n    windowsOptions: {hostProcess: true}\n"
-			    "  containers:\n  - name: a\n    securityContext: {windowsOptions: {hostProcess: true}}\n",
-		   K8S_PSS_BASELINE, 29,
-		   "violates PodSecurity \"baseline:v1.29\": hostProcess (pod and "
-		   "container \"a\" must not set securityContext.windowsOptions."
-		   "hostProcess=true)");
+	expect_msg(
+	    POD_HEAD
+	    "spec:\n  containers:\n  - name: a\n"
+	    "    livenessProbe: {httpGet: {host: evil.example, port: 80}}\n",
+	    K8S_PSS_BASELINE, 33, "");
+	expect_msg(
+	    POD_HEAD "spec:\n  securityContext:\n    windowsOptions: "
+		     "{hostProcess: true}\n"
+		     "  containers:\n  - name: a\n    securityContext: "
+		     "{windowsOptions: {hostProcess: true}}\n",
+	    K8S_PSS_BASELINE, 29,
+	    "violates PodSecurity \"baseline:v1.29\": hostProcess (pod and "
+	    "container \"a\" must not set securityContext.windowsOptions."
+	    "hostProcess=true)");
 }
 
 static void restricted_messages(void **state)
 {
-	static const char bare[] = POD_HEAD "spec:\n  containers:\n  - name: nginx\n    image: nginx\n";
+	static const char bare[] = POD_HEAD
+	    "spec:\n  containers:\n  - name: nginx\n    image: nginx\n";
 
 	(void)state;
-	expect_msg(bare, K8S_PSS_RESTRICTED, 29,
-		   "violates PodSecurity \"restricted:v1.29\": "
-		   "allowPrivilegeEscalation != false (container \"nginx\" must set "
-		   "securityContext.allowPrivilegeEscalation=false), "
-		   "unrestricted capabilities (container \"nginx\" must set "
-		   "securityContext.capabilities.drop=[\"ALL\"]), "
-		   "runAsNonRoot != true (pod or container \"nginx\" must set "
-		   "securityContext.runAsNonRoot=true), "
-		   "seccompProfile (pod or container \"nginx\" must set "
-		   "securityContext.seccompProfile.type to \"RuntimeDefault\" or "
-		   "\"Localhost\")");
+	expect_msg(
+	    bare, K8S_PSS_RESTRICTED, 29,
+	    "violates PodSecurity \"restricted:v1.29\": "
+	    "allowPrivilegeEscalation != false (container \"nginx\" must set "
+	    "securityContext.allowPrivilegeEscalation=false), "
+	    "unrestricted capabilities (container \"nginx\" must set "
+	    "securityContext.capabilities.drop=[\"ALL\"]), "
+	    "runAsNonRoot != true (pod or container \"nginx\" must set "
+	    "securityContext.runAsNonRoot=true), "
+	    "seccompProfile (pod or container \"nginx\" must set "
+	    "securityContext.seccompProfile.type to \"RuntimeDefault\" or "
+	    "\"Localhost\")");
 	/* before v1.8 only runAsNonRoot of those applied */
 	expect_msg(bare, K8S_PSS_RESTRICTED, 7,
 		   "violates PodSecurity \"restricted:v1.7\": "
 		   "runAsNonRoot != true (pod or container \"nginx\" must set "
 		   "securityContext.runAsNonRoot=true)");
-	expect_msg(POD_HEAD "spec:\n  securityContext: {runAsNonRoot: false, runAsUser: 0,"
-			    " seccompProfile: {type: RuntimeDefault}}\n"
-			    "  containers:\n  - name: a\n    securityContext: {allowPrivilegeEscalation: false,"
-			    " runAsNonRoot: false, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE, SYS_TIME]}}\n"
-			    "  volumes:\n  - name: h\n    hostPath: {path: /}\n  - name: nf\n    nfs: {server: x, path: /}\n"
-			    "  - name: ok\n    emptyDir: {}\n",
-		   K8S_PSS_RESTRICTED, 30,
-		   "violates PodSecurity \"restricted:v1.30\": "
-		   "unrestricted capabilities (container \"a\" must not include "
-		   "\"SYS_TIME\" in securityContext.capabilities.add), "
-		   "restricted volume types (volumes \"h\", \"nf\" use restricted "
-		   "volume types \"hostPath\", \"nfs\"), "
-		   "runAsNonRoot != true (pod and container \"a\" must not set "
-		   "securityContext.runAsNonRoot=false), "
-		   "runAsUser=0 (pod must not set runAsUser=0)");
+	expect_msg(
+	    POD_HEAD
+	    "spec:\n  securityContext: {runAsNonRoot: false, runAsUser: 0,"
+	    " seccompProfile: {type: RuntimeDefault}}\n"
+	    "  containers:\n  - name: a\n    securityContext: "
+	    "{allowPrivilegeEscalation: false,"
+	    " runAsNonRoot: false, capabilities: {drop: [ALL], add: "
+	    "[NET_BIND_SERVICE, SYS_TIME]}}\n"
+	    "  volumes:\n  - name: h\n    hostPath: {path: /}\n  - name: nf\n  "
+	    "  nfs: {server: x, path: /}\n"
+	    "  - name: ok\n    emptyDir: {}\n",
+	    K8S_PSS_RESTRICTED, 30,
+	    "violates PodSecurity \"restricted:v1.30\": "
+	    "unrestricted capabilities (container \"a\" must not include "
+	    "\"SYS_TIME\" in securityContext.capabilities.add), "
+	    "restricted volume types (volumes \"h\", \"nf\" use restricted "
+	    "volume types \"hostPath\", \"nfs\"), "
+	    "runAsNonRoot != true (pod and container \"a\" must not set "
+	    "securityContext.runAsNonRoot=false), "
+	    "runAsUser=0 (pod must not set runAsUser=0)");
 }
 
-static const char windows_pod[] =
-	POD_HEAD "spec:\n  os: {name: windows}\n  securityContext: {runAsNonRoot: true}\n"
-		 "  containers:\n  - name: a\n    image: x\n";
+static const char windows_pod[] = POD_HEAD
+    "spec:\n  os: {name: windows}\n  securityContext: {runAsNonRoot: true}\n"
+    "  containers:\n  - name: a\n    image: x\n";
 
 static void windows_pods_exempt_from_v1_25(void **state)
 {
 	(void)state;
 	expect_msg(windows_pod, K8S_PSS_RESTRICTED, 25, "");
 	expect_msg(windows_pod, K8S_PSS_RESTRICTED, K8S_PSS_LATEST, "");
-	expect_msg(windows_pod, K8S_PSS_RESTRICTED, 24,
-		   "violates PodSecurity \"restricted:v1.24\": "
-		   "allowPrivilegeEscalation != false (container \"a\" must set "
-		   "securityContext.allowPrivilegeEscalation=false), "
-		   "unrestricted capabilities (container \"a\" must set "
-		   "securityContext.capabilities.drop=[\"ALL\"]), "
-		   "seccompProfile (pod or container \"a\" must set "
-		   "securityContext.seccompProfile.type to \"RuntimeDefault\" or "
-		   "\"Localhost\")");
+	expect_msg(
+	    windows_pod, K8S_PSS_RESTRICTED, 24,
+	    "violates PodSecurity \"restricted:v1.24\": "
+	    "allowPrivilegeEscalation != false (container \"a\" must set "
+	    "securityContext.allowPrivilegeEscalation=false), "
+	    "unrestricted capabilities (container \"a\" must set "
+	    "securityContext.capabilities.drop=[\"ALL\"]), "
+	    "seccompProfile (pod or container \"a\" must set "
+	    "securityContext.seccompProfile.type to \"RuntimeDefault\" or "
+	    "\"Localhost\")");
 }
 
 static const char userns_pod[] =
-	POD_HEAD "spec:\n  hostUsers: false\n  securityContext: {runAsUser: 0, seccompProfile: {type: RuntimeDefault}}\n"
-		 "  containers:\n  - name: a\n    securityContext: {allowPrivilegeEscalation: false,"
-		 " capabilities: {drop: [ALL]}, procMount: Unmasked}\n";
+    POD_HEAD "spec:\n  hostUsers: false\n  securityContext: {runAsUser: 0, "
+	     "seccompProfile: {type: RuntimeDefault}}\n"
+	     "  containers:\n  - name: a\n    securityContext: "
+	     "{allowPrivilegeEscalation: false,"
+	     " capabilities: {drop: [ALL]}, procMount: Unmasked}\n";
 
 static void host_users_false_relaxations(void **state)
 {
 	(void)state;
 	expect_msg(userns_pod, K8S_PSS_BASELINE, 35, "");
-	expect_msg(userns_pod, K8S_PSS_BASELINE, 34,
-		   "violates PodSecurity \"baseline:v1.34\": procMount (container "
-		   "\"a\" must not set securityContext.procMount to \"Unmasked\")");
-	expect_msg(userns_pod, K8S_PSS_RESTRICTED, 35,
-		   "violates PodSecurity \"restricted:v1.35\": procMount (container "
-		   "\"a\" must not set securityContext.procMount to \"Unmasked\")");
+	expect_msg(
+	    userns_pod, K8S_PSS_BASELINE, 34,
+	    "violates PodSecurity \"baseline:v1.34\": procMount (container "
+	    "\"a\" must not set securityContext.procMount to \"Unmasked\")");
+	expect_msg(
+	    userns_pod, K8S_PSS_RESTRICTED, 35,
+	    "violates PodSecurity \"restricted:v1.35\": procMount (container "
+	    "\"a\" must not set securityContext.procMount to \"Unmasked\")");
 }
 
 static void sysctls_grow_per_version(void **state)
 {
-	static const char p[] = POD_HEAD "spec:\n  securityContext:\n    sysctls:\n"
-				"    - {name: net.ipv4.ip_local_reserved_ports, value: '1'}\n"
-				"  containers: [{name: a}]\n";
+	static const char p[] = POD_HEAD
+	    "spec:\n  securityContext:\n    sysctls:\n"
+	    "    - {name: net.ipv4.ip_local_reserved_ports, value: '1'}\n"
+	    "  containers: [{name: a}]\n";
 
 	(void)state;
 	expect_msg(p, K8S_PSS_BASELINE, 27, "");
@@ -341,10 +371,11 @@ static void sysctls_grow_per_version(void **state)
 
 static void seccomp_annotations_before_v1_19(void **state)
 {
-	static const char p[] = POD_HEAD "  annotations:\n"
-				"    seccomp.security.alpha.kubernetes.io/pod: unconfined\n"
-				"    container.seccomp.security.alpha.kubernetes.io/a: unconfined\n"
-				"spec:\n  containers: [{name: a}]\n";
+	static const char p[] = POD_HEAD
+	    "  annotations:\n"
+	    "    seccomp.security.alpha.kubernetes.io/pod: unconfined\n"
+	    "    container.seccomp.security.alpha.kubernetes.io/a: unconfined\n"
+	    "spec:\n  containers: [{name: a}]\n";
 
 	(void)state;
 	expect_msg(p, K8S_PSS_BASELINE, 18,
@@ -358,7 +389,8 @@ static void seccomp_annotations_before_v1_19(void **state)
 static void privileged_level_allows_everything(void **state)
 {
 	(void)state;
-	expect_msg(POD_HEAD "spec:\n  hostPID: true\n  containers: [{name: a, securityContext: {privileged: true}}]\n",
+	expect_msg(POD_HEAD "spec:\n  hostPID: true\n  containers: [{name: a, "
+			    "securityContext: {privileged: true}}]\n",
 		   K8S_PSS_PRIVILEGED, K8S_PSS_LATEST, "");
 }
 
@@ -379,8 +411,8 @@ static void levels_and_versions_parse(void **state)
 	assert_int_equal(v.minor, K8S_PSS_LATEST);
 	assert_int_equal(k8s_pss_version_parse("v1.0", &v), 0);
 	assert_int_equal(v.minor, 0);
-	static const char *const bad[] = {"1.29", "v1.", "v2.3", "v1.29x",
-					  "v1.029", "v1.-1", "", "v1.99999"};
+	static const char *const bad[] = {
+	    "1.29", "v1.", "v2.3", "v1.29x", "v1.029", "v1.-1", "", "v1.99999"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(k8s_pss_version_parse(bad[i], &v), -EINVAL);
 	k8s_pss_result_free(NULL);
@@ -389,9 +421,9 @@ static void levels_and_versions_parse(void **state)
 static void workloads_are_evaluated_through_templates(void **state)
 {
 	static const char cj[] =
-		"apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n"
-		"  jobTemplate:\n    spec:\n      template:\n        spec:\n"
-		"          hostPID: true\n          containers: [{name: a}]\n";
+	    "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n"
+	    "  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+	    "          hostPID: true\n          containers: [{name: a}]\n";
 
 	(void)state;
 	expect_msg(cj, K8S_PSS_BASELINE, 29,
@@ -402,16 +434,16 @@ static void workloads_are_evaluated_through_templates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(conformance_sweep),
-		cmocka_unit_test(baseline_messages),
-		cmocka_unit_test(restricted_messages),
-		cmocka_unit_test(windows_pods_exempt_from_v1_25),
-		cmocka_unit_test(host_users_false_relaxations),
-		cmocka_unit_test(sysctls_grow_per_version),
-		cmocka_unit_test(seccomp_annotations_before_v1_19),
-		cmocka_unit_test(privileged_level_allows_everything),
-		cmocka_unit_test(levels_and_versions_parse),
-		cmocka_unit_test(workloads_are_evaluated_through_templates),
+	    cmocka_unit_test(conformance_sweep),
+	    cmocka_unit_test(baseline_messages),
+	    cmocka_unit_test(restricted_messages),
+	    cmocka_unit_test(windows_pods_exempt_from_v1_25),
+	    cmocka_unit_test(host_users_false_relaxations),
+	    cmocka_unit_test(sysctls_grow_per_version),
+	    cmocka_unit_test(seccomp_annotations_before_v1_19),
+	    cmocka_unit_test(privileged_level_allows_everything),
+	    cmocka_unit_test(levels_and_versions_parse),
+	    cmocka_unit_test(workloads_are_evaluated_through_templates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
