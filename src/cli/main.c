@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{"sbom", cmd_sbom, "write a CycloneDX or SPDX SBOM of an image"},
 	{"db", cmd_db, "manage the offline OSV vulnerability database"},
 	{"bench", cmd_bench, "host benchmark (CIS checks for a container host)"},
+	{"k8s", cmd_k8s, "Kubernetes manifests: Pod Security, best practices, RBAC, admission"},
 	{"version", cmd_version, "print version information"},
 };
 
