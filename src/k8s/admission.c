@@ -280,7 +280,7 @@ static void warn_result(struct adm_out *out, const char *lv,
 {
 	size_t total = 0;
 	char *d = forbidden_detail(r);
-	char *w = d ? xasprintf("would violate PodSecurity \\"%s\\": %s", lv, d)
+	char *w = d ? xasprintf("would violate PodSecurity \"%s\": %s", lv, d)
 		    : NULL;
 	char *reasons;
 
@@ -302,7 +302,7 @@ static void warn_result(struct adm_out *out, const char *lv,
 		free(reasons);
 		reasons = next;
 	}
-	w = reasons ? xasprintf("would violate PodSecurity \\"%s\\": %s", lv,
+	w = reasons ? xasprintf("would violate PodSecurity \"%s\": %s", lv,
 				reasons)
 		    : NULL;
 	free(reasons);

@@ -55,7 +55,7 @@ static long long elapsed_us(const struct timespec *t0)
 static void audit_line(struct k8s_adm_server *s, json_t *fields,
 		       const struct timespec *t0)
 {
-	char ts[40], frac[16];
+	char ts[64], frac[32];
 	struct timespec now;
 	struct tm tm;
 	json_t *rec;
@@ -121,7 +121,7 @@ static enum MHD_Result send_error(struct k8s_adm_server *s,
 	return ret;
 }
 
-static int json_type(const char *ct)
+static int is_json_type(const char *ct)
 {
 	size_t n = strlen("application/json");
 
@@ -177,7 +177,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			if (end == cl || n > K8S_ADM_MAX_BODY)
 				rq->too_big = 1;
 		}
-		rq->bad_type = !json_type(MHD_lookup_connection_value(
+		rq->bad_type = !is_json_type(MHD_lookup_connection_value(
 		    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE));
 		if (rq->too_big)
 			return send_error(s, c, 413,
