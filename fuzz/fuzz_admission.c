@@ -42,7 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size < 1)
 		return 0;
-	if (k8s_adm_review(&cfg, data[0] & 1 ? K8S_ADM_MUTATE : K8S_ADM_VALIDATE,
+	if (k8s_adm_review(&cfg,
+			   data[0] & 1 ? K8S_ADM_MUTATE : K8S_ADM_VALIDATE,
 			   (const char *)data + 1, size - 1, &d, &err) == 0)
 		k8s_adm_decision_free(&d);
 	return 0;

@@ -141,12 +141,23 @@ int cmd_k8s_admission(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'l': so.listen = optarg; break;
-		case 'c': cert_path = optarg; break;
-		case 'k': key_path = optarg; break;
-		case 'f': config = optarg; break;
-		case 'a': audit_path = optarg; break;
-		case 'o': break; /* applied after the config is set up */
+		case 'l':
+			so.listen = optarg;
+			break;
+		case 'c':
+			cert_path = optarg;
+			break;
+		case 'k':
+			key_path = optarg;
+			break;
+		case 'f':
+			config = optarg;
+			break;
+		case 'a':
+			audit_path = optarg;
+			break;
+		case 'o':
+			break; /* applied after the config is set up */
 		case 't':
 		case 'T':
 		case 'm': {
@@ -163,8 +174,12 @@ int cmd_k8s_admission(int argc, char **argv)
 			*dst = v;
 			break;
 		}
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind < argc || !cert_path || !key_path) {

@@ -34,18 +34,17 @@
 
 /* What one request asks, with borrowed pointers into the parsed body. */
 struct adm_req {
-	const char *uid, *op, *user, *ns, *name, *group, *resource, *sub,
-	    *kind;
+	const char *uid, *op, *user, *ns, *name, *group, *resource, *sub, *kind;
 	json_t *object, *old;
 };
 
 /* What we answer. */
 struct adm_out {
 	int allowed;
-	int code;	    /* status code when denied (or 0) */
-	const char *reason; /* "Forbidden", "Invalid", "BadRequest" */
-	char *message;	    /* status message (owned) */
-	json_t *warnings;   /* array of strings (owned) */
+	int code;	     /* status code when denied (or 0) */
+	const char *reason;  /* "Forbidden", "Invalid", "BadRequest" */
+	char *message;	     /* status message (owned) */
+	json_t *warnings;    /* array of strings (owned) */
 	json_t *annotations; /* auditAnnotations (owned) */
 	char enforce[48];    /* "restricted:v1.29", "" when not evaluated */
 	size_t violations;
@@ -61,15 +60,11 @@ static const char *jstr(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static const char *nz(const char *s)
-{
-	return s ? s : "";
-}
+static const char *nz(const char *s) { return s ? s : ""; }
 
 /* ---- policy: level:version per mode --------------------------------- */
 
-static const char *version_str(struct k8s_pss_version v, char *buf,
-			       size_t len)
+static const char *version_str(struct k8s_pss_version v, char *buf, size_t len)
 {
 	if (v.minor >= K8S_PSS_LATEST)
 		snprintf(buf, len, "latest");
@@ -145,8 +140,8 @@ static void policy_resolve(const struct k8s_adm_config *cfg, json_t *labels,
 		snprintf(key, sizeof(key), PSA_PREFIX "%s", modes[i].mode);
 		v = json_object_get(labels, key);
 		if (v) {
-			const char *s = json_is_string(v) ? json_string_value(v)
-							  : "";
+			const char *s =
+			    json_is_string(v) ? json_string_value(v) : "";
 			if (k8s_pss_level_parse(s, &lv->level)) {
 				lv->level = modes[i].on_bad;
 				policy_err(p, key, s,
@@ -158,8 +153,8 @@ static void policy_resolve(const struct k8s_adm_config *cfg, json_t *labels,
 			 modes[i].mode);
 		v = json_object_get(labels, key);
 		if (v) {
-			const char *s = json_is_string(v) ? json_string_value(v)
-							  : "";
+			const char *s =
+			    json_is_string(v) ? json_string_value(v) : "";
 			if (k8s_pss_version_parse(s, &lv->version)) {
 				lv->version.minor = K8S_PSS_LATEST;
 				policy_err(p, key, s,
@@ -280,8 +275,8 @@ static void warn_result(struct adm_out *out, const char *lv,
 {
 	size_t total = 0;
 	char *d = forbidden_detail(r);
-	char *w = d ? xasprintf("would violate PodSecurity \"%s\": %s", lv, d)
-		    : NULL;
+	char *w =
+	    d ? xasprintf("would violate PodSecurity \"%s\": %s", lv, d) : NULL;
 	char *reasons;
 
 	free(d);
@@ -302,9 +297,9 @@ static void warn_result(struct adm_out *out, const char *lv,
 		free(reasons);
 		reasons = next;
 	}
-	w = reasons ? xasprintf("would violate PodSecurity \"%s\": %s", lv,
-				reasons)
-		    : NULL;
+	w = reasons
+		? xasprintf("would violate PodSecurity \"%s\": %s", lv, reasons)
+		: NULL;
 	free(reasons);
 	if (!w) {
 		out->failed = 1;
@@ -336,13 +331,15 @@ static void deny_pod(const struct adm_req *rq, const char *lv,
 	char *d = forbidden_detail(r), *msg = NULL;
 
 	if (d && rq->name && *rq->name)
-		msg = xasprintf("pods \"%s\" is forbidden: violates PodSecurity "
-				"\"%s\": %s",
-				rq->name, lv, d);
+		msg =
+		    xasprintf("pods \"%s\" is forbidden: violates PodSecurity "
+			      "\"%s\": %s",
+			      rq->name, lv, d);
 	else if (d)
-		msg = xasprintf("pods is forbidden: violates PodSecurity \"%s\": "
-				"%s",
-				lv, d);
+		msg =
+		    xasprintf("pods is forbidden: violates PodSecurity \"%s\": "
+			      "%s",
+			      lv, d);
 	free(d);
 	deny(out, 403, "Forbidden", msg);
 }
@@ -351,8 +348,8 @@ static void audit_violations(const char *lv, const struct k8s_pss_result *r,
 			     struct adm_out *out)
 {
 	char *d = forbidden_detail(r);
-	char *a = d ? xasprintf("would violate PodSecurity \"%s\": %s", lv, d)
-		    : NULL;
+	char *a =
+	    d ? xasprintf("would violate PodSecurity \"%s\": %s", lv, d) : NULL;
 
 	if (a)
 		annotate(out, "audit-violations", a);
@@ -367,10 +364,9 @@ static void audit_violations(const char *lv, const struct k8s_pss_result *r,
  * audit and warn, reusing a result when two modes share a level:version;
  * no warnings on a request that is denied anyway.
  */
-static void evaluate(const struct k8s_adm_config *cfg,
-		     const struct adm_req *rq, const struct adm_policy *p,
-		     json_t *meta, json_t *spec, int enforce,
-		     struct adm_out *out)
+static void evaluate(const struct k8s_adm_config *cfg, const struct adm_req *rq,
+		     const struct adm_policy *p, json_t *meta, json_t *spec,
+		     int enforce, struct adm_out *out)
 {
 	enum { ENFORCE, AUDIT, WARN };
 	const struct k8s_adm_lv *lvs[3] = {&p->enforce, &p->audit, &p->warn};
@@ -436,8 +432,8 @@ static void evaluate(const struct k8s_adm_config *cfg,
 /* ---- pods ------------------------------------------------------------ */
 
 static const char *const ignored_pod_subresources[] = {
-    "exec", "attach", "binding", "eviction", "log", "portforward", "proxy",
-    "status",
+    "exec", "attach",	   "binding", "eviction",
+    "log",  "portforward", "proxy",   "status",
 };
 
 static json_t *containers(json_t *pod, const char *list)
@@ -453,8 +449,7 @@ static int str_differs(const char *a, const char *b)
 	return strcmp(nz(a), nz(b)) != 0;
 }
 
-static int container_changed(json_t *c, json_t *oc, json_t *ann,
-			     json_t *oann)
+static int container_changed(json_t *c, json_t *oc, json_t *ann, json_t *oann)
 {
 	char key[320];
 	const char *name = jstr(c, "name");
@@ -462,8 +457,7 @@ static int container_changed(json_t *c, json_t *oc, json_t *ann,
 	if (str_differs(jstr(c, "image"), jstr(oc, "image")))
 		return 1;
 	snprintf(key, sizeof(key),
-		 "container.seccomp.security.alpha.kubernetes.io/%s",
-		 nz(name));
+		 "container.seccomp.security.alpha.kubernetes.io/%s", nz(name));
 	return str_differs(jstr(ann, key), jstr(oann, key));
 }
 
@@ -484,8 +478,7 @@ static int significant_update(json_t *pod, json_t *old)
 			return 1;
 		for (i = 0; i < json_array_size(a); i++)
 			if (container_changed(json_array_get(a, i),
-					      json_array_get(oa, i), ann,
-					      oann))
+					      json_array_get(oa, i), ann, oann))
 				return 1;
 	}
 	eph = containers(pod, "ephemeralContainers");
@@ -508,8 +501,8 @@ static int significant_update(json_t *pod, json_t *old)
 	return 0;
 }
 
-static void bad_object(const struct k8s_adm_config *cfg,
-		       struct adm_out *out, const char *what)
+static void bad_object(const struct k8s_adm_config *cfg, struct adm_out *out,
+		       const char *what)
 {
 	char *e = xasprintf("failed to decode %s", what);
 
@@ -671,8 +664,7 @@ static void mutate_pod(const struct k8s_adm_config *cfg,
 	spec = json_is_object(rq->object) ? json_object_get(rq->object, "spec")
 					  : NULL;
 	if (!json_is_object(spec) ||
-	    in_set(cfg->exempt_runtime_classes,
-		   jstr(spec, "runtimeClassName")))
+	    in_set(cfg->exempt_runtime_classes, jstr(spec, "runtimeClassName")))
 		return;
 	if (!strcmp(nz(jstr(json_object_get(spec, "os"), "name")), "windows"))
 		return;
@@ -700,8 +692,7 @@ static void mutate_pod(const struct k8s_adm_config *cfg,
 
 /* ---- request and response ------------------------------------------- */
 
-static int parse_request(json_t *root, struct adm_req *rq,
-			 struct bw_error *err)
+static int parse_request(json_t *root, struct adm_req *rq, struct bw_error *err)
 {
 	const char *av, *kind;
 	json_t *req, *res;
@@ -743,8 +734,8 @@ static int parse_request(json_t *root, struct adm_req *rq,
 	rq->object = json_object_get(req, "object");
 	rq->old = json_object_get(req, "oldObject");
 	if (!rq->name || !*rq->name)
-		rq->name = jstr(json_object_get(rq->object, "metadata"),
-				"name");
+		rq->name =
+		    jstr(json_object_get(rq->object, "metadata"), "name");
 	return 0;
 }
 
@@ -790,17 +781,17 @@ static char *b64(const char *s, size_t n)
 
 static json_t *build_response(const struct adm_req *rq, struct adm_out *out)
 {
-	json_t *resp = json_pack("{s:s, s:b}", "uid", rq->uid, "allowed",
-				 out->allowed);
+	json_t *resp =
+	    json_pack("{s:s, s:b}", "uid", rq->uid, "allowed", out->allowed);
 
 	if (!resp)
 		return NULL;
 	if (!out->allowed) {
-		json_t *st = json_pack(
-		    "{s:s, s:s, s:s, s:i}", "status", "Failure", "message",
-		    out->message ? out->message : "denied", "reason",
-		    out->reason ? out->reason : "Forbidden", "code",
-		    out->code ? out->code : 403);
+		json_t *st =
+		    json_pack("{s:s, s:s, s:s, s:i}", "status", "Failure",
+			      "message", out->message ? out->message : "denied",
+			      "reason", out->reason ? out->reason : "Forbidden",
+			      "code", out->code ? out->code : 403);
 		if (!st || json_object_set_new(resp, "status", st))
 			goto fail;
 		if (out->code == 403) {
@@ -821,8 +812,9 @@ static json_t *build_response(const struct adm_req *rq, struct adm_out *out)
 		char *enc = p ? b64(p, strlen(p)) : NULL;
 
 		free(p);
-		if (!enc || json_object_set_new(resp, "patchType",
-						json_string("JSONPatch")) ||
+		if (!enc ||
+		    json_object_set_new(resp, "patchType",
+					json_string("JSONPatch")) ||
 		    json_object_set_new(resp, "patch", json_string(enc))) {
 			free(enc);
 			goto fail;

@@ -36,8 +36,8 @@ int k8s_adm_config_init(struct k8s_adm_config *cfg)
 	cfg->exempt_users = json_object();
 	cfg->exempt_namespaces = json_object();
 	cfg->exempt_runtime_classes = json_object();
-	if (!cfg->namespaces || !cfg->exempt_users ||
-	    !cfg->exempt_namespaces || !cfg->exempt_runtime_classes) {
+	if (!cfg->namespaces || !cfg->exempt_users || !cfg->exempt_namespaces ||
+	    !cfg->exempt_runtime_classes) {
 		k8s_adm_config_free(cfg);
 		return -ENOMEM;
 	}
@@ -86,7 +86,8 @@ static int parse_lv(const struct where *w, json_t *defaults, const char *mode,
 		    k8s_pss_level_parse(json_string_value(v), &lv->level))
 			return fail(w,
 				    "defaults.%s: must be one of privileged, "
-				    "baseline, restricted", mode);
+				    "baseline, restricted",
+				    mode);
 	}
 	snprintf(key, sizeof(key), "%s-version", mode);
 	v = json_object_get(defaults, key);
@@ -95,7 +96,8 @@ static int parse_lv(const struct where *w, json_t *defaults, const char *mode,
 		    k8s_pss_version_parse(json_string_value(v), &lv->version))
 			return fail(w,
 				    "defaults.%s: must be \"latest\" or "
-				    "\"v1.x\"", key);
+				    "\"v1.x\"",
+				    key);
 	}
 	return 0;
 }
@@ -109,15 +111,16 @@ static int parse_set(const struct where *w, json_t *ex, const char *field,
 	if (!arr || json_is_null(arr))
 		return 0;
 	if (!json_is_array(arr))
-		return fail(w, "exemptions.%s: must be a list of strings", field);
+		return fail(w, "exemptions.%s: must be a list of strings",
+			    field);
 	json_array_foreach(arr, i, v)
 	{
 		if (!json_is_string(v) || !*json_string_value(v))
 			return fail(w,
 				    "exemptions.%s: entries must be non-empty "
-				    "strings", field);
-		if (json_object_set_new(set, json_string_value(v),
-					json_true()))
+				    "strings",
+				    field);
+		if (json_object_set_new(set, json_string_value(v), json_true()))
 			return -ENOMEM;
 	}
 	return 0;
@@ -134,8 +137,10 @@ static int add_namespace(struct k8s_adm_config *cfg, const struct where *w,
 	if (!name || !*name)
 		return fail(w, "namespace without a name");
 	if (labels && !json_is_null(labels) && !json_is_object(labels))
-		return fail(w, "namespace \"%.100s\": labels must be a "
-			       "mapping", name);
+		return fail(w,
+			    "namespace \"%.100s\": labels must be a "
+			    "mapping",
+			    name);
 	if (json_object_size(cfg->namespaces) >= K8S_ADM_MAX_NAMESPACES)
 		return fail(w, "more than %d namespaces",
 			    K8S_ADM_MAX_NAMESPACES);
@@ -148,8 +153,9 @@ static int add_namespace(struct k8s_adm_config *cfg, const struct where *w,
 
 		if (!s) {
 			json_decref(copy);
-			return fail(w, "label \"%.100s\" of namespace \"%.100s\" "
-				       "must be a string",
+			return fail(w,
+				    "label \"%.100s\" of namespace \"%.100s\" "
+				    "must be a string",
 				    key, name);
 		}
 		if (!strncmp(key, "pod-security.kubernetes.io/", 27)) {
@@ -208,9 +214,8 @@ static int parse_psc(struct k8s_adm_config *cfg, const struct where *w,
 	nss = json_object_get(psc, "namespaces");
 	if (nss && !json_is_null(nss)) {
 		if (!json_is_object(nss))
-			return fail(w,
-				    "namespaces: must be a mapping of "
-				    "namespace to labels");
+			return fail(w, "namespaces: must be a mapping of "
+				       "namespace to labels");
 		json_object_foreach(nss, name, labels)
 		{
 			if ((rc = add_namespace(cfg, w, name, labels)))
@@ -236,27 +241,26 @@ static int parse_object(struct k8s_adm_config *cfg, const struct where *w)
 
 		json_array_foreach(plugins, i, p)
 		{
-			const char *n = json_string_value(
-			    json_object_get(p, "name"));
+			const char *n =
+			    json_string_value(json_object_get(p, "name"));
 			json_t *c = json_object_get(p, "configuration");
 
 			if (!n || strcmp(n, "PodSecurity"))
 				continue;
 			if (!c)
-				return fail(w,
-					    "plugin PodSecurity: only an "
-					    "inline configuration is "
-					    "supported");
+				return fail(w, "plugin PodSecurity: only an "
+					       "inline configuration is "
+					       "supported");
 			return parse_psc(cfg, w, c);
 		}
-		return fail(w,
-			    "AdmissionConfiguration has no PodSecurity "
-			    "plugin");
+		return fail(w, "AdmissionConfiguration has no PodSecurity "
+			       "plugin");
 	}
 	return fail(w,
 		    "unsupported kind \"%.64s\" (expected "
 		    "PodSecurityConfiguration, AdmissionConfiguration or "
-		    "Namespace)", kind);
+		    "Namespace)",
+		    kind);
 }
 
 struct first_warn {

@@ -38,8 +38,8 @@ struct k8s_adm_server {
 struct req {
 	char *buf;
 	size_t len, cap;
-	int too_big;	/* body over the limit: answer 413 */
-	int bad_type;	/* not application/json: answer 415 */
+	int too_big;  /* body over the limit: answer 413 */
+	int bad_type; /* not application/json: answer 415 */
 	struct timespec start;
 };
 
@@ -83,8 +83,7 @@ static void audit_line(struct k8s_adm_server *s, json_t *fields,
 }
 
 static enum MHD_Result send_body(struct MHD_Connection *c, unsigned status,
-				 const char *type, const char *body,
-				 size_t len)
+				 const char *type, const char *body, size_t len)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(
 	    len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -226,8 +225,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		return send_error(s, c, 415,
 				  "Content-Type must be application/json", rq);
 	bw_error_clear(&err);
-	rc = k8s_adm_review(s->cfg, mode, rq->buf ? rq->buf : "", rq->len,
-			    &dec, &err);
+	rc = k8s_adm_review(s->cfg, mode, rq->buf ? rq->buf : "", rq->len, &dec,
+			    &err);
 	if (rc == -E2BIG)
 		return send_error(s, c, 413, err.msg, rq);
 	if (rc == -EINVAL) {
@@ -261,8 +260,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 /* ":8443", "0.0.0.0:8443", "127.0.0.1:0", "[::1]:8443", "8443". */
-static int parse_listen(const char *s, struct sockaddr_storage *ss,
-			int *any, struct bw_error *err)
+static int parse_listen(const char *s, struct sockaddr_storage *ss, int *any,
+			struct bw_error *err)
 {
 	const char *colon = strrchr(s, ':');
 	char host[64];

@@ -47,13 +47,12 @@ static int teardown(void **state)
 /* A restricted-compliant pod, or a privileged one. */
 static json_t *pod(const char *name, int privileged, const char *image)
 {
-	json_t *sc = privileged
-			 ? json_pack("{s:b}", "privileged", 1)
-			 : json_pack("{s:b, s:b, s:{s:[s]}, s:{s:s}}",
-				     "allowPrivilegeEscalation", 0,
-				     "runAsNonRoot", 1, "capabilities", "drop",
-				     "ALL", "seccompProfile", "type",
-				     "RuntimeDefault");
+	json_t *sc = privileged ? json_pack("{s:b}", "privileged", 1)
+				: json_pack("{s:b, s:b, s:{s:[s]}, s:{s:s}}",
+					    "allowPrivilegeEscalation", 0,
+					    "runAsNonRoot", 1, "capabilities",
+					    "drop", "ALL", "seccompProfile",
+					    "type", "RuntimeDefault");
 	return json_pack("{s:s, s:s, s:{s:s}, s:{s:[{s:s, s:s, s:o}]}}",
 			 "apiVersion", "v1", "kind", "Pod", "metadata", "name",
 			 name, "spec", "containers", "name", "app", "image",
@@ -64,11 +63,11 @@ static char *review(const char *uid, const char *op, const char *ns,
 		    const char *group, const char *resource, const char *sub,
 		    const char *user, json_t *obj, json_t *old)
 {
-	json_t *req = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:s}}",
-				"uid", uid, "operation", op, "namespace", ns,
-				"resource", "group", group, "version", "v1",
-				"resource", resource, "userInfo", "username",
-				user);
+	json_t *req =
+	    json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:s}}", "uid", uid,
+		      "operation", op, "namespace", ns, "resource", "group",
+		      group, "version", "v1", "resource", resource, "userInfo",
+		      "username", user);
 	json_t *r;
 	char *s;
 
@@ -93,8 +92,8 @@ static json_t *run(enum k8s_adm_mode mode, char *body,
 	json_t *resp;
 
 	bw_error_clear(&err);
-	assert_int_equal(k8s_adm_review(&cfg, mode, body, strlen(body), d, &err),
-			 0);
+	assert_int_equal(
+	    k8s_adm_review(&cfg, mode, body, strlen(body), d, &err), 0);
 	free(body);
 	resp = json_loads(d->body, 0, NULL);
 	assert_non_null(resp);
@@ -104,10 +103,7 @@ static json_t *run(enum k8s_adm_mode mode, char *body,
 	return resp;
 }
 
-static json_t *response(json_t *r)
-{
-	return json_object_get(r, "response");
-}
+static json_t *response(json_t *r) { return json_object_get(r, "response"); }
 
 static int allowed(json_t *r)
 {
@@ -151,9 +147,8 @@ static void test_denied_message(void **state)
 	const char *msg = rstr(r, "status.message");
 
 	assert_false(allowed(r));
-	assert_int_equal(json_integer_value(k8s_get(response(r),
-						     "status.code")),
-			 403);
+	assert_int_equal(
+	    json_integer_value(k8s_get(response(r), "status.code")), 403);
 	assert_string_equal(rstr(r, "status.reason"), "Forbidden");
 	assert_non_null(msg);
 	assert_non_null(strstr(msg, "pods \"web\" is forbidden: violates "
@@ -177,8 +172,8 @@ static void test_defaults_apply_to_unlabelled_namespace(void **state)
 			&d);
 
 	assert_false(allowed(r));
-	assert_non_null(strstr(rstr(r, "status.message"),
-			       "\"baseline:latest\""));
+	assert_non_null(
+	    strstr(rstr(r, "status.message"), "\"baseline:latest\""));
 	json_decref(r);
 	k8s_adm_decision_free(&d);
 }
@@ -195,8 +190,9 @@ static void test_privileged_namespace_warns(void **state)
 
 	assert_true(allowed(r));
 	assert_true(json_array_size(w) >= 1);
-	assert_non_null(strstr(json_string_value(json_array_get(w, 0)),
-			       "would violate PodSecurity \"baseline:latest\""));
+	assert_non_null(
+	    strstr(json_string_value(json_array_get(w, 0)),
+		   "would violate PodSecurity \"baseline:latest\""));
 	json_array_foreach(w, i, x)
 	    assert_true(strlen(json_string_value(x)) <= K8S_ADM_WARNING_MAX);
 	assert_non_null(rstr(r, "auditAnnotations.audit-violations"));
@@ -235,15 +231,15 @@ static void test_warnings_are_short(void **state)
 			 "a-rather-long-container-name-number-%02zu-"
 			 "for-the-warning-test",
 			 i);
-		json_array_append_new(
-		    ctrs, json_pack("{s:s, s:s, s:{s:b}}", "name", name,
-				    "image", "x", "securityContext",
-				    "privileged", 1));
+		json_array_append_new(ctrs, json_pack("{s:s, s:s, s:{s:b}}",
+						      "name", name, "image",
+						      "x", "securityContext",
+						      "privileged", 1));
 	}
-	json_t *r = run(K8S_ADM_VALIDATE,
-			review("u6", "CREATE", "dev", "", "pods", NULL, "bob",
-			       p, NULL),
-			&d);
+	json_t *r =
+	    run(K8S_ADM_VALIDATE,
+		review("u6", "CREATE", "dev", "", "pods", NULL, "bob", p, NULL),
+		&d);
 	w = json_object_get(response(r), "warnings");
 	assert_true(json_array_size(w) >= 1);
 	assert_true(json_array_size(w) <= K8S_ADM_MAX_WARNINGS);
@@ -264,9 +260,8 @@ static void test_exemptions(void **state)
 		&d);
 	assert_true(allowed(r));
 	assert_string_equal(rstr(r, "auditAnnotations.exempt"), "namespace");
-	assert_string_equal(json_string_value(json_object_get(d.audit,
-							      "exempt")),
-			    "namespace");
+	assert_string_equal(
+	    json_string_value(json_object_get(d.audit, "exempt")), "namespace");
 	json_decref(r);
 	k8s_adm_decision_free(&d);
 
@@ -284,13 +279,12 @@ static void test_exemptions(void **state)
 	p = pod("p", 1, "nginx");
 	json_object_set_new(json_object_get(p, "spec"), "runtimeClassName",
 			    json_string("kata"));
-	r = run(K8S_ADM_VALIDATE,
-		review("e3", "CREATE", "prod", "", "pods", NULL, "bob", p,
-		       NULL),
-		&d);
+	r = run(
+	    K8S_ADM_VALIDATE,
+	    review("e3", "CREATE", "prod", "", "pods", NULL, "bob", p, NULL),
+	    &d);
 	assert_true(allowed(r));
-	assert_string_equal(rstr(r, "auditAnnotations.exempt"),
-			    "runtimeClass");
+	assert_string_equal(rstr(r, "auditAnnotations.exempt"), "runtimeClass");
 	json_decref(r);
 	k8s_adm_decision_free(&d);
 }
@@ -395,8 +389,8 @@ static void test_versions_and_invalid_labels(void **state)
 		       pod("p", 1, "nginx"), NULL),
 		&d);
 	assert_false(allowed(r));
-	assert_non_null(strstr(rstr(r, "status.message"),
-			       "\"restricted:latest\""));
+	assert_non_null(
+	    strstr(rstr(r, "status.message"), "\"restricted:latest\""));
 	assert_non_null(strstr(rstr(r, "auditAnnotations.error"),
 			       "Failed to parse policy"));
 	json_decref(r);
@@ -413,9 +407,8 @@ static void test_versions_and_invalid_labels(void **state)
 		       NULL),
 		&d);
 	assert_false(allowed(r));
-	assert_int_equal(json_integer_value(k8s_get(response(r),
-						     "status.code")),
-			 422);
+	assert_int_equal(
+	    json_integer_value(k8s_get(response(r), "status.code")), 422);
 	assert_non_null(strstr(rstr(r, "status.message"), "v1.x"));
 	json_decref(r);
 	k8s_adm_decision_free(&d);
@@ -427,9 +420,9 @@ static void expect_bad(const char *body, int code, const char *needle)
 	struct bw_error err;
 
 	bw_error_clear(&err);
-	assert_int_equal(
-	    k8s_adm_review(&cfg, K8S_ADM_VALIDATE, body, strlen(body), &d, &err),
-	    code);
+	assert_int_equal(k8s_adm_review(&cfg, K8S_ADM_VALIDATE, body,
+					strlen(body), &d, &err),
+			 code);
 	assert_null(d.body);
 	if (needle)
 		assert_non_null(strstr(err.msg, needle));
@@ -478,9 +471,8 @@ static void test_undecodable_pod(void **state)
 			&d);
 
 	assert_false(allowed(r));
-	assert_int_equal(json_integer_value(k8s_get(response(r),
-						     "status.code")),
-			 400);
+	assert_int_equal(
+	    json_integer_value(k8s_get(response(r), "status.code")), 400);
 	json_decref(r);
 	k8s_adm_decision_free(&d);
 	cfg.fail_open = 1;
@@ -502,10 +494,10 @@ static void test_mutate_adds_seccomp(void **state)
 	json_t *r;
 
 	json_object_del(json_object_get(p, "spec"), "securityContext");
-	r = run(K8S_ADM_MUTATE,
-		review("m1", "CREATE", "prod", "", "pods", NULL, "bob", p,
-		       NULL),
-		&d);
+	r = run(
+	    K8S_ADM_MUTATE,
+	    review("m1", "CREATE", "prod", "", "pods", NULL, "bob", p, NULL),
+	    &d);
 	assert_true(allowed(r));
 	assert_string_equal(rstr(r, "patchType"), "JSONPatch");
 	/* base64 of [{"op":"add","path":"/spec/securityContext",... */
@@ -535,9 +527,8 @@ static void test_config_errors(void **state)
 
 		assert_int_equal(k8s_adm_config_init(&c), 0);
 		bw_error_clear(&err);
-		assert_true(k8s_adm_config_load_buffer(&c, bad[i],
-						       strlen(bad[i]), "t",
-						       &err) < 0);
+		assert_true(k8s_adm_config_load_buffer(
+				&c, bad[i], strlen(bad[i]), "t", &err) < 0);
 		assert_true(err.msg[0] != '\0');
 		k8s_adm_config_free(&c);
 	}
