@@ -16,6 +16,10 @@ int cmd_scan(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_k8s(int argc, char **argv);
+
+/* `bulwark k8s` subcommands (src/cli/cmd_k8s_<sub>.c); argv[0] is the
+ * subcommand name. */
+int cmd_k8s_pss(int argc, char **argv);
 int cmd_k8s_admission(int argc, char **argv);
 
 /* Shared helpers for commands. */

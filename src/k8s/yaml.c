@@ -377,6 +377,8 @@ static int attach(struct stream *s, struct builder *b, json_t *v,
 	if (!f->is_map)
 		return json_array_append_new(f->node, v) ? -ENOMEM : 0;
 	if (f->key_merge) {
+		free(f->key);
+		f->key = NULL;
 		f->have_key = 0;
 		f->key_merge = 0;
 		if (!json_is_object(v) && !json_is_array(v)) {
