@@ -179,4 +179,133 @@ void k8s_pss_result_free(struct k8s_pss_result *r);
 char *k8s_pss_message(const struct k8s_pss_result *r, enum k8s_pss_level l,
 		      struct k8s_pss_version v);
 
+/* ---- admission webhook (admission.c, admission_config.c,
+ *      admission_server.c) ------------------------------------------------
+ *
+ * A validating (and optionally mutating) webhook that applies the Pod
+ * Security Standards the way the upstream PodSecurity admission controller
+ * does, without querying the API server: namespace labels, defaults and
+ * exemptions come from a configuration file (k8s_adm_config_load).
+ *
+ * The decision (k8s_adm_review) is a pure function from an AdmissionReview
+ * request body to a response body, so it is unit-tested and fuzzed on its
+ * own; the HTTPS server (k8s_adm_server_*) only moves bytes and timing.
+ *
+ * Thread model: a loaded struct k8s_adm_config is read-only and may be
+ * shared by any number of threads calling k8s_adm_review.  The server runs
+ * libmicrohttpd's internal thread pool; each pool thread polls many
+ * connections, so a stalled client never blocks the others.  The audit
+ * callback is called from pool threads concurrently and must serialise its
+ * own writes.
+ */
+#define K8S_ADM_MAX_BODY (3u << 20)	 /* request body (API server default) */
+#define K8S_ADM_WARNING_MAX 120		 /* bytes in one warning */
+#define K8S_ADM_MAX_WARNINGS 32		 /* warnings in one response */
+#define K8S_ADM_MAX_WARNINGS_BYTES 4096	 /* all warnings of a response */
+#define K8S_ADM_MAX_CONFIG_BYTES (16u << 20) /* --config file */
+#define K8S_ADM_MAX_NAMESPACES 100000	 /* namespaces in the config */
+
+/* A mode's policy: level and version ("restricted:v1.29"). */
+struct k8s_adm_lv {
+	enum k8s_pss_level level;
+	struct k8s_pss_version version;
+};
+
+struct k8s_adm_config {
+	struct k8s_adm_lv enforce, audit, warn; /* defaults for unlabelled
+						   namespaces */
+	json_t *namespaces;	     /* name -> {label: value} (owned) */
+	json_t *exempt_users;	     /* set: name -> true (owned) */
+	json_t *exempt_namespaces;   /* set (owned) */
+	json_t *exempt_runtime_classes; /* set (owned) */
+	int fail_open; /* an AdmissionReview whose pod cannot be decoded is
+			  allowed (with an audit annotation) instead of
+			  denied */
+};
+
+/* Upstream defaults: privileged:latest for every mode, no exemptions, no
+ * namespaces.  Returns 0 or -ENOMEM. */
+int k8s_adm_config_init(struct k8s_adm_config *cfg);
+void k8s_adm_config_free(struct k8s_adm_config *cfg);
+
+/*
+ * Reads a configuration (YAML or JSON, several documents): a
+ * PodSecurityConfiguration (pod-security.admission.config.k8s.io/v1:
+ * defaults, exemptions, plus Bulwark's `namespaces: {name: {labels}}`), or an
+ * apiserver AdmissionConfiguration holding one in its PodSecurity plugin,
+ * and any number of Namespace objects (or a List of them, as printed by
+ * `kubectl get ns -o yaml`) whose metadata.labels are used.  cfg must have
+ * been initialised; what the file sets replaces the defaults.  Invalid
+ * levels, versions or types are errors naming the file and document.
+ */
+int k8s_adm_config_load(struct k8s_adm_config *cfg, const char *path,
+			struct bw_error *err);
+int k8s_adm_config_load_buffer(struct k8s_adm_config *cfg, const char *buf,
+			       size_t len, const char *label,
+			       struct bw_error *err);
+
+enum k8s_adm_mode {
+	K8S_ADM_VALIDATE, /* /validate: PSA decision */
+	K8S_ADM_MUTATE,	  /* /mutate: defaults as a JSONPatch */
+};
+
+struct k8s_adm_decision {
+	char *body;	/* AdmissionReview response JSON (owned) */
+	size_t body_len;
+	int allowed;
+	json_t *audit; /* fields of the audit line: uid, user, namespace,
+			  kind, name, operation, allowed, enforce,
+			  violations, [exempt], [error] (owned) */
+};
+
+/*
+ * Decides one AdmissionReview (admission.k8s.io/v1) request body.  Returns
+ * 0 and fills *ret with the response to send with HTTP 200 (allowed or
+ * denied); -E2BIG when len > K8S_ADM_MAX_BODY (HTTP 413); -EINVAL when the
+ * body is not an AdmissionReview v1 request -- malformed JSON, wrong
+ * apiVersion or kind, no request or uid (HTTP 400, err->msg says why);
+ * -ENOMEM.  Follows the PodSecurity admission controller: pods (and the
+ * ephemeralcontainers and other non-ignored subresources) are enforced,
+ * workload templates only audited and warned, namespaces' policy labels
+ * validated; UPDATEs of pods are evaluated only when a container image (or
+ * container seccomp annotation) changed or a container was added.
+ */
+int k8s_adm_review(const struct k8s_adm_config *cfg, enum k8s_adm_mode mode,
+		   const char *body, size_t len, struct k8s_adm_decision *ret,
+		   struct bw_error *err);
+void k8s_adm_decision_free(struct k8s_adm_decision *d);
+
+/* An audit line (one JSON object, no newline) from a server thread. */
+typedef void (*k8s_adm_audit_fn)(void *ctx, const char *line, size_t len);
+
+struct k8s_adm_server_opts {
+	const char *listen;	/* ":8443", "127.0.0.1:8443", "[::1]:8443" */
+	const char *cert_pem;	/* PEM text; NULL with key_pem NULL: plain
+				   HTTP (tests, or behind a TLS proxy) */
+	const char *key_pem;
+	unsigned threads;	/* pool size, 0 = 4 */
+	unsigned timeout_s;	/* idle connection timeout, 0 = 10 */
+	unsigned max_conns;	/* connection limit, 0 = 512 */
+	const struct k8s_adm_config *cfg; /* borrowed, read-only while the
+					      server runs */
+	k8s_adm_audit_fn audit; /* may be NULL */
+	void *audit_ctx;
+};
+
+struct k8s_adm_server;
+
+/*
+ * Starts serving: POST /validate (and /) and /mutate with an AdmissionReview,
+ * GET /healthz -> "ok".  Bodies over K8S_ADM_MAX_BODY -> 413, non-JSON
+ * content types -> 415, bad requests -> 400, each with a JSON error.
+ * Returns 0 and the running server in *ret, or a negative code (bad listen
+ * address, TLS material, port in use).
+ */
+int k8s_adm_server_start(const struct k8s_adm_server_opts *o,
+			 struct k8s_adm_server **ret, struct bw_error *err);
+/* The bound port (useful with port 0). */
+unsigned k8s_adm_server_port(const struct k8s_adm_server *s);
+/* Stops and frees (NULL is a no-op). */
+void k8s_adm_server_stop(struct k8s_adm_server *s);
+
 #endif

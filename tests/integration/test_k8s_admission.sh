@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# test_k8s_admission.sh - runs `bulwark k8s admission` over real TLS with a
+# self-signed certificate and talks to it with python's ssl/http.client as
+# the API server would: uid echo, denial message, bad apiVersion -> 400,
+# malformed body -> 400, huge body -> 413, a stalled client timed out while
+# others are served, concurrent requests, the audit log, and p50/p99 latency
+# with keep-alive (bench/k8s/bench_admission.py).  Needs no root.
+set -euo pipefail
+: "${BULWARK:?BULWARK must point to the bulwark binary}"
+: "${BW_SOURCE_DIR:?BW_SOURCE_DIR must point to the source tree}"
+for t in openssl python3; do
+	command -v $t >/dev/null || { echo "SKIP: $t missing" >&2; exit 77; }
+done
+
+T=$(mktemp -d /tmp/bw-adm.XXXXXX)
+PID=""
+cleanup() {
+	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+		kill -TERM "$PID"; wait "$PID" 2>/dev/null || true
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+	-keyout "$T/key.pem" -out "$T/cert.pem" -days 1 -subj /CN=localhost \
+	-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
+
+"$BULWARK" k8s admission --listen 127.0.0.1:0 --tls-cert "$T/cert.pem" \
+	--tls-key "$T/key.pem" --config "$BW_SOURCE_DIR/tests/data/k8s/admission/config.yaml" \
+	--audit-log "$T/audit.log" --timeout 2 --threads 4 2>"$T/stderr" &
+PID=$!
+for _ in $(seq 50); do
+	grep -q 'listening on port' "$T/stderr" 2>/dev/null && break
+	sleep 0.1
+done
+PORT=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$T/stderr")
+[ -n "$PORT" ] || { cat "$T/stderr"; echo "FAIL: server did not start"; exit 1; }
+
+python3 - "$PORT" "$T/cert.pem" <<'PY'
+import http.client, json, socket, ssl, sys, threading, time
+port, ca = int(sys.argv[1]), sys.argv[2]
+ctx = ssl.create_default_context(cafile=ca)
+fails = 0
+def check(cond, what):
+    global fails
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond: fails += 1
+
+def conn():
+    return http.client.HTTPSConnection("localhost", port, context=ctx, timeout=10)
+
+def post(body, path="/validate", ctype="application/json", c=None):
+    c = c or conn()
+    c.request("POST", path, body=body, headers={"Content-Type": ctype})
+    r = c.getresponse()
+    return r.status, r.read()
+
+def review(uid, ns, privileged):
+    sc = {"privileged": True} if privileged else {
+        "allowPrivilegeEscalation": False, "runAsNonRoot": True,
+        "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"}}
+    return json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+        "request": {"uid": uid, "operation": "CREATE", "namespace": ns, "name": "web",
+            "kind": {"group": "", "version": "v1", "kind": "Pod"},
+            "resource": {"group": "", "version": "v1", "resource": "pods"},
+            "userInfo": {"username": "alice"},
+            "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+                "spec": {"containers": [{"name": "app", "image": "nginx", "securityContext": sc}]}}}})
+
+c = conn(); c.request("GET", "/healthz"); r = c.getresponse()
+check(r.status == 200 and r.read() == b"ok", "GET /healthz -> 200 ok")
+
+st, b = post(review("uid-allowed-1", "prod", False)); j = json.loads(b)
+check(st == 200 and j["response"]["uid"] == "uid-allowed-1" and j["response"]["allowed"] is True,
+      "compliant pod allowed, uid echoed")
+st, b = post(review("uid-denied-2", "prod", True)); j = json.loads(b)["response"]
+check(st == 200 and j["uid"] == "uid-denied-2" and j["allowed"] is False and j["status"]["code"] == 403
+      and j["status"]["message"].startswith('pods "web" is forbidden: violates PodSecurity "restricted:v1.29": '),
+      "privileged pod denied with the PSA message")
+st, b = post(review("uid-warn-3", "dev", True)); j = json.loads(b)["response"]
+check(j["allowed"] is True and j.get("warnings") and all(len(w) <= 120 for w in j["warnings"]),
+      "privileged namespace: allowed with warnings <= 120 chars")
+st, b = post(json.dumps({"apiVersion": "admission.k8s.io/v1beta1", "kind": "AdmissionReview",
+                         "request": {"uid": "x"}}))
+check(st == 400 and b"apiVersion" in b, "bad apiVersion -> 400 with a message")
+st, b = post(b'{"apiVersion": "admission.k8s.io/v1", "kind": ')
+check(st == 400 and b"malformed JSON" in b, "malformed body -> 400")
+st, b = post(review("u", "prod", False), ctype="text/plain")
+check(st == 415, "wrong content type -> 415")
+# a 4 MiB body: the server answers 413 from the headers, before the body
+big = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="localhost")
+big.settimeout(5)
+big.sendall(b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 4194304\r\n\r\n" + b" " * 65536)
+resp = b""
+try:
+    while b"\r\n\r\n" not in resp:
+        d = big.recv(4096)
+        if not d: break
+        resp += d
+except (ssl.SSLError, OSError):
+    pass
+check(resp.startswith(b"HTTP/1.1 413"), "4 MiB body -> 413 (%r)" % resp[:40])
+big.close()
+st, b = post(review("uid-after-413", "prod", False))
+check(st == 200, "server still serving after the 413")
+
+# slow client: TLS handshake and headers, then nothing
+raw = socket.create_connection(("127.0.0.1", port))
+slow = ctx.wrap_socket(raw, server_hostname="localhost")
+slow.sendall(b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+t0 = time.time()
+st, b = post(review("uid-during-stall", "prod", False))
+check(st == 200 and time.time() - t0 < 1, "served another client while one stalls")
+slow.settimeout(8)
+try:
+    data = slow.recv(100)
+    closed = True
+except (ssl.SSLError, OSError):
+    closed = True
+except socket.timeout:
+    closed = False
+check(closed and time.time() - t0 < 6, "stalled client timed out by the server (%.1fs)" % (time.time() - t0))
+
+# concurrency
+results = []
+def worker(i):
+    c = conn()
+    for k in range(20):
+        st, b = post(review("c-%d-%d" % (i, k), "prod", k % 2 == 0), c=c)
+        j = json.loads(b)["response"]
+        results.append(st == 200 and j["uid"] == "c-%d-%d" % (i, k) and j["allowed"] == (k % 2 == 1))
+ths = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+[t.start() for t in ths]; [t.join() for t in ths]
+check(len(results) == 160 and all(results), "160 concurrent requests over 8 keep-alive connections")
+sys.exit(1 if fails else 0)
+PY
+
+grep -q '"uid":"uid-denied-2".*"allowed":false.*"enforce":"restricted:v1.29"' "$T/audit.log" ||
+	{ cat "$T/audit.log"; echo "FAIL: audit line"; exit 1; }
+echo "ok   audit log line per decision ($(wc -l <"$T/audit.log") lines)"
+python3 "$BW_SOURCE_DIR/bench/k8s/bench_admission.py" --port "$PORT" --ca "$T/cert.pem" \
+	--requests 2000 --connections 4
