@@ -324,7 +324,8 @@ static void eval_special(const struct run *run, size_t c, struct hit *h,
 
 		switch (ck->special) {
 		case SP_CSR:
-			if (!k8s_rbac_perm_allows(p, &run->csr_approval,
+			if (full_wildcard(p->rule) ||
+			    !k8s_rbac_perm_allows(p, &run->csr_approval,
 						  &limited))
 				break;
 			if (!subject_approves_signers(run, &p->subject)) {
@@ -357,7 +358,8 @@ static void eval_special(const struct run *run, size_t c, struct hit *h,
 			{
 				char what[64];
 
-				snprintf(what, sizeof(what), "%s: [\"*\"]", key);
+				snprintf(what, sizeof(what),
+					 "use a rule with %s: [\"*\"]", key);
 				consider(h, p, lower(sev, steps), 0, what,
 					 NULL);
 			}
