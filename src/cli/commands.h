@@ -15,6 +15,11 @@ int cmd_trace(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_k8s(int argc, char **argv);
+
+/* `bulwark k8s` subcommands (src/cli/cmd_k8s_<sub>.c); argv[0] is the
+ * subcommand name. */
+int cmd_k8s_rbac(int argc, char **argv);
 
 /* Shared helpers for commands. */
 int cli_is_help(const char *arg);   /* -h / --help / help */
