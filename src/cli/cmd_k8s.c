@@ -12,8 +12,8 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } k8s_commands[] = {
-	{"rbac", cmd_k8s_rbac,
-	 "RBAC risks, who-can and effective permissions of manifests"},
+    {"rbac", cmd_k8s_rbac,
+     "RBAC risks, who-can and effective permissions of manifests"},
 };
 
 static void k8s_usage(FILE *out)
@@ -40,7 +40,9 @@ int cmd_k8s(int argc, char **argv)
 	     i++)
 		if (!strcmp(argv[1], k8s_commands[i].name))
 			return k8s_commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "bulwark k8s: '%s' is not a command. See 'bulwark k8s --help'.\n",
-		argv[1]);
+	fprintf(
+	    stderr,
+	    "bulwark k8s: '%s' is not a command. See 'bulwark k8s --help'.\n",
+	    argv[1]);
 	return 2;
 }

@@ -20,43 +20,44 @@
 
 static void rbac_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: bulwark k8s rbac FILE... [--json] [--fail-on SEVERITY]\n"
-		"       bulwark k8s rbac FILE... --who-can VERB RESOURCE "
-		"[-n NAMESPACE]\n"
-		"                                [--group GROUP] [--name NAME] "
-		"[--json]\n"
-		"       bulwark k8s rbac FILE... --subject KIND:NAME [--json]\n"
-		"\n"
-		"Reads Roles, ClusterRoles (aggregation resolved), RoleBindings,\n"
-		"ClusterRoleBindings and ServiceAccounts from YAML/JSON "
-		"manifests\n"
-		"(files, directories, - for stdin).\n"
-		"\n"
-		"default     the RBAC risk findings (secrets, workloads, exec, "
-		"escalate,\n"
-		"            bind, impersonate, nodes/proxy, CSR approval, "
-		"tokens,\n"
-		"            wildcards, cluster-admin, default SA, anonymous)\n"
-		"--who-can VERB RESOURCE\n"
-		"            subjects allowed, with the binding and role: "
-		"RESOURCE is\n"
-		"            pods, pods/exec, deployments.apps or a URL like "
-		"/metrics\n"
-		"-n, --namespace NS  the request's namespace (default: any)\n"
-		"--group GROUP       API group of RESOURCE (default: from "
-		"RESOURCE, else core)\n"
-		"--name NAME         the object's name (for resourceNames)\n"
-		"--subject KIND:NAME the effective permissions of User:NAME, "
-		"Group:NAME\n"
-		"                    or ServiceAccount:NS/NAME\n"
-		"--fail-on SEV       exit 1 when a finding is at least SEV "
-		"(low|medium|\n"
-		"                    high|critical; default none: exit 0)\n"
-		"--json              JSON output\n"
-		"\n"
-		"Exit: 0 ok, 1 findings at or above --fail-on, 2 bad usage or "
-		"input.\n");
+	fprintf(
+	    out,
+	    "usage: bulwark k8s rbac FILE... [--json] [--fail-on SEVERITY]\n"
+	    "       bulwark k8s rbac FILE... --who-can VERB RESOURCE "
+	    "[-n NAMESPACE]\n"
+	    "                                [--group GROUP] [--name NAME] "
+	    "[--json]\n"
+	    "       bulwark k8s rbac FILE... --subject KIND:NAME [--json]\n"
+	    "\n"
+	    "Reads Roles, ClusterRoles (aggregation resolved), RoleBindings,\n"
+	    "ClusterRoleBindings and ServiceAccounts from YAML/JSON "
+	    "manifests\n"
+	    "(files, directories, - for stdin).\n"
+	    "\n"
+	    "default     the RBAC risk findings (secrets, workloads, exec, "
+	    "escalate,\n"
+	    "            bind, impersonate, nodes/proxy, CSR approval, "
+	    "tokens,\n"
+	    "            wildcards, cluster-admin, default SA, anonymous)\n"
+	    "--who-can VERB RESOURCE\n"
+	    "            subjects allowed, with the binding and role: "
+	    "RESOURCE is\n"
+	    "            pods, pods/exec, deployments.apps or a URL like "
+	    "/metrics\n"
+	    "-n, --namespace NS  the request's namespace (default: any)\n"
+	    "--group GROUP       API group of RESOURCE (default: from "
+	    "RESOURCE, else core)\n"
+	    "--name NAME         the object's name (for resourceNames)\n"
+	    "--subject KIND:NAME the effective permissions of User:NAME, "
+	    "Group:NAME\n"
+	    "                    or ServiceAccount:NS/NAME\n"
+	    "--fail-on SEV       exit 1 when a finding is at least SEV "
+	    "(low|medium|\n"
+	    "                    high|critical; default none: exit 0)\n"
+	    "--json              JSON output\n"
+	    "\n"
+	    "Exit: 0 ok, 1 findings at or above --fail-on, 2 bad usage or "
+	    "input.\n");
 }
 
 static void print_warning(void *ctx, const struct bw_error *e)
@@ -122,9 +123,9 @@ static json_t *perm_json(const struct k8s_rbac_perm *p, int limited)
 	json_object_set_new(o, "scope",
 			    p->ns ? json_string(p->ns) : json_null());
 	json_object_set_new(o, "binding_kind", json_string(p->binding->kind));
-	json_object_set_new(o, "binding",
-			    json_string(p->binding->name ? p->binding->name
-							 : ""));
+	json_object_set_new(
+	    o, "binding",
+	    json_string(p->binding->name ? p->binding->name : ""));
 	json_object_set_new(o, "file", json_string(p->binding->file));
 	json_object_set_new(o, "doc", json_integer(p->binding->doc));
 	json_object_set_new(o, "role_kind", json_string(p->role_kind));
@@ -187,8 +188,8 @@ static int run_who_can(const struct k8s_rbac *r, const char *verb,
 		json_t *arr = json_array();
 
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, perm_json(m[i].perm,
-							     m[i].names_limited));
+			json_array_append_new(
+			    arr, perm_json(m[i].perm, m[i].names_limited));
 		json_dumpf(arr, stdout, JSON_INDENT(2));
 		printf("\n");
 		json_decref(arr);
@@ -256,8 +257,8 @@ static int run_subject(const struct k8s_rbac *r, const char *spec, int json)
 	return 0;
 }
 
-static int run_findings(const struct k8s_rbac *r, int json,
-			int fail_set, enum vuln_severity fail_on)
+static int run_findings(const struct k8s_rbac *r, int json, int fail_set,
+			enum vuln_severity fail_on)
 {
 	struct k8s_rbac_finding *f;
 	size_t n;
@@ -281,7 +282,8 @@ static int run_findings(const struct k8s_rbac *r, int json,
 			json_object_set_new(
 			    o, "severity",
 			    json_string(vuln_severity_name(f[i].severity)));
-			json_object_set_new(o, "title", json_string(f[i].title));
+			json_object_set_new(o, "title",
+					    json_string(f[i].title));
 			json_object_set_new(o, "message",
 					    json_string(f[i].message));
 			json_object_set_new(o, "subject",
@@ -368,10 +370,11 @@ int cmd_k8s_rbac(int argc, char **argv)
 		} else if (!strcmp(a, "--json")) {
 			json = 1;
 		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr,
-				"bulwark k8s rbac: unknown or incomplete option "
-				"'%s'\n",
-				a);
+			fprintf(
+			    stderr,
+			    "bulwark k8s rbac: unknown or incomplete option "
+			    "'%s'\n",
+			    a);
 			rbac_usage(stderr);
 			free(files);
 			return 2;

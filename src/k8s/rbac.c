@@ -32,10 +32,10 @@ struct role {
 	const char *kind;	    /* "Role" | "ClusterRole" */
 	const char *ns;		    /* "" for ClusterRoles */
 	const char *name;
-	json_t *rules;	  /* own rules (may be NULL) */
-	json_t *labels;	  /* metadata.labels */
+	json_t *rules;	   /* own rules (may be NULL) */
+	json_t *labels;	   /* metadata.labels */
 	json_t *selectors; /* aggregationRule.clusterRoleSelectors */
-	int state;	  /* 0 unresolved, 1 resolving, 2 resolved */
+	int state;	   /* 0 unresolved, 1 resolving, 2 resolved */
 	struct eff_rule *eff;
 	size_t neff, capeff;
 };
@@ -192,7 +192,8 @@ static int index_build(struct index *ix, const struct k8s_set *set,
 		    set->objs[i].name)
 			n++;
 	ix->roles = calloc(n ? n : 1, sizeof(*ix->roles));
-	ix->builtin = calloc(json_array_size(builtin) + 1, sizeof(*ix->builtin));
+	ix->builtin =
+	    calloc(json_array_size(builtin) + 1, sizeof(*ix->builtin));
 	if (!ix->roles || !ix->builtin) {
 		index_free(ix);
 		return -ENOMEM;
@@ -385,9 +386,9 @@ static int perm_add(struct k8s_rbac *r, const struct k8s_rbac_perm *p,
 		    struct bw_error *err)
 {
 	if (r->n >= K8S_RBAC_MAX_PERMS)
-		return bw_errorf(err, -E2BIG, p->binding->file, p->binding->line,
-				 0, "more than %u RBAC grants",
-				 K8S_RBAC_MAX_PERMS);
+		return bw_errorf(
+		    err, -E2BIG, p->binding->file, p->binding->line, 0,
+		    "more than %u RBAC grants", K8S_RBAC_MAX_PERMS);
 	if (r->n == r->cap) {
 		size_t nc = r->cap ? r->cap * 2 : 64;
 		struct k8s_rbac_perm *np = realloc(r->perms, nc * sizeof(*np));
@@ -443,7 +444,8 @@ static int expand_binding(struct k8s_rbac *r, struct index *ix,
 
 	if (!rkind || !rname ||
 	    (strcmp(rkind, "ClusterRole") && strcmp(rkind, "Role"))) {
-		warn_obj(warn, ctx, o, "roleRef must name a Role or ClusterRole");
+		warn_obj(warn, ctx, o,
+			 "roleRef must name a Role or ClusterRole");
 		return 0;
 	}
 	if (cluster && !strcmp(rkind, "Role")) {
@@ -452,13 +454,13 @@ static int expand_binding(struct k8s_rbac *r, struct index *ix,
 		warn_obj(warn, ctx, o, msg);
 		return 0;
 	}
-	role = role_find(ix, rkind, cluster || !strcmp(rkind, "ClusterRole")
-					? ""
-					: ns,
+	role = role_find(ix, rkind,
+			 cluster || !strcmp(rkind, "ClusterRole") ? "" : ns,
 			 rname, &builtin);
 	if (!role) {
-		snprintf(msg, sizeof(msg), "roleRef %s/%s not found: binding skipped",
-			 rkind, rname);
+		snprintf(msg, sizeof(msg),
+			 "roleRef %s/%s not found: binding skipped", rkind,
+			 rname);
 		warn_obj(warn, ctx, o, msg);
 		return 0;
 	}
@@ -471,11 +473,12 @@ static int expand_binding(struct k8s_rbac *r, struct index *ix,
 		struct k8s_rbac_perm p = {0};
 
 		if (subject_of(s, ns, &p.subject)) {
-			snprintf(msg, sizeof(msg),
-				 "subjects[%zu]: needs kind User, Group or "
-				 "ServiceAccount (with a namespace) and a name: "
-				 "subject skipped",
-				 i);
+			snprintf(
+			    msg, sizeof(msg),
+			    "subjects[%zu]: needs kind User, Group or "
+			    "ServiceAccount (with a namespace) and a name: "
+			    "subject skipped",
+			    i);
 			warn_obj(warn, ctx, o, msg);
 			continue;
 		}
@@ -547,10 +550,10 @@ static const struct {
 	const char *name;
 	enum k8s_rbac_subject_kind kind;
 } subject_kinds[] = {
-	{"user", K8S_RBAC_USER},
-	{"group", K8S_RBAC_GROUP},
-	{"serviceaccount", K8S_RBAC_SERVICE_ACCOUNT},
-	{"sa", K8S_RBAC_SERVICE_ACCOUNT},
+    {"user", K8S_RBAC_USER},
+    {"group", K8S_RBAC_GROUP},
+    {"serviceaccount", K8S_RBAC_SERVICE_ACCOUNT},
+    {"sa", K8S_RBAC_SERVICE_ACCOUNT},
 };
 
 int k8s_rbac_subject_parse(const char *s, struct k8s_rbac_subject *ret,
@@ -656,7 +659,8 @@ int k8s_rbac_request_init(struct k8s_rbac_request *req, const char *verb,
 	memset(req, 0, sizeof(*req));
 	if (copy_part(req->verb, sizeof(req->verb), verb, strlen(verb)) ||
 	    (ns && copy_part(req->ns, sizeof(req->ns), ns, strlen(ns))) ||
-	    (name && copy_part(req->name, sizeof(req->name), name, strlen(name))))
+	    (name &&
+	     copy_part(req->name, sizeof(req->name), name, strlen(name))))
 		return -EINVAL;
 	if (resource[0] == '/')
 		return copy_part(req->path, sizeof(req->path), resource,
@@ -673,11 +677,11 @@ int k8s_rbac_request_init(struct k8s_rbac_request *req, const char *verb,
 		return -EINVAL;
 	if (dot)
 		rlen = (size_t)(dot - resource);
-	if (!rlen || copy_part(req->resource, sizeof(req->resource), resource,
-			       rlen))
+	if (!rlen ||
+	    copy_part(req->resource, sizeof(req->resource), resource, rlen))
 		return -EINVAL;
-	if (group && copy_part(req->group, sizeof(req->group), group,
-			       strlen(group)))
+	if (group &&
+	    copy_part(req->group, sizeof(req->group), group, strlen(group)))
 		return -EINVAL;
 	return 0;
 }
@@ -774,16 +778,34 @@ int k8s_rbac_rule_allows(json_t *rule, const struct k8s_rbac_request *req,
 
 /* Resources with no namespace: a RoleBinding never grants them. */
 static const char *const cluster_scoped[] = {
-	"nodes", "persistentvolumes", "componentstatuses", "clusterroles",
-	"clusterrolebindings", "certificatesigningrequests", "signers",
-	"storageclasses", "csidrivers", "csinodes", "volumeattachments",
-	"customresourcedefinitions", "validatingwebhookconfigurations",
-	"mutatingwebhookconfigurations", "validatingadmissionpolicies",
-	"validatingadmissionpolicybindings", "apiservices", "priorityclasses",
-	"runtimeclasses", "ingressclasses", "tokenreviews",
-	"selfsubjectreviews", "subjectaccessreviews",
-	"selfsubjectaccessreviews", "selfsubjectrulesreviews", "flowschemas",
-	"prioritylevelconfigurations", "podsecuritypolicies",
+    "nodes",
+    "persistentvolumes",
+    "componentstatuses",
+    "clusterroles",
+    "clusterrolebindings",
+    "certificatesigningrequests",
+    "signers",
+    "storageclasses",
+    "csidrivers",
+    "csinodes",
+    "volumeattachments",
+    "customresourcedefinitions",
+    "validatingwebhookconfigurations",
+    "mutatingwebhookconfigurations",
+    "validatingadmissionpolicies",
+    "validatingadmissionpolicybindings",
+    "apiservices",
+    "priorityclasses",
+    "runtimeclasses",
+    "ingressclasses",
+    "tokenreviews",
+    "selfsubjectreviews",
+    "subjectaccessreviews",
+    "selfsubjectaccessreviews",
+    "selfsubjectrulesreviews",
+    "flowschemas",
+    "prioritylevelconfigurations",
+    "podsecuritypolicies",
 };
 
 static int is_cluster_scoped(const char *resource)
@@ -826,7 +848,8 @@ int k8s_rbac_who_can(const struct k8s_rbac *r,
 			continue;
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 16;
-			struct k8s_rbac_match *nm = realloc(m, nc * sizeof(*nm));
+			struct k8s_rbac_match *nm =
+			    realloc(m, nc * sizeof(*nm));
 
 			if (!nm) {
 				free(m);

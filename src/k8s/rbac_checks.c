@@ -36,17 +36,14 @@ enum special {
 
 struct check {
 	struct k8s_rbac_check_info info;
-	int scoped;		/* namespaced grants one step lower */
+	int scoped; /* namespaced grants one step lower */
 	enum special special;
 	const char *const *verbs;     /* NULL-terminated */
 	const char *const *resources; /* NULL-terminated */
 };
 
 #define LIST(...)                                                              \
-	(const char *const[])                                                  \
-	{                                                                      \
-		__VA_ARGS__, NULL                                              \
-	}
+	(const char *const[]) { __VA_ARGS__, NULL }
 
 static const struct check checks[] = {
     {{"K8S-RBAC-001", VULN_SEV_HIGH, "Can read secrets",
@@ -55,7 +52,10 @@ static const struct check checks[] = {
       "those accounts.",
       "Grant secrets access only to the controllers that need it, limited "
       "with resourceNames; prefer mounting secrets into pods."},
-     1, SP_NONE, LIST("get", "list", "watch"), LIST("secrets")},
+     1,
+     SP_NONE,
+     LIST("get", "list", "watch"),
+     LIST("secrets")},
     {{"K8S-RBAC-002", VULN_SEV_HIGH, "Can create or change workloads",
       "Whoever creates a pod (directly or through a controller) runs code "
       "as any service account of the namespace and mounts its secrets and "
@@ -63,21 +63,28 @@ static const struct check checks[] = {
       "node.",
       "Give workload write access to deployment pipelines only, and "
       "enforce Pod Security admission in the namespace."},
-     1, SP_NONE, LIST("create", "update", "patch"),
-     LIST("pods", "replicationcontrollers", "podtemplates",
-	  "deployments.apps", "daemonsets.apps", "statefulsets.apps",
-	  "replicasets.apps", "jobs.batch", "cronjobs.batch")},
+     1,
+     SP_NONE,
+     LIST("create", "update", "patch"),
+     LIST("pods", "replicationcontrollers", "podtemplates", "deployments.apps",
+	  "daemonsets.apps", "statefulsets.apps", "replicasets.apps",
+	  "jobs.batch", "cronjobs.batch")},
     {{"K8S-RBAC-003", VULN_SEV_HIGH, "Can exec or attach into pods",
       "pods/exec and pods/attach run commands in or read the terminal of "
       "running containers, with their identity and secrets.",
       "Remove pods/exec and pods/attach from roles used by people and "
       "automation day to day; grant them just in time for debugging."},
-     1, SP_NONE, LIST("create", "get"), LIST("pods/exec", "pods/attach")},
+     1,
+     SP_NONE,
+     LIST("create", "get"),
+     LIST("pods/exec", "pods/attach")},
     {{"K8S-RBAC-004", VULN_SEV_HIGH, "Can escalate roles",
       "The escalate verb on roles lets a subject write rules granting "
       "permissions it does not hold, bypassing RBAC's escalation check.",
       "Remove the escalate verb; only cluster administrators need it."},
-     1, SP_NONE, LIST("escalate"),
+     1,
+     SP_NONE,
+     LIST("escalate"),
      LIST("roles.rbac.authorization.k8s.io",
 	  "clusterroles.rbac.authorization.k8s.io")},
     {{"K8S-RBAC-005", VULN_SEV_HIGH, "Can bind roles",
@@ -85,7 +92,9 @@ static const struct check checks[] = {
       "more permissions than it holds (e.g. cluster-admin), to itself.",
       "Remove the bind verb, or limit it with resourceNames to the roles "
       "the subject may hand out."},
-     1, SP_NONE, LIST("bind"),
+     1,
+     SP_NONE,
+     LIST("bind"),
      LIST("roles.rbac.authorization.k8s.io",
 	  "clusterroles.rbac.authorization.k8s.io")},
     {{"K8S-RBAC-006", VULN_SEV_HIGH, "Can impersonate",
@@ -93,7 +102,9 @@ static const struct check checks[] = {
       "identities (system:masters included), with all their permissions.",
       "Remove impersonate, or limit it with resourceNames to specific "
       "low-privilege identities."},
-     1, SP_NONE, LIST("impersonate"),
+     1,
+     SP_NONE,
+     LIST("impersonate"),
      LIST("users", "groups", "serviceaccounts", "uids.authentication.k8s.io",
 	  "userextras.authentication.k8s.io")},
     {{"K8S-RBAC-007", VULN_SEV_HIGH, "Can use nodes/proxy",
@@ -101,34 +112,52 @@ static const struct check checks[] = {
       "commands in any pod there and bypasses audit logging and admission.",
       "Remove nodes/proxy; monitoring agents should read metrics through "
       "nodes/metrics or nodes/stats."},
-     1, SP_NONE, LIST("get", "create"), LIST("nodes/proxy")},
+     1,
+     SP_NONE,
+     LIST("get", "create"),
+     LIST("nodes/proxy")},
     {{"K8S-RBAC-008", VULN_SEV_HIGH, "Can approve certificate requests",
       "update on certificatesigningrequests/approval together with approve "
       "on a signer issues client certificates for any user or group, such "
       "as system:masters.",
       "Leave CSR approval to the controller manager; limit signers with "
       "resourceNames."},
-     1, SP_CSR, NULL, NULL},
+     1,
+     SP_CSR,
+     NULL,
+     NULL},
     {{"K8S-RBAC-009", VULN_SEV_HIGH, "Can create service account tokens",
       "create on serviceaccounts/token mints tokens for any service "
       "account of the scope and acts with its permissions.",
       "Remove serviceaccounts/token create, or limit it with resourceNames."},
-     1, SP_NONE, LIST("create"), LIST("serviceaccounts/token")},
+     1,
+     SP_NONE,
+     LIST("create"),
+     LIST("serviceaccounts/token")},
     {{"K8S-RBAC-010", VULN_SEV_MEDIUM, "Wildcard verbs",
       "verbs: [\"*\"] grants every verb, including ones added in later "
       "releases and escalate, bind and impersonate where they apply.",
       "List the verbs the subject needs."},
-     1, SP_WILD_VERBS, NULL, NULL},
+     1,
+     SP_WILD_VERBS,
+     NULL,
+     NULL},
     {{"K8S-RBAC-011", VULN_SEV_MEDIUM, "Wildcard resources",
       "resources: [\"*\"] grants every resource and subresource of the "
       "groups, secrets and pods/exec included, and future ones.",
       "List the resources the subject needs."},
-     1, SP_WILD_RESOURCES, NULL, NULL},
+     1,
+     SP_WILD_RESOURCES,
+     NULL,
+     NULL},
     {{"K8S-RBAC-012", VULN_SEV_MEDIUM, "Wildcard API groups",
       "apiGroups: [\"*\"] grants the resources of every API group, custom "
       "resources and future groups included.",
       "List the API groups the subject needs."},
-     1, SP_WILD_GROUPS, NULL, NULL},
+     1,
+     SP_WILD_GROUPS,
+     NULL,
+     NULL},
     {{"K8S-RBAC-013", VULN_SEV_CRITICAL,
       "cluster-admin bound to a service account",
       "A service account token is mounted into pods: whoever compromises "
@@ -136,27 +165,38 @@ static const struct check checks[] = {
       "cluster.",
       "Bind a role with only the permissions the workload needs; keep "
       "cluster-admin for break-glass human access."},
-     1, SP_ADMIN_SA, NULL, NULL},
-    {{"K8S-RBAC-014", VULN_SEV_CRITICAL,
-      "cluster-admin bound to everyone",
+     1,
+     SP_ADMIN_SA,
+     NULL,
+     NULL},
+    {{"K8S-RBAC-014", VULN_SEV_CRITICAL, "cluster-admin bound to everyone",
       "Binding full access to system:authenticated, system:unauthenticated, "
       "system:anonymous or all service accounts gives the cluster to any "
       "user, any pod, or anyone who can reach the API server.",
       "Delete the binding; bind specific users or groups instead."},
-     1, SP_ADMIN_BROAD, NULL, NULL},
+     1,
+     SP_ADMIN_BROAD,
+     NULL,
+     NULL},
     {{"K8S-RBAC-015", VULN_SEV_MEDIUM,
       "Default service account has permissions",
       "Every pod that names no service account runs as the namespace's "
       "default account, so a role bound to it reaches all such pods.",
       "Create a dedicated service account for the workload that needs the "
       "role; set automountServiceAccountToken: false on default."},
-     0, SP_DEFAULT_SA, NULL, NULL},
+     0,
+     SP_DEFAULT_SA,
+     NULL,
+     NULL},
     {{"K8S-RBAC-016", VULN_SEV_HIGH, "Anonymous access to resources",
       "A grant to system:unauthenticated or system:anonymous is open to "
       "anyone who can reach the API server.",
       "Remove the binding; keep anonymous access to health and version "
       "endpoints only."},
-     1, SP_ANONYMOUS, NULL, NULL},
+     1,
+     SP_ANONYMOUS,
+     NULL,
+     NULL},
 };
 
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
@@ -252,8 +292,8 @@ struct hit {
 
 struct run {
 	const struct k8s_rbac *r;
-	const struct k8s_rbac_perm *p; /* first perm of the run */
-	size_t n;		       /* perms in the run */
+	const struct k8s_rbac_perm *p;	     /* first perm of the run */
+	size_t n;			     /* perms in the run */
 	struct k8s_rbac_request (*reqs)[64]; /* per check, prepared */
 	size_t *nreqs;
 	struct k8s_rbac_request csr_approval, csr_signer;
@@ -371,7 +411,8 @@ static void eval_special(const struct run *run, size_t c, struct hit *h,
 					 "do everything", NULL);
 			break;
 		case SP_ADMIN_BROAD:
-			if (broad_subject(&p->subject) && full_wildcard(p->rule))
+			if (broad_subject(&p->subject) &&
+			    full_wildcard(p->rule))
 				consider(h, p, lower(sev, steps), 0,
 					 "do everything", NULL);
 			break;
@@ -398,8 +439,8 @@ static void eval_special(const struct run *run, size_t c, struct hit *h,
 			    !json_array_size(
 				json_object_get(p->rule, "resources")))
 				break;
-			consider(h, p, lower(sev, steps), 0,
-				 "access resources", NULL);
+			consider(h, p, lower(sev, steps), 0, "access resources",
+				 NULL);
 			break;
 		default:
 			break;
@@ -432,8 +473,7 @@ static int emit(struct out *out, const struct check *ck, const struct hit *h)
 
 	if (out->n == out->cap) {
 		size_t nc = out->cap ? out->cap * 2 : 32;
-		struct k8s_rbac_finding *nf =
-		    realloc(out->f, nc * sizeof(*nf));
+		struct k8s_rbac_finding *nf = realloc(out->f, nc * sizeof(*nf));
 
 		if (!nf)
 			return -ENOMEM;
@@ -442,15 +482,15 @@ static int emit(struct out *out, const struct check *ck, const struct hit *h)
 	}
 	k8s_rbac_subject_str(&p->subject, subj, sizeof(subj));
 	if (h->limited) {
-		size_t len = snprintf(names, sizeof(names),
-				      ", only resourceNames:");
+		size_t len =
+		    snprintf(names, sizeof(names), ", only resourceNames:");
 
 		json_array_foreach(rn, i, x)
 		{
 			if (json_is_string(x) && len < sizeof(names))
-				len += snprintf(names + len,
-						sizeof(names) - len, " %s",
-						json_string_value(x));
+				len +=
+				    snprintf(names + len, sizeof(names) - len,
+					     " %s", json_string_value(x));
 		}
 	}
 	if (p->rule_role && strcmp(p->rule_role, p->role_name))

@@ -68,8 +68,8 @@ static void fx_free(struct fx *fx)
 }
 
 /* The finding of check id for subject (NULL: any subject). */
-static const struct k8s_rbac_finding *
-find(const struct fx *fx, const char *id, const char *subject)
+static const struct k8s_rbac_finding *find(const struct fx *fx, const char *id,
+					   const char *subject)
 {
 	for (size_t i = 0; i < fx->nf; i++)
 		if (!strcmp(fx->f[i].id, id) &&
@@ -114,22 +114,22 @@ static const struct {
 	enum vuln_severity sev; /* of the fail fixture */
 	size_t pass_n;		/* other findings of the pass fixture */
 } pairs[] = {
-	{"secrets-read", "K8S-RBAC-001", VULN_SEV_HIGH, 0},
-	{"workload-create", "K8S-RBAC-002", VULN_SEV_HIGH, 0},
-	{"exec-attach", "K8S-RBAC-003", VULN_SEV_HIGH, 0},
-	{"escalate", "K8S-RBAC-004", VULN_SEV_HIGH, 0},
-	{"bind", "K8S-RBAC-005", VULN_SEV_HIGH, 0},
-	{"impersonate", "K8S-RBAC-006", VULN_SEV_HIGH, 0},
-	{"nodes-proxy", "K8S-RBAC-007", VULN_SEV_HIGH, 0},
-	{"csr-approve", "K8S-RBAC-008", VULN_SEV_HIGH, 0},
-	{"token-create", "K8S-RBAC-009", VULN_SEV_HIGH, 0},
-	{"wildcard-verbs", "K8S-RBAC-010", VULN_SEV_MEDIUM, 0},
-	{"wildcard-resources", "K8S-RBAC-011", VULN_SEV_MEDIUM, 0},
-	{"wildcard-apigroups", "K8S-RBAC-012", VULN_SEV_MEDIUM, 0},
-	{"cluster-admin-sa", "K8S-RBAC-013", VULN_SEV_CRITICAL, 3},
-	{"cluster-admin-broad", "K8S-RBAC-014", VULN_SEV_CRITICAL, 3},
-	{"default-sa", "K8S-RBAC-015", VULN_SEV_MEDIUM, 0},
-	{"anonymous", "K8S-RBAC-016", VULN_SEV_HIGH, 0},
+    {"secrets-read", "K8S-RBAC-001", VULN_SEV_HIGH, 0},
+    {"workload-create", "K8S-RBAC-002", VULN_SEV_HIGH, 0},
+    {"exec-attach", "K8S-RBAC-003", VULN_SEV_HIGH, 0},
+    {"escalate", "K8S-RBAC-004", VULN_SEV_HIGH, 0},
+    {"bind", "K8S-RBAC-005", VULN_SEV_HIGH, 0},
+    {"impersonate", "K8S-RBAC-006", VULN_SEV_HIGH, 0},
+    {"nodes-proxy", "K8S-RBAC-007", VULN_SEV_HIGH, 0},
+    {"csr-approve", "K8S-RBAC-008", VULN_SEV_HIGH, 0},
+    {"token-create", "K8S-RBAC-009", VULN_SEV_HIGH, 0},
+    {"wildcard-verbs", "K8S-RBAC-010", VULN_SEV_MEDIUM, 0},
+    {"wildcard-resources", "K8S-RBAC-011", VULN_SEV_MEDIUM, 0},
+    {"wildcard-apigroups", "K8S-RBAC-012", VULN_SEV_MEDIUM, 0},
+    {"cluster-admin-sa", "K8S-RBAC-013", VULN_SEV_CRITICAL, 3},
+    {"cluster-admin-broad", "K8S-RBAC-014", VULN_SEV_CRITICAL, 3},
+    {"default-sa", "K8S-RBAC-015", VULN_SEV_MEDIUM, 0},
+    {"anonymous", "K8S-RBAC-016", VULN_SEV_HIGH, 0},
 };
 
 static void test_each_check_fires_on_fail_and_not_on_pass(void **st)
@@ -262,19 +262,18 @@ static void test_aggregation_collects_rules_by_label_selector(void **st)
 	fx_load(&fx, "aggregation.json");
 	/* matchLabels and matchExpressions selectors; "false" not matched */
 	assert_int_equal(fx.r->n, 2);
-	assert_string_equal(who(&fx, "get", "secrets", NULL, NULL, buf,
-				sizeof(buf)),
-			    "ServiceAccount:monitoring/prometheus,");
+	assert_string_equal(
+	    who(&fx, "get", "secrets", NULL, NULL, buf, sizeof(buf)),
+	    "ServiceAccount:monitoring/prometheus,");
 	assert_string_equal(who(&fx, "list", "pods.metrics.k8s.io", NULL, NULL,
 				buf, sizeof(buf)),
 			    "ServiceAccount:monitoring/prometheus,");
-	assert_string_equal(who(&fx, "create", "pods/exec", NULL, NULL, buf,
-				sizeof(buf)),
-			    "");
+	assert_string_equal(
+	    who(&fx, "create", "pods/exec", NULL, NULL, buf, sizeof(buf)), "");
 	f = find(&fx, "K8S-RBAC-001", NULL);
 	assert_non_null(f);
-	assert_non_null(
-	    strstr(f->message, "aggregated from ClusterRole monitoring-secrets"));
+	assert_non_null(strstr(
+	    f->message, "aggregated from ClusterRole monitoring-secrets"));
 	assert_null(find(&fx, "K8S-RBAC-003", NULL));
 	/* aggregated rules come in name order of the roles holding them */
 	assert_string_equal(fx.r->perms[0].role_name, "monitoring");
@@ -333,9 +332,9 @@ static void test_wildcards_match_any_verb_resource_and_group(void **st)
 	assert_string_equal(
 	    who(&fx, "create", "pods", "x", NULL, buf, sizeof(buf)),
 	    "User:erin,");
-	assert_string_equal(who(&fx, "get", "/logs/kubelet.log", NULL, NULL,
-				buf, sizeof(buf)),
-			    "User:erin,");
+	assert_string_equal(
+	    who(&fx, "get", "/logs/kubelet.log", NULL, NULL, buf, sizeof(buf)),
+	    "User:erin,");
 	assert_string_equal(
 	    who(&fx, "get", "/healthz", NULL, NULL, buf, sizeof(buf)), "");
 	/* dave: verbs and resources wildcards, workloads; erin: all three
@@ -409,7 +408,8 @@ static void test_group_membership_of_subjects(void **st)
 	(void)st;
 	fx_load(&fx, "groups.json");
 	assert_int_equal(
-	    k8s_rbac_subject_parse("sa:ci/builder", &sa, sbuf, sizeof(sbuf)), 0);
+	    k8s_rbac_subject_parse("sa:ci/builder", &sa, sbuf, sizeof(sbuf)),
+	    0);
 	assert_int_equal(k8s_rbac_subject_parse("User:judy", &u, NULL, 0), 0);
 	assert_int_equal(
 	    k8s_rbac_subject_parse("user:system:anonymous", &anon, NULL, 0), 0);
@@ -433,13 +433,12 @@ static void test_group_membership_of_subjects(void **st)
 	}
 	assert_true(n >= 3);
 	/* the built-in view role bound to every authenticated user */
-	assert_string_equal(
-	    who(&fx, "update", "deployments.apps", "ci", NULL, buf, sizeof(buf)),
-	    "Group:system:serviceaccounts:ci,Group:devs,");
-	assert_string_equal(
-	    who(&fx, "update", "deployments.apps", "prod", NULL, buf,
-		sizeof(buf)),
-	    "Group:devs,");
+	assert_string_equal(who(&fx, "update", "deployments.apps", "ci", NULL,
+				buf, sizeof(buf)),
+			    "Group:system:serviceaccounts:ci,Group:devs,");
+	assert_string_equal(who(&fx, "update", "deployments.apps", "prod", NULL,
+				buf, sizeof(buf)),
+			    "Group:devs,");
 	assert_string_equal(
 	    who(&fx, "list", "pods", "prod", NULL, buf, sizeof(buf)),
 	    "Group:system:authenticated,");
@@ -476,20 +475,17 @@ static void test_subject_strings_parse_and_print(void **st)
 	assert_string_equal(s.name, "x");
 	assert_string_equal(k8s_rbac_subject_str(&s, out, sizeof(out)),
 			    "ServiceAccount:kube-system/x");
-	assert_int_equal(k8s_rbac_subject_parse("Group:system:masters", &s,
-						NULL, 0),
-			 0);
+	assert_int_equal(
+	    k8s_rbac_subject_parse("Group:system:masters", &s, NULL, 0), 0);
 	assert_int_equal(s.kind, K8S_RBAC_GROUP);
 	assert_string_equal(s.name, "system:masters");
 	assert_int_equal(k8s_rbac_subject_parse("Robot:x", &s, NULL, 0),
 			 -EINVAL);
-	assert_int_equal(k8s_rbac_subject_parse("User:", &s, NULL, 0),
-			 -EINVAL);
-	assert_int_equal(k8s_rbac_subject_parse("sa:noslash", &s, buf,
-						sizeof(buf)),
-			 -EINVAL);
-	assert_int_equal(k8s_rbac_subject_parse("sa:a/b", &s, buf, 3),
-			 -EINVAL);
+	assert_int_equal(k8s_rbac_subject_parse("User:", &s, NULL, 0), -EINVAL);
+	assert_int_equal(
+	    k8s_rbac_subject_parse("sa:noslash", &s, buf, sizeof(buf)),
+	    -EINVAL);
+	assert_int_equal(k8s_rbac_subject_parse("sa:a/b", &s, buf, 3), -EINVAL);
 }
 
 static void test_requests_parse_like_kubectl(void **st)
@@ -497,16 +493,17 @@ static void test_requests_parse_like_kubectl(void **st)
 	struct k8s_rbac_request r;
 
 	(void)st;
-	assert_int_equal(k8s_rbac_request_init(&r, "get", "deployments.apps/scale",
-					       NULL, "ns", NULL),
+	assert_int_equal(k8s_rbac_request_init(&r, "get",
+					       "deployments.apps/scale", NULL,
+					       "ns", NULL),
 			 0);
 	assert_string_equal(r.resource, "deployments");
 	assert_string_equal(r.group, "apps");
 	assert_string_equal(r.subresource, "scale");
 	assert_string_equal(r.ns, "ns");
-	assert_int_equal(k8s_rbac_request_init(&r, "get", "cronjobs", "batch",
-					       NULL, NULL),
-			 0);
+	assert_int_equal(
+	    k8s_rbac_request_init(&r, "get", "cronjobs", "batch", NULL, NULL),
+	    0);
 	assert_string_equal(r.group, "batch");
 	assert_int_equal(
 	    k8s_rbac_request_init(&r, "get", "/healthz", NULL, NULL, NULL), 0);
@@ -521,8 +518,8 @@ static void test_requests_parse_like_kubectl(void **st)
 	assert_int_equal(
 	    k8s_rbac_request_init(&r, "get", ".apps", NULL, NULL, NULL),
 	    -EINVAL);
-	assert_int_equal(k8s_rbac_request_init(&r, "", "pods", NULL, NULL, NULL),
-			 -EINVAL);
+	assert_int_equal(
+	    k8s_rbac_request_init(&r, "", "pods", NULL, NULL, NULL), -EINVAL);
 }
 
 static void test_empty_set_and_null_free(void **st)
@@ -547,7 +544,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_each_check_fires_on_fail_and_not_on_pass),
-	    cmocka_unit_test(test_secrets_finding_names_subject_binding_and_rule),
+	    cmocka_unit_test(
+		test_secrets_finding_names_subject_binding_and_rule),
 	    cmocka_unit_test(test_cluster_admin_to_sa_is_one_critical_finding),
 	    cmocka_unit_test(test_csr_approval_without_signer_is_medium),
 	    cmocka_unit_test(test_default_sa_without_automount_is_low),
