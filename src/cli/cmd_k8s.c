@@ -15,6 +15,8 @@ static const struct {
 } k8s_commands[] = {
 	{"pss", cmd_k8s_pss,
 	 "evaluate workloads against the Pod Security Standards"},
+	{"rbac", cmd_k8s_rbac,
+	 "RBAC risks, who can do what, a subject's effective permissions"},
 	{"admission", cmd_k8s_admission,
 	 "serve the Pod Security admission webhook (AdmissionReview v1, TLS)"},
 };

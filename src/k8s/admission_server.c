@@ -313,7 +313,7 @@ int k8s_adm_server_start(const struct k8s_adm_server_opts *o,
 	unsigned timeout = o->timeout_s ? o->timeout_s : 10;
 	unsigned conns = o->max_conns ? o->max_conns : 512;
 	uint16_t port;
-	int any, rc;
+	int any = 0, rc;
 	const union MHD_DaemonInfo *info;
 
 	if (!o->cfg)

@@ -308,4 +308,182 @@ unsigned k8s_adm_server_port(const struct k8s_adm_server *s);
 /* Stops and frees (NULL is a no-op). */
 void k8s_adm_server_stop(struct k8s_adm_server *s);
 
+/* ---- RBAC analysis (rbac.c, rbac_checks.c) ------------------------------ */
+
+/*
+ * RBAC (rbac.authorization.k8s.io/v1) as the upstream authorizer sees it.
+ * k8s_rbac_build reads every Role, ClusterRole (aggregationRule resolved:
+ * a ClusterRole with clusterRoleSelectors holds its own rules plus those
+ * of every ClusterRole whose labels match a selector, transitively),
+ * RoleBinding, ClusterRoleBinding and ServiceAccount of a set and expands
+ * the bindings into one struct k8s_rbac_perm per (binding subject, rule).
+ * A ClusterRoleBinding grants cluster-wide; a RoleBinding grants only in
+ * its own namespace, also when it refers to a ClusterRole, never on
+ * cluster-scoped resources (nodes, CSRs, ...) and never nonResourceURLs.
+ * ClusterRoles referenced but absent from the set are taken from a small
+ * built-in table (cluster-admin, admin, edit, view: the bootstrap policy,
+ * abridged); other missing roles are reported through warn.
+ *
+ * Requests are matched as the RBAC authorizer does: verb equal or "*";
+ * apiGroup equal or "*"; resource equal, "*", "resource/subresource" or
+ * "*\/subresource"; resourceNames, when listed, must name the object.  A
+ * request without a name (who can get secrets?) still matches a rule
+ * limited by resourceNames, flagged names_limited -- except "create" of a
+ * resource, which such a rule never allows.  Non-resource requests
+ * ("/metrics") match nonResourceURLs (exact, or a prefix ending in "*").
+ */
+#include "vulndb/vulndb.h"
+
+#define K8S_RBAC_MAX_PERMS (1u << 22)	   /* expanded grants in one model */
+#define K8S_RBAC_MAX_ROLE_RULES 10000	   /* rules of one effective role */
+#define K8S_RBAC_MAX_AGGREGATION_DEPTH 16 /* aggregated role chains */
+
+enum k8s_rbac_subject_kind {
+	K8S_RBAC_USER,
+	K8S_RBAC_GROUP,
+	K8S_RBAC_SERVICE_ACCOUNT,
+};
+
+struct k8s_rbac_subject {
+	enum k8s_rbac_subject_kind kind;
+	const char *name;
+	const char *ns; /* ServiceAccount only (a RoleBinding's namespace when
+			   the subject omits it); NULL otherwise */
+};
+
+/* One rule granted to one subject through one binding (all borrowed from
+ * the set or the model). */
+struct k8s_rbac_perm {
+	struct k8s_rbac_subject subject;
+	const struct k8s_object *binding; /* RoleBinding / ClusterRoleBinding */
+	int subject_index;		  /* subjects[i] of the binding */
+	const char *role_kind;		  /* roleRef.kind */
+	const char *role_name;		  /* roleRef.name */
+	const struct k8s_object *role;	  /* NULL for a built-in role */
+	int builtin;			  /* role from the built-in table */
+	const char *rule_role; /* ClusterRole/Role whose rules[] hold the
+				  rule (differs from role_name when the
+				  rule is aggregated) */
+	int rule_index;	       /* index in rule_role's rules */
+	json_t *rule;	       /* the PolicyRule */
+	const char *ns;	       /* where it applies; NULL = cluster-wide */
+};
+
+struct k8s_rbac {
+	struct k8s_rbac_perm *perms; /* in set order of the bindings */
+	size_t n, cap;
+	const struct k8s_set *set;   /* borrowed */
+	json_t *builtin;	     /* built-in ClusterRoles (owned) */
+};
+
+/*
+ * Builds the model of a set (which must outlive it).  Bindings whose role
+ * is missing, or that are malformed, are reported through warn (may be
+ * NULL) and skipped.  Returns 0 and *ret (free with k8s_rbac_free),
+ * -ENOMEM, or -E2BIG past K8S_RBAC_MAX_PERMS (err filled).
+ */
+int k8s_rbac_build(const struct k8s_set *set, k8s_warn_fn warn, void *ctx,
+		   struct k8s_rbac **ret, struct bw_error *err);
+void k8s_rbac_free(struct k8s_rbac *r);
+
+/*
+ * "User:alice", "Group:system:authenticated", "ServiceAccount:ns/name" or
+ * "ServiceAccount:ns:name" (kinds case-insensitive; "sa" too).  name and ns
+ * point into s -- except that ns/name of a service account are copied into
+ * buf (len bytes).  Returns 0 or -EINVAL.
+ */
+int k8s_rbac_subject_parse(const char *s, struct k8s_rbac_subject *ret,
+			   char *buf, size_t len);
+/* "ServiceAccount:ns/name", "User:alice", "Group:devs" into buf. */
+const char *k8s_rbac_subject_str(const struct k8s_rbac_subject *s, char *buf,
+				 size_t len);
+/* Whether a grant to `grantee` reaches `who`: the same subject, or a group
+ * who belongs to (system:authenticated for users and service accounts,
+ * system:serviceaccounts and system:serviceaccounts:NS for these). */
+int k8s_rbac_subject_applies(const struct k8s_rbac_subject *grantee,
+			     const struct k8s_rbac_subject *who);
+
+/* An access request, as `kubectl auth can-i` would ask it. */
+struct k8s_rbac_request {
+	char verb[64];
+	char group[256];       /* API group, "" for core */
+	char resource[256];    /* "pods" ("" for a non-resource request) */
+	char subresource[64];  /* "exec", "" if none */
+	char name[256];	       /* object name, "" for any */
+	char ns[256];	       /* namespace, "" = any namespace or cluster */
+	char path[1024];       /* non-resource URL ("/metrics"), else "" */
+};
+
+/*
+ * Fills a request from VERB and RESOURCE as given on a command line:
+ * "pods", "pods/exec", "deployments.apps", "deployments.apps/scale" or a
+ * non-resource URL "/healthz".  group (NULL: from RESOURCE, else core "")
+ * overrides the group, ns and name may be NULL.  Returns 0 or -EINVAL
+ * (empty or too long parts).
+ */
+int k8s_rbac_request_init(struct k8s_rbac_request *req, const char *verb,
+			  const char *resource, const char *group,
+			  const char *ns, const char *name);
+
+/* Whether a PolicyRule allows a request (scope not considered); sets
+ * *ret_names_limited (may be NULL) when it does only through a
+ * resourceNames list the request did not name. */
+int k8s_rbac_rule_allows(json_t *rule, const struct k8s_rbac_request *req,
+			 int *ret_names_limited);
+/* Whether a perm allows a request, scope included (a request with ns ""
+ * matches perms of any namespace, except for cluster-scoped resources and
+ * non-resource URLs, which only cluster-wide perms grant). */
+int k8s_rbac_perm_allows(const struct k8s_rbac_perm *p,
+			 const struct k8s_rbac_request *req,
+			 int *ret_names_limited);
+
+struct k8s_rbac_match {
+	const struct k8s_rbac_perm *perm;
+	int names_limited; /* only for the objects in rule.resourceNames */
+};
+
+/* Who can: every perm allowing req, in model order.  *ret is allocated
+ * (free()); *ret_n may be 0.  Returns 0 or -ENOMEM. */
+int k8s_rbac_who_can(const struct k8s_rbac *r,
+		     const struct k8s_rbac_request *req,
+		     struct k8s_rbac_match **ret, size_t *ret_n);
+
+/* A risky permission.  id/title/remediation are static; message and
+ * subject are owned; object is the granting binding (file, doc, kind, ns,
+ * name), role_kind/role_name its roleRef (borrowed). */
+struct k8s_rbac_finding {
+	const char *id;	   /* "K8S-RBAC-001" */
+	enum vuln_severity severity;
+	const char *title;
+	const char *remediation;
+	char *message;	   /* what is granted, by which rule */
+	char *subject;	   /* "ServiceAccount:ns/name" */
+	char *path;	   /* field path in the binding: "subjects[1]" */
+	const struct k8s_object *object;
+	const char *role_kind, *role_name;
+	const char *ns;	   /* where it applies; NULL = cluster-wide */
+};
+
+/* The RBAC checks, for documentation and --checks lists. */
+struct k8s_rbac_check_info {
+	const char *id;
+	enum vuln_severity severity; /* cluster-wide, all names */
+	const char *title;
+	const char *rationale;
+	const char *remediation;
+};
+const struct k8s_rbac_check_info *k8s_rbac_checks(size_t *ret_n);
+
+/*
+ * Runs the RBAC risk checks over the model: one finding per check and
+ * (binding, subject), at the worst severity of the rules that trigger it.
+ * A check's severity drops one step when the grant is namespaced (a
+ * RoleBinding) and one more when only resourceNames are allowed (never
+ * below low).  Findings are in model order.  Returns 0 and *ret (free with
+ * k8s_rbac_findings_free), or -ENOMEM.
+ */
+int k8s_rbac_check(const struct k8s_rbac *r, struct k8s_rbac_finding **ret,
+		   size_t *ret_n);
+void k8s_rbac_findings_free(struct k8s_rbac_finding *f, size_t n);
+
 #endif
