@@ -6,3 +6,4 @@ B=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 bash "$here/runtime/run.sh" "$B"
 bash "$here/scan/run.sh" "$B"
+bash "$here/k8s/run.sh" "$B"

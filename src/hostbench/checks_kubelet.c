@@ -960,7 +960,7 @@ static void check_tls_cert(struct hb_ctx *ctx, const struct hb_check *c,
 			  "(or serverTLSBootstrap: true)";
 
 	cert = hb_kubelet_setting(ctx, "tls-cert-file", "tlsCertFile", &src);
-	snprintf(csrc, sizeof(csrc), "%s", cert ? src : "");
+	snprintf(csrc, sizeof(csrc), "%.290s", cert ? src : "");
 	key = hb_kubelet_setting(ctx, "tls-private-key-file",
 				 "tlsPrivateKeyFile", &src);
 	if (cert && *cert && key && *key) {

@@ -324,7 +324,7 @@ static void dump_item(FILE *f, const unsigned char *b, size_t n)
 static int make_bdb(const char *tool, const char *dbfile, unsigned pagesize,
 		    int big_endian, const struct blob *h, size_t n)
 {
-	char dump[] = "/tmp/bw-test-bdbdump-XXXXXX", cmd[512];
+	char dump[] = "/tmp/bw-test-bdbdump-XXXXXX", cmd[4096];
 	unsigned char key[4], counter[4];
 	int fd = mkstemp(dump), rc;
 	FILE *f;
