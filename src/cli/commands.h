@@ -15,6 +15,8 @@ int cmd_trace(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_k8s(int argc, char **argv);
+int cmd_k8s_audit(int argc, char **argv);
 
 /* Shared helpers for commands. */
 int cli_is_help(const char *arg);   /* -h / --help / help */

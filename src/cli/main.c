@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"scan", cmd_scan, "scan an image or root filesystem for vulnerabilities"},
 	{"sbom", cmd_sbom, "write a CycloneDX or SPDX SBOM of an image"},
 	{"db", cmd_db, "manage the offline OSV vulnerability database"},
+	{"k8s", cmd_k8s, "audit Kubernetes manifests: best practices, Pod Security Standards"},
 	{"version", cmd_version, "print version information"},
 };
 
