@@ -402,6 +402,39 @@ static void test_hostile_and_wrongly_typed_fields_do_not_crash(void **st)
 	k8s_set_free(&set);
 }
 
+/* docs/k8s.md's table is generated from the check table: it must list
+ * every check with its current name, severity and title. */
+static void test_docs_table_matches_the_checks(void **st)
+{
+	char path[1024], row[512];
+	char *doc;
+	long n;
+	FILE *f;
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/docs/k8s.md", src_dir());
+	f = fopen(path, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	doc = calloc(1, (size_t)n + 1);
+	assert_non_null(doc);
+	assert_int_equal(fread(doc, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	for (size_t k = 0; k < k8s_nchecks; k++) {
+		const struct k8s_check *c = &k8s_checks[k];
+
+		snprintf(row, sizeof(row), "| %s | %s | %s | %s | ", c->id,
+			 c->name, vuln_severity_name(c->severity), c->title);
+		if (!strstr(doc, row))
+			fail_msg("docs/k8s.md is stale for %s: regenerate with "
+				 "bulwark k8s audit --list-checks",
+				 c->id);
+	}
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +446,7 @@ int main(void)
 	    cmocka_unit_test(test_container_paths_cover_init_and_ephemeral),
 	    cmocka_unit_test(test_network_policy_selector_semantics),
 	    cmocka_unit_test(test_hostile_and_wrongly_typed_fields_do_not_crash),
+	    cmocka_unit_test(test_docs_table_matches_the_checks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
