@@ -21,7 +21,8 @@ static void usage(FILE *out)
 {
 	size_t i;
 
-	fputs("usage: bulwark k8s <subcommand> [<args>]\n\nSubcommands:\n", out);
+	fputs("usage: bulwark k8s <subcommand> [<args>]\n\nSubcommands:\n",
+	      out);
 	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		fprintf(out, "  %-10s %s\n", subs[i].name, subs[i].summary);
 }

@@ -83,7 +83,8 @@ static void list_checks(FILE *out)
 				if (strcmp(c->frameworks[j].framework,
 					   fws[k][0]))
 					continue;
-				fprintf(out, "%s%s%s", any ? ", " : (first ? "" : "; "),
+				fprintf(out, "%s%s%s",
+					any ? ", " : (first ? "" : "; "),
 					any ? "" : fws[k][1], any ? "" : " ");
 				fputs(c->frameworks[j].control, out);
 				any = 1;
@@ -167,7 +168,8 @@ static int audit_pss(struct audit_cli *c, const struct k8s_set *set)
 			const char *reason = NULL;
 			struct report_finding f = {
 			    .name = "pod-security-standard",
-			    .severity = in_base ? VULN_SEV_HIGH : VULN_SEV_MEDIUM,
+			    .severity =
+				in_base ? VULN_SEV_HIGH : VULN_SEV_MEDIUM,
 			    .title = title,
 			    .message = msg,
 			    .remediation = "Change the pod spec as the detail "
@@ -176,10 +178,16 @@ static int audit_pss(struct audit_cli *c, const struct k8s_set *set)
 			    .rationale = "The Pod Security Standards are "
 					 "Kubernetes' own baseline and "
 					 "restricted pod hardening profiles.",
-			    .file = o->file, .doc = o->doc, .item = o->item,
-			    .line = o->line, .kind = o->kind, .ns = o->ns,
-			    .obj_name = o->name, .path = path,
-			    .frameworks = fw, .nframeworks = 1,
+			    .file = o->file,
+			    .doc = o->doc,
+			    .item = o->item,
+			    .line = o->line,
+			    .kind = o->kind,
+			    .ns = o->ns,
+			    .obj_name = o->name,
+			    .path = path,
+			    .frameworks = fw,
+			    .nframeworks = 1,
 			};
 
 			snprintf(id, sizeof(id), "PSS-%s", v->check);
@@ -205,8 +213,16 @@ static int audit_pss(struct audit_cli *c, const struct k8s_set *set)
 	return rc;
 }
 
-enum { OPT_LEVEL = 256, OPT_PSSV, OPT_CHECKS, OPT_SKIP, OPT_FAIL_ON,
-       OPT_SHOW_SUP, OPT_NO_COLOR, OPT_LIST };
+enum {
+	OPT_LEVEL = 256,
+	OPT_PSSV,
+	OPT_CHECKS,
+	OPT_SKIP,
+	OPT_FAIL_ON,
+	OPT_SHOW_SUP,
+	OPT_NO_COLOR,
+	OPT_LIST
+};
 
 static const struct option options[] = {
     {"level", required_argument, NULL, OPT_LEVEL},
@@ -240,7 +256,8 @@ static int parse(struct audit_cli *c, int argc, char **argv)
 			return 0;
 		case 'f':
 			if (report_format_parse(optarg, &c->fmt) ||
-			    c->fmt == REPORT_CYCLONEDX || c->fmt == REPORT_SPDX) {
+			    c->fmt == REPORT_CYCLONEDX ||
+			    c->fmt == REPORT_SPDX) {
 				fprintf(stderr,
 					"bulwark k8s audit: unknown format "
 					"'%s'\n",
@@ -306,8 +323,9 @@ static int parse(struct audit_cli *c, int argc, char **argv)
 				argv[optind - 1]);
 			return 2;
 		default:
-			fprintf(stderr, "bulwark k8s audit: unknown option "
-					"'%s'\n",
+			fprintf(stderr,
+				"bulwark k8s audit: unknown option "
+				"'%s'\n",
 				argv[optind - 1]);
 			return 2;
 		}

@@ -38,7 +38,7 @@
 /* ---- index of the set ---------------------------------------------------- */
 
 struct chk_sel {
-	const char *ns; /* "default" when unset */
+	const char *ns;	  /* "default" when unset */
 	json_t *selector; /* LabelSelector, NULL = everything */
 };
 
@@ -91,7 +91,8 @@ static int index_build(const struct k8s_set *set, struct chk_index *x)
 		const struct k8s_object *o = &set->objs[i];
 		struct chk_sel s;
 
-		if (is_kind(o, "NetworkPolicy") || is_kind(o, "PodDisruptionBudget")) {
+		if (is_kind(o, "NetworkPolicy") ||
+		    is_kind(o, "PodDisruptionBudget")) {
 			int np = is_kind(o, "NetworkPolicy");
 
 			s.ns = ns_of(o);
@@ -122,8 +123,9 @@ static int str_in(json_t *arr, const char *s)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(arr, i, v) if (json_is_string(v) &&
-					  !strcmp(json_string_value(v), s)) return 1;
+	json_array_foreach(arr, i,
+			   v) if (json_is_string(v) &&
+				  !strcmp(json_string_value(v), s)) return 1;
 	return 0;
 }
 
@@ -212,8 +214,8 @@ static int any_selects(const struct chk_sel *s, size_t n, const char *ns,
 
 static const char *annotation(json_t *meta, const char *key)
 {
-	json_t *a = json_is_object(meta) ? json_object_get(meta, "annotations")
-					 : NULL;
+	json_t *a =
+	    json_is_object(meta) ? json_object_get(meta, "annotations") : NULL;
 
 	return json_string_value(json_is_object(a) ? json_object_get(a, key)
 						   : NULL);
@@ -234,7 +236,8 @@ static int list_has(const char *list, const char *id)
 		if (!n)
 			break;
 		if ((n == idlen && !strncasecmp(p, id, n)) ||
-		    (n == 1 && *p == '*') || (n == 3 && !strncasecmp(p, "all", 3)))
+		    (n == 1 && *p == '*') ||
+		    (n == 3 && !strncasecmp(p, "all", 3)))
 			return 1;
 		p += n;
 	}
@@ -411,8 +414,9 @@ static int caps_has(json_t *ctr, const char *list, const char *cap)
 	size_t i;
 
 	arr = json_is_object(caps) ? json_object_get(caps, list) : NULL;
-	json_array_foreach(arr, i, v) if (json_is_string(v) &&
-					  cap_eq(json_string_value(v), cap)) return 1;
+	json_array_foreach(arr, i,
+			   v) if (json_is_string(v) &&
+				  cap_eq(json_string_value(v), cap)) return 1;
 	return 0;
 }
 
@@ -514,9 +518,9 @@ CHK_CTR(chk_low_uid)
 }
 
 static const char *const dangerous_caps[] = {
-    "ALL",	"SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE",	     "SYS_MODULE",
-    "SYS_RAWIO", "SYS_BOOT", "SYS_TIME",  "DAC_READ_SEARCH", "BPF",
-    "PERFMON",	"MAC_ADMIN", "MAC_OVERRIDE", "SYSLOG",	     "SYS_CHROOT",
+    "ALL",	 "SYS_ADMIN", "NET_ADMIN",    "SYS_PTRACE",	 "SYS_MODULE",
+    "SYS_RAWIO", "SYS_BOOT",  "SYS_TIME",     "DAC_READ_SEARCH", "BPF",
+    "PERFMON",	 "MAC_ADMIN", "MAC_OVERRIDE", "SYSLOG",		 "SYS_CHROOT",
 };
 
 CHK_CTR(chk_dangerous_caps)
@@ -532,14 +536,14 @@ CHK_CTR(chk_dangerous_caps)
 
 		if (!s)
 			continue;
-		for (k = 0; k < sizeof(dangerous_caps) / sizeof(*dangerous_caps);
-		     k++)
+		for (k = 0;
+		     k < sizeof(dangerous_caps) / sizeof(*dangerous_caps); k++)
 			if (cap_eq(s, dangerous_caps[k]))
 				break;
 		if (k == sizeof(dangerous_caps) / sizeof(*dangerous_caps))
 			continue;
-		snprintf(field, sizeof(field), "securityContext.capabilities.add[%zu]",
-			 i);
+		snprintf(field, sizeof(field),
+			 "securityContext.capabilities.add[%zu]", i);
 		emit_ctr(c, field, "container \"%s\" adds capability %s",
 			 cname_q(c), s);
 	}
@@ -677,9 +681,9 @@ CHK_CTR(chk_pull_policy)
 	image_parse(img, &r);
 	if (r.has_digest)
 		return; /* immutable: the policy does not matter */
-	if (!pol) /* the API server's default */
+	if (!pol)	/* the API server's default */
 		pol = (!r.tag[0] || !strcmp(r.tag, "latest")) ? "Always"
-							       : "IfNotPresent";
+							      : "IfNotPresent";
 	if (strcmp(pol, "Always"))
 		emit_ctr(c, "imagePullPolicy",
 			 "container \"%s\" image \"%s\" has a mutable tag "
@@ -689,12 +693,12 @@ CHK_CTR(chk_pull_policy)
 
 /* Names of env vars that hold secrets, matched as substrings. */
 static const char *const secret_names[] = {
-    "PASSWORD", "PASSWD",     "SECRET",	    "TOKEN",	  "APIKEY",
+    "PASSWORD", "PASSWD",      "SECRET",     "TOKEN",	   "APIKEY",
     "API_KEY",	"PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL", "AUTH_KEY",
 };
 /* Value prefixes that are secrets whatever the variable is called. */
 static const char *const secret_values[] = {
-    "-----BEGIN", "AKIA", "ghp_", "gho_", "github_pat_",
+    "-----BEGIN", "AKIA",  "ghp_",     "gho_",	 "github_pat_",
     "xoxb-",	  "xoxp-", "sk_live_", "glpat-",
 };
 
@@ -752,8 +756,8 @@ CHK_CTR(chk_secret_env_ref)
 
 		if (!k8s_get(e, "valueFrom.secretKeyRef"))
 			continue;
-		snprintf(field, sizeof(field), "env[%zu].valueFrom.secretKeyRef",
-			 i);
+		snprintf(field, sizeof(field),
+			 "env[%zu].valueFrom.secretKeyRef", i);
 		emit_ctr(c, field,
 			 "container \"%s\" reads secret into env var %s",
 			 cname_q(c), n ? n : "?");
@@ -839,7 +843,9 @@ CHK_CTR(chk_apparmor)
 }
 
 static const char *const selinux_types[] = {
-    "container_t", "container_init_t", "container_kvm_t",
+    "container_t",
+    "container_init_t",
+    "container_kvm_t",
     "container_engine_t",
 };
 
@@ -902,7 +908,8 @@ CHK_CTR(chk_host_process)
 	json_t *w = eff_sc(c, ctr, "windowsOptions", &at_pod);
 	char msg[256];
 
-	if (json_is_object(w) && json_is_true(json_object_get(w, "hostProcess"))) {
+	if (json_is_object(w) &&
+	    json_is_true(json_object_get(w, "hostProcess"))) {
 		snprintf(msg, sizeof(msg),
 			 "container \"%s\" is a Windows HostProcess container",
 			 cname_q(c));
@@ -946,14 +953,21 @@ CHK_OBJ(chk_host_path)
 static int runtime_socket(const char *p)
 {
 	static const char *const socks[] = {
-	    "docker.sock", "containerd.sock", "crio.sock",
-	    "cri-dockerd.sock", "podman.sock", "dockershim.sock",
+	    "docker.sock",	"containerd.sock", "crio.sock",
+	    "cri-dockerd.sock", "podman.sock",	   "dockershim.sock",
 	};
 	static const char *const dirs[] = {
-	    "/",	       "/var/run",	     "/run",
-	    "/var/run/docker", "/run/docker",	     "/var/run/containerd",
-	    "/run/containerd", "/var/run/crio",	     "/run/crio",
-	    "/run/podman",     "/var/run/cri-dockerd",
+	    "/",
+	    "/var/run",
+	    "/run",
+	    "/var/run/docker",
+	    "/run/docker",
+	    "/var/run/containerd",
+	    "/run/containerd",
+	    "/var/run/crio",
+	    "/run/crio",
+	    "/run/podman",
+	    "/var/run/cri-dockerd",
 	};
 	char buf[1024];
 	const char *base;
@@ -984,8 +998,7 @@ CHK_OBJ(chk_runtime_socket)
 
 	json_array_foreach(vols, i, v)
 	{
-		const char *p =
-		    json_string_value(k8s_get(v, "hostPath.path"));
+		const char *p = json_string_value(k8s_get(v, "hostPath.path"));
 		char field[64];
 
 		if (!p || !runtime_socket(p))
@@ -1074,25 +1087,32 @@ CHK_OBJ(chk_default_sa)
 		return;
 	sa = json_string_value(json_object_get(c->spec, "serviceAccountName"));
 	if (!sa || !*sa)
-		sa = json_string_value(json_object_get(c->spec, "serviceAccount"));
+		sa = json_string_value(
+		    json_object_get(c->spec, "serviceAccount"));
 	if (sa && *sa && strcmp(sa, "default"))
 		return;
-	emit_pod(c, "serviceAccountName", "pod uses the default service account");
+	emit_pod(c, "serviceAccountName",
+		 "pod uses the default service account");
 }
 
 /* Sysctls the upstream PSS baseline allows (the "safe" set). */
 static const char *const safe_sysctls[] = {
-    "kernel.shm_rmid_forced",	      "net.ipv4.ip_local_port_range",
-    "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies",
-    "net.ipv4.ping_group_range",	      "net.ipv4.ip_local_reserved_ports",
-    "net.ipv4.tcp_keepalive_time",	      "net.ipv4.tcp_fin_timeout",
-    "net.ipv4.tcp_keepalive_intvl",	      "net.ipv4.tcp_keepalive_probes",
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time",
+    "net.ipv4.tcp_fin_timeout",
+    "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes",
 };
 
 CHK_OBJ(chk_sysctls)
 {
-	json_t *s = c->spec ? k8s_get(c->spec, "securityContext.sysctls")
-			    : NULL,
+	json_t *s =
+		   c->spec ? k8s_get(c->spec, "securityContext.sysctls") : NULL,
 	       *e;
 	size_t i, k;
 
@@ -1103,12 +1123,14 @@ CHK_OBJ(chk_sysctls)
 
 		if (!n)
 			continue;
-		for (k = 0; k < sizeof(safe_sysctls) / sizeof(*safe_sysctls); k++)
+		for (k = 0; k < sizeof(safe_sysctls) / sizeof(*safe_sysctls);
+		     k++)
 			if (!strcmp(n, safe_sysctls[k]))
 				break;
 		if (k < sizeof(safe_sysctls) / sizeof(*safe_sysctls))
 			continue;
-		snprintf(field, sizeof(field), "securityContext.sysctls[%zu]", i);
+		snprintf(field, sizeof(field), "securityContext.sysctls[%zu]",
+			 i);
 		emit_pod(c, field, "pod sets unsafe sysctl %s", n);
 	}
 }
@@ -1259,8 +1281,7 @@ static int on_container(void *ctx, json_t *ctr, enum k8s_container_kind kind,
 	return c->rc;
 }
 
-int k8s_audit_checks(const struct k8s_set *set,
-		     const struct k8s_audit_opts *o,
+int k8s_audit_checks(const struct k8s_set *set, const struct k8s_audit_opts *o,
 		     struct report_findings *out, struct bw_error *err)
 {
 	unsigned char *only, *skip;

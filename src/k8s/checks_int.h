@@ -25,7 +25,8 @@ struct k8s_check_ctx {
 /* Per-object and per-container check functions (checks.c). */
 #define CHK_OBJ(f) void f(struct k8s_check_ctx *c)
 #define CHK_CTR(f)                                                             \
-	void f(struct k8s_check_ctx *c, json_t *ctr, enum k8s_container_kind kind)
+	void f(struct k8s_check_ctx *c, json_t *ctr,                           \
+	       enum k8s_container_kind kind)
 
 CHK_CTR(chk_privileged);
 CHK_CTR(chk_priv_escalation);

@@ -14,10 +14,22 @@
  */
 #include "k8s/checks_int.h"
 
-#define CIS(x) {REPORT_FW_CIS, x}
-#define NSA(x) {REPORT_FW_NSA, x}
-#define NIST(x) {REPORT_FW_NIST, x}
-#define PCI(x) {REPORT_FW_PCI, x}
+#define CIS(x)                                                                 \
+	{                                                                      \
+		REPORT_FW_CIS, x                                               \
+	}
+#define NSA(x)                                                                 \
+	{                                                                      \
+		REPORT_FW_NSA, x                                               \
+	}
+#define NIST(x)                                                                \
+	{                                                                      \
+		REPORT_FW_NIST, x                                              \
+	}
+#define PCI(x)                                                                 \
+	{                                                                      \
+		REPORT_FW_PCI, x                                               \
+	}
 #define FW(...)                                                                \
 	.frameworks = {__VA_ARGS__},                                           \
 	.nframeworks = sizeof((struct report_framework_ref[]){__VA_ARGS__}) /  \
@@ -43,13 +55,13 @@
 #define NIST_ORCH_NET "4.3.3 Poorly separated inter-container network traffic"
 #define NIST_ORCH_ACCESS "4.3.2 Unauthorized access"
 
-#define PCI_SECPARAM "2.2.6"	/* security parameters prevent misuse */
-#define PCI_SERVICES "2.2.4"	/* only necessary services enabled */
-#define PCI_LEASTPRIV "7.2.5"	/* system accounts: least privilege */
-#define PCI_HARDCODED "8.6.2"	/* no hard-coded passwords */
-#define PCI_NSC_IN "1.3.1"	/* inbound traffic restricted */
-#define PCI_NSC_OUT "1.3.2"	/* outbound traffic restricted */
-#define PCI_CONFIG "2.2.1"	/* configuration standards */
+#define PCI_SECPARAM "2.2.6"  /* security parameters prevent misuse */
+#define PCI_SERVICES "2.2.4"  /* only necessary services enabled */
+#define PCI_LEASTPRIV "7.2.5" /* system accounts: least privilege */
+#define PCI_HARDCODED "8.6.2" /* no hard-coded passwords */
+#define PCI_NSC_IN "1.3.1"    /* inbound traffic restricted */
+#define PCI_NSC_OUT "1.3.2"   /* outbound traffic restricted */
+#define PCI_CONFIG "2.2.1"    /* configuration standards */
 
 const struct k8s_check k8s_checks[] = {
     {"BW-K8S-001", "privileged-container", VULN_SEV_HIGH,
@@ -58,8 +70,7 @@ const struct k8s_check k8s_checks[] = {
      "root in it is root on the node.",
      "Remove securityContext.privileged or set it to false; grant only the "
      "capabilities the process needs.",
-     FW(CIS("5.2.2"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME),
-	PCI(PCI_SECPARAM)),
+     FW(CIS("5.2.2"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME), PCI(PCI_SECPARAM)),
      .container_fn = chk_privileged},
     {"BW-K8S-002", "privilege-escalation", VULN_SEV_MEDIUM,
      "allowPrivilegeEscalation must be false",
@@ -67,8 +78,7 @@ const struct k8s_check k8s_checks[] = {
      "binaries or file capabilities.",
      "Set securityContext.allowPrivilegeEscalation: false on every "
      "container.",
-     FW(CIS("5.2.6"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME),
-	PCI(PCI_SECPARAM)),
+     FW(CIS("5.2.6"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME), PCI(PCI_SECPARAM)),
      .container_fn = chk_priv_escalation},
     {"BW-K8S-003", "writable-root-filesystem", VULN_SEV_MEDIUM,
      "Root filesystem should be read-only",
@@ -84,8 +94,7 @@ const struct k8s_check k8s_checks[] = {
      "files and is one kernel bug away from the node.",
      "Set securityContext.runAsNonRoot: true (pod or container) and a "
      "non-zero runAsUser.",
-     FW(CIS("5.2.7"), NSA(NSA_NONROOT), NIST(NIST_RUNTIME),
-	PCI(PCI_LEASTPRIV)),
+     FW(CIS("5.2.7"), NSA(NSA_NONROOT), NIST(NIST_RUNTIME), PCI(PCI_LEASTPRIV)),
      .container_fn = chk_run_as_non_root},
     {"BW-K8S-005", "low-uid", VULN_SEV_LOW,
      "Containers should run as a UID of 10000 or more",
@@ -98,11 +107,9 @@ const struct k8s_check k8s_checks[] = {
      "SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE, BPF, ALL and similar "
      "capabilities give near-root control of the node's kernel.",
      "Remove the capability from securityContext.capabilities.add.",
-     FW(CIS("5.2.9"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME),
-	PCI(PCI_SECPARAM)),
+     FW(CIS("5.2.9"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME), PCI(PCI_SECPARAM)),
      .container_fn = chk_dangerous_caps},
-    {"BW-K8S-007", "net-raw", VULN_SEV_MEDIUM,
-     "NET_RAW must be dropped",
+    {"BW-K8S-007", "net-raw", VULN_SEV_MEDIUM, "NET_RAW must be dropped",
      "NET_RAW allows crafting packets: ARP and DNS spoofing against other "
      "pods on the node.",
      "Add NET_RAW (or ALL) to securityContext.capabilities.drop.",
@@ -114,31 +121,27 @@ const struct k8s_check k8s_checks[] = {
      "need; dropping ALL and adding back is least privilege.",
      "Set securityContext.capabilities.drop: [ALL] and add back only what "
      "is needed.",
-     FW(CIS("5.2.10"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME),
-	PCI(PCI_LEASTPRIV)),
+     FW(CIS("5.2.10"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME), PCI(PCI_LEASTPRIV)),
      .container_fn = chk_drop_all},
     {"BW-K8S-009", "host-network", VULN_SEV_HIGH,
      "Pods must not use the host network",
      "hostNetwork gives the pod the node's interfaces: it can sniff "
      "traffic and reach services bound to localhost.",
      "Remove hostNetwork: true.",
-     FW(CIS("5.2.5"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME),
-	PCI(PCI_SECPARAM)),
+     FW(CIS("5.2.5"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME), PCI(PCI_SECPARAM)),
      .object_fn = chk_host_network},
     {"BW-K8S-010", "host-pid", VULN_SEV_HIGH,
      "Pods must not share the host PID namespace",
      "hostPID shows every process of the node and allows signalling or "
      "ptracing them.",
      "Remove hostPID: true.",
-     FW(CIS("5.2.3"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME),
-	PCI(PCI_SECPARAM)),
+     FW(CIS("5.2.3"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME), PCI(PCI_SECPARAM)),
      .object_fn = chk_host_pid},
     {"BW-K8S-011", "host-ipc", VULN_SEV_HIGH,
      "Pods must not share the host IPC namespace",
      "hostIPC exposes the node's shared memory and message queues.",
      "Remove hostIPC: true.",
-     FW(CIS("5.2.4"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME),
-	PCI(PCI_SECPARAM)),
+     FW(CIS("5.2.4"), NSA(NSA_PODSEC), NIST(NIST_RUNTIME), PCI(PCI_SECPARAM)),
      .object_fn = chk_host_ipc},
     {"BW-K8S-012", "host-path-volume", VULN_SEV_HIGH,
      "Pods should not mount hostPath volumes",
@@ -153,8 +156,7 @@ const struct k8s_check k8s_checks[] = {
      "the node: whoever can write it is root there.",
      "Remove the hostPath volume of the runtime socket (or of the "
      "directory holding it).",
-     FW(CIS("5.2.12"), NSA(NSA_PODSEC), NIST(NIST_HOSTFS),
-	PCI(PCI_SECPARAM)),
+     FW(CIS("5.2.12"), NSA(NSA_PODSEC), NIST(NIST_HOSTFS), PCI(PCI_SECPARAM)),
      .object_fn = chk_runtime_socket},
     {"BW-K8S-014", "host-port", VULN_SEV_MEDIUM,
      "Containers should not bind host ports",
@@ -179,8 +181,8 @@ const struct k8s_check k8s_checks[] = {
      "Containers should set CPU limits",
      "An unbounded container can use every CPU of the node and starve its "
      "neighbours.",
-     "Set resources.limits.cpu (or a namespace LimitRange).",
-     FW(NSA(NSA_RES)), .container_fn = chk_cpu_limits},
+     "Set resources.limits.cpu (or a namespace LimitRange).", FW(NSA(NSA_RES)),
+     .container_fn = chk_cpu_limits},
     {"BW-K8S-018", "memory-limits", VULN_SEV_MEDIUM,
      "Containers should set memory limits",
      "An unbounded container can exhaust the node's memory: a denial of "
@@ -190,8 +192,8 @@ const struct k8s_check k8s_checks[] = {
     {"BW-K8S-019", "liveness-probe", VULN_SEV_LOW,
      "Containers should have a liveness probe",
      "Without a liveness probe a hung process is never restarted.",
-     "Add a livenessProbe (not checked for Jobs and CronJobs).", .nframeworks = 0,
-     .container_fn = chk_liveness},
+     "Add a livenessProbe (not checked for Jobs and CronJobs).",
+     .nframeworks = 0, .container_fn = chk_liveness},
     {"BW-K8S-020", "readiness-probe", VULN_SEV_LOW,
      "Containers should have a readiness probe",
      "Without a readiness probe traffic reaches the pod before it can "
@@ -258,8 +260,7 @@ const struct k8s_check k8s_checks[] = {
      "Without seccomp every system call is open to the container, "
      "including the rarely used ones most kernel exploits need.",
      "Set securityContext.seccompProfile.type: RuntimeDefault on the pod.",
-     FW(CIS("5.7.2"), NSA(NSA_HARDEN), NIST(NIST_RUNTIME),
-	PCI(PCI_SECPARAM)),
+     FW(CIS("5.7.2"), NSA(NSA_HARDEN), NIST(NIST_RUNTIME), PCI(PCI_SECPARAM)),
      .container_fn = chk_seccomp},
     {"BW-K8S-030", "apparmor-unconfined", VULN_SEV_HIGH,
      "AppArmor must not be unconfined",
@@ -301,7 +302,8 @@ const struct k8s_check k8s_checks[] = {
      "cluster network.",
      "Use ClusterIP behind an Ingress or Gateway, or restrict "
      "loadBalancerSourceRanges.",
-     FW(NIST(NIST_ORCH_NET), PCI(PCI_NSC_IN)), .object_fn = chk_service_exposed},
+     FW(NIST(NIST_ORCH_NET), PCI(PCI_NSC_IN)),
+     .object_fn = chk_service_exposed},
     {"BW-K8S-036", "single-replica", VULN_SEV_LOW,
      "Deployments and StatefulSets should run at least 2 replicas",
      "A single replica is unavailable during every rollout, node drain or "

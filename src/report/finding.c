@@ -185,8 +185,7 @@ int report_findings_add_rule(struct report_findings *s,
 		return -E2BIG;
 	if (s->nrules == s->caprules) {
 		size_t ncap = s->caprules ? s->caprules * 2 : 32;
-		struct report_rule *nr =
-		    realloc(s->rules, ncap * sizeof(*nr));
+		struct report_rule *nr = realloc(s->rules, ncap * sizeof(*nr));
 
 		if (!nr)
 			return -ENOMEM;

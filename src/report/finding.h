@@ -46,8 +46,8 @@ struct report_framework_ref {
 #define REPORT_FW_PCI "PCI DSS 4.0"
 
 struct report_finding {
-	const char *id;	      /* "BW-K8S-001" */
-	const char *name;     /* short name "privileged-container", NULL */
+	const char *id;	  /* "BW-K8S-001" */
+	const char *name; /* short name "privileged-container", NULL */
 	enum vuln_severity severity;
 	const char *title;	 /* what the check wants, one line */
 	const char *message;	 /* what was found, about this object */

@@ -99,8 +99,7 @@ int report_write_table_policy(FILE *out, const struct report_findings *s,
 			      const struct report_opts *o,
 			      struct bw_error *err);
 int report_write_json_policy(FILE *out, const struct report_findings *s,
-			     const struct report_opts *o,
-			     struct bw_error *err);
+			     const struct report_opts *o, struct bw_error *err);
 int report_write_sarif_policy(FILE *out, const struct report_findings *s,
 			      const struct report_opts *o,
 			      struct bw_error *err);

@@ -263,8 +263,7 @@ static json_t *policy_finding_obj(const struct report_finding *f)
 }
 
 int report_write_json_policy(FILE *out, const struct report_findings *s,
-			     const struct report_opts *o,
-			     struct bw_error *err)
+			     const struct report_opts *o, struct bw_error *err)
 {
 	json_t *root = json_object(), *a, *tool, *sum;
 	struct rpt_policy_counts c;
@@ -285,9 +284,8 @@ int report_write_json_policy(FILE *out, const struct report_findings *s,
 	sum = json_object();
 	json_object_set_new(sum, "objects",
 			    json_integer((json_int_t)s->objects));
-	json_object_set_new(
-	    sum, "objects_with_findings",
-	    json_integer((json_int_t)c.objects_with_findings));
+	json_object_set_new(sum, "objects_with_findings",
+			    json_integer((json_int_t)c.objects_with_findings));
 	json_object_set_new(sum, "total", json_integer((json_int_t)c.total));
 	for (sev = VULN_SEV_CRITICAL; sev >= VULN_SEV_NONE; sev--)
 		json_object_set_new(sum, vuln_severity_name(sev),

@@ -104,16 +104,20 @@ int report_write_junit(FILE *out, const struct report_findings *s,
 	if (!su)
 		return bw_errorf(err, -ENOMEM, NULL, 0, 0, "out of memory");
 	for (i = 0; i < s->nrules; i++)
-		su[n++] = (struct suite){s->rules[i].id, s->rules[i].name,
+		su[n++] = (struct suite){s->rules[i].id,
+					 s->rules[i].name,
 					 s->rules[i].title,
-					 s->rules[i].remediation, 0, 0, 0};
+					 s->rules[i].remediation,
+					 0,
+					 0,
+					 0};
 	for (i = 0; i < s->n; i++) {
 		const struct report_finding *f = &s->f[i];
 		int k = find_suite(su, n, f->id);
 
 		if (k < 0) {
-			su[n] = (struct suite){f->id, f->name, f->title,
-					       f->remediation, 0, 0, 0};
+			su[n] = (struct suite){
+			    f->id, f->name, f->title, f->remediation, 0, 0, 0};
 			k = (int)n++;
 		}
 		su[k].tests++;

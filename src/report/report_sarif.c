@@ -124,7 +124,7 @@ static int cmp_str(const void *a, const void *b)
 /* What a reportingDescriptor (rule) says. */
 struct sarif_rule_in {
 	const char *id;
-	const char *name;      /* optional */
+	const char *name; /* optional */
 	const char *short_text;
 	const char *full_text;
 	const char *help_uri;
@@ -328,8 +328,8 @@ static const char **unique_sorted(const char **ids, size_t n, size_t *ret_n)
 static json_t *rule_obj(const struct scan_finding *fd)
 {
 	const struct vuln_match *v = &fd->vuln;
-	const char *desc = v->details ? v->details
-				      : (v->summary ? v->summary : v->id);
+	const char *desc =
+	    v->details ? v->details : (v->summary ? v->summary : v->id);
 	struct sarif_rule_in in = {0};
 	char ss[16], uri[512];
 	const char *t[3] = {"security", "vulnerability", rpt_sev_label(v)};
@@ -391,9 +391,8 @@ static json_t *result_obj(const struct scan_result *r,
 	in.rule_index = rule_index;
 	in.level = level_of(v);
 	in.message = msg;
-	in.location = sarif_location(p ? p->path : NULL, 0,
-				     p ? p->name : NULL, p ? p->purl : NULL,
-				     "module");
+	in.location = sarif_location(p ? p->path : NULL, 0, p ? p->name : NULL,
+				     p ? p->purl : NULL, "module");
 	in.fingerprint = fp;
 	in.suppressed = fd->suppressed;
 	in.suppress_reason = fd->suppress_reason;
@@ -451,15 +450,15 @@ int report_write_sarif(FILE *out, const struct scan_result *r,
 	rpt_set_str_opt(props, "imageRef", r->info.ref);
 	rpt_set_str_opt(props, "manifestDigest", r->info.manifest_digest);
 	rpt_set_str_opt(props, "configDigest", r->info.config_digest);
-	return rpt_dump(out,
-			sarif_document(o, rules, results,
-				       sarif_invocation(
-					   r->problems, r->nproblems,
-					   r->incomplete,
-					   "the scan is incomplete: some of "
-					   "the input could not be read"),
-				       props),
-			err);
+	return rpt_dump(
+	    out,
+	    sarif_document(o, rules, results,
+			   sarif_invocation(r->problems, r->nproblems,
+					    r->incomplete,
+					    "the scan is incomplete: some of "
+					    "the input could not be read"),
+			   props),
+	    err);
 }
 
 /* ---- policy findings ----------------------------------------------------- */
@@ -484,8 +483,9 @@ static json_t *policy_rule_obj(const struct policy_rule *pr)
 	tags[nt++] = "security";
 	tags[nt++] = vuln_severity_name(pr->severity);
 	snprintf(uri, sizeof(uri), "%s/docs/k8s#%s", RPT_TOOL_URI, pr->id);
-	snprintf(full, sizeof(full), "%s", pr->rationale ? pr->rationale
-			 : (pr->title ? pr->title : pr->id));
+	snprintf(full, sizeof(full), "%s",
+		 pr->rationale ? pr->rationale
+			       : (pr->title ? pr->title : pr->id));
 	snprintf(md, sizeof(md), "**%s**\n\n%s\n\nRemediation: %s",
 		 pr->title ? pr->title : pr->id, full,
 		 pr->remediation ? pr->remediation : "-");
@@ -545,9 +545,9 @@ static json_t *policy_result_obj(const struct report_finding *f,
 	in.rule_index = rule_index;
 	in.level = sev_level(1, f->severity);
 	in.message = f->message ? f->message : f->title;
-	in.location = sarif_location(f->file, f->line,
-				     label[0] ? f->obj_name : NULL,
-				     label[0] ? label : NULL, "object");
+	in.location =
+	    sarif_location(f->file, f->line, label[0] ? f->obj_name : NULL,
+			   label[0] ? label : NULL, "object");
 	in.fingerprint = fp;
 	in.suppressed = f->suppressed;
 	in.suppress_reason = f->suppress_reason;
@@ -562,8 +562,7 @@ static int cmp_prule(const void *a, const void *b)
 }
 
 int report_write_sarif_policy(FILE *out, const struct report_findings *s,
-			      const struct report_opts *o,
-			      struct bw_error *err)
+			      const struct report_opts *o, struct bw_error *err)
 {
 	json_t *rules = json_array(), *results = json_array(), *props;
 	struct policy_rule *pr;
@@ -579,9 +578,8 @@ int report_write_sarif_policy(FILE *out, const struct report_findings *s,
 		const struct report_rule *r = &s->rules[i];
 
 		pr[n++] = (struct policy_rule){
-		    r->id,	     r->name,	     r->title,
-		    r->rationale,    r->remediation, r->severity,
-		    r->frameworks, r->nframeworks};
+		    r->id,	    r->name,	 r->title,	r->rationale,
+		    r->remediation, r->severity, r->frameworks, r->nframeworks};
 	}
 	if (n)
 		qsort(pr, n, sizeof(*pr), cmp_prule);
@@ -594,9 +592,8 @@ int report_write_sarif_policy(FILE *out, const struct report_findings *s,
 		if (bsearch(&key, pr, n, sizeof(*pr), cmp_prule))
 			continue;
 		pr[n] = (struct policy_rule){
-		    f->id,	  f->name,	  f->title,
-		    f->rationale, f->remediation, f->severity,
-		    f->frameworks, f->nframeworks};
+		    f->id,	    f->name,	 f->title,	f->rationale,
+		    f->remediation, f->severity, f->frameworks, f->nframeworks};
 		/* keep sorted: insertion */
 		for (k = n; k > 0 && strcmp(pr[k - 1].id, pr[k].id) > 0; k--) {
 			struct policy_rule t = pr[k];
@@ -616,18 +613,18 @@ int report_write_sarif_policy(FILE *out, const struct report_findings *s,
 		if (f->suppressed && !o->show_suppressed)
 			continue;
 		hit = bsearch(&key, pr, n, sizeof(*pr), cmp_prule);
-		json_array_append_new(
-		    results, policy_result_obj(f, (size_t)(hit - pr)));
+		json_array_append_new(results,
+				      policy_result_obj(f, (size_t)(hit - pr)));
 	}
 	free(pr);
 	props = json_object();
 	rpt_set_str_opt(props, "target", s->target);
 	json_object_set_new(props, "objects",
 			    json_integer((json_int_t)s->objects));
-	return rpt_dump(out,
-			sarif_document(o, rules, results,
-				       sarif_invocation(s->problems,
-							s->nproblems, 0, NULL),
-				       props),
-			err);
+	return rpt_dump(
+	    out,
+	    sarif_document(o, rules, results,
+			   sarif_invocation(s->problems, s->nproblems, 0, NULL),
+			   props),
+	    err);
 }

@@ -356,7 +356,8 @@ static void object_header(FILE *out, const struct report_finding *f)
 			    sizeof(safe)),
 	      out);
 	if (f->file) {
-		fprintf(out, " (%s", rpt_safe_text(f->file, file, sizeof(file)));
+		fprintf(out, " (%s",
+			rpt_safe_text(f->file, file, sizeof(file)));
 		if (f->doc >= 0)
 			fprintf(out, ", document %d", f->doc + 1);
 		if (f->item >= 0)
@@ -401,18 +402,17 @@ static void policy_row(FILE *out, const struct report_finding *f,
 	}
 	if (f->suppressed) {
 		fputs("                         suppressed: ", out);
-		put_cols(out,
-			 rpt_safe_text(f->suppress_reason ? f->suppress_reason
-							  : "",
-				       msg, sizeof(msg)),
-			 width > 40 ? (size_t)width - 37 : 4, 0);
+		put_cols(
+		    out,
+		    rpt_safe_text(f->suppress_reason ? f->suppress_reason : "",
+				  msg, sizeof(msg)),
+		    width > 40 ? (size_t)width - 37 : 4, 0);
 		fputc('\n', out);
 	}
 }
 
 int report_write_table_policy(FILE *out, const struct report_findings *s,
-			      const struct report_opts *o,
-			      struct bw_error *err)
+			      const struct report_opts *o, struct bw_error *err)
 {
 	const struct report_finding *prev = NULL;
 	char buf[1024], safe[1024];
