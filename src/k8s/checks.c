@@ -268,8 +268,8 @@ int k8s_ignored(const struct k8s_object *o, json_t *pod_meta, const char *id,
 
 /* ---- emitting ------------------------------------------------------------ */
 
-static void vemit(struct k8s_check_ctx *c, const char *path, const char *fmt,
-		  va_list ap)
+static void __attribute__((format(printf, 3, 0)))
+vemit(struct k8s_check_ctx *c, const char *path, const char *fmt, va_list ap)
 {
 	const struct k8s_check *k = c->check;
 	struct report_finding f = {0};
