@@ -30,8 +30,8 @@ static double now(void)
 static json_t *container(unsigned i, int hardened)
 {
 	json_t *c = json_pack(
-	    "{s:s, s:s, s:[{s:i}], s:[{s:s, s:s}]}", "name", i % 2 ? "app" : "side",
-	    "image",
+	    "{s:s, s:s, s:[{s:i}], s:[{s:s, s:s}]}", "name",
+	    i % 2 ? "app" : "side", "image",
 	    hardened ? "registry.example.com/app:1.2.3@sha256:"
 		       "abababababababababababababababababababababababababab"
 		       "abababababab"
@@ -40,23 +40,24 @@ static json_t *container(unsigned i, int hardened)
 	    "LOG_LEVEL", "value", "info");
 
 	if (hardened) {
+		json_object_set_new(c, "securityContext",
+				    json_pack("{s:b, s:b, s:{s:[s]}}",
+					      "allowPrivilegeEscalation", 0,
+					      "readOnlyRootFilesystem", 1,
+					      "capabilities", "drop", "ALL"));
+		json_object_set_new(c, "resources",
+				    json_pack("{s:{s:s, s:s}, s:{s:s, s:s}}",
+					      "requests", "cpu", "100m",
+					      "memory", "64Mi", "limits", "cpu",
+					      "1", "memory", "128Mi"));
 		json_object_set_new(
-		    c, "securityContext",
-		    json_pack("{s:b, s:b, s:{s:[s]}}", "allowPrivilegeEscalation",
-			      0, "readOnlyRootFilesystem", 1, "capabilities",
-			      "drop", "ALL"));
-		json_object_set_new(
-		    c, "resources",
-		    json_pack("{s:{s:s, s:s}, s:{s:s, s:s}}", "requests", "cpu",
-			      "100m", "memory", "64Mi", "limits", "cpu", "1",
-			      "memory", "128Mi"));
-		json_object_set_new(c, "livenessProbe",
-				    json_pack("{s:{s:i}}", "tcpSocket", "port",
-					      8080));
+		    c, "livenessProbe",
+		    json_pack("{s:{s:i}}", "tcpSocket", "port", 8080));
 	} else if (i % 7 == 0) {
 		json_object_set_new(c, "securityContext",
-				    json_pack("{s:b, s:{s:[s]}}", "privileged", 1,
-					      "capabilities", "add", "SYS_ADMIN"));
+				    json_pack("{s:b, s:{s:[s]}}", "privileged",
+					      1, "capabilities", "add",
+					      "SYS_ADMIN"));
 	}
 	return c;
 }
@@ -77,18 +78,18 @@ static json_t *workload(unsigned i)
 		json_array_append_new(cs, container(i + k, hardened));
 	spec = json_pack("{s:o}", "containers", cs);
 	if (hardened)
-		json_object_set_new(
-		    spec, "securityContext",
-		    json_pack("{s:b, s:i, s:{s:s}}", "runAsNonRoot", 1,
-			      "runAsUser", 10001, "seccompProfile", "type",
-			      "RuntimeDefault"));
+		json_object_set_new(spec, "securityContext",
+				    json_pack("{s:b, s:i, s:{s:s}}",
+					      "runAsNonRoot", 1, "runAsUser",
+					      10001, "seccompProfile", "type",
+					      "RuntimeDefault"));
 	else if (i % 11 == 0)
 		json_object_set_new(spec, "hostNetwork", json_true());
 	if (i % 13 == 0)
-		json_object_set_new(
-		    spec, "volumes",
-		    json_pack("[{s:s, s:{s:s}}]", "name", "sock", "hostPath",
-			      "path", "/var/run/docker.sock"));
+		json_object_set_new(spec, "volumes",
+				    json_pack("[{s:s, s:{s:s}}]", "name",
+					      "sock", "hostPath", "path",
+					      "/var/run/docker.sock"));
 	tmpl = json_pack("{s:{s:{s:s, s:s}}, s:o}", "metadata", "labels", "app",
 			 name, "tier", i % 3 ? "web" : "db", "spec", spec);
 	obj = json_pack("{s:s, s:s, s:{s:s, s:s}}", "apiVersion",
@@ -102,10 +103,10 @@ static json_t *workload(unsigned i)
 				    json_string(name));
 		json_decref(tmpl);
 	} else if (!strcmp(kind, "CronJob")) {
-		json_object_set_new(
-		    obj, "spec",
-		    json_pack("{s:s, s:{s:{s:o}}}", "schedule", "0 * * * *",
-			      "jobTemplate", "spec", "template", tmpl));
+		json_object_set_new(obj, "spec",
+				    json_pack("{s:s, s:{s:{s:o}}}", "schedule",
+					      "0 * * * *", "jobTemplate",
+					      "spec", "template", tmpl));
 	} else {
 		json_object_set_new(obj, "spec",
 				    json_pack("{s:i, s:o}", "replicas",
@@ -120,15 +121,16 @@ static json_t *other(unsigned i)
 
 	snprintf(ns, sizeof(ns), "ns%u", i % 20);
 	if (i % 2)
-		return json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:[{s:i}]}}",
-				 "apiVersion", "v1", "kind", "Service",
-				 "metadata", "name", "svc", "namespace", ns,
-				 "spec", "type", i % 4 == 1 ? "NodePort" : "ClusterIP",
-				 "ports", "port", 80);
-	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:{s:{s:s}}}}", "apiVersion",
-			 "networking.k8s.io/v1", "kind", "NetworkPolicy",
-			 "metadata", "name", "np", "namespace", ns, "spec",
-			 "podSelector", "matchLabels", "tier", "db");
+		return json_pack(
+		    "{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:[{s:i}]}}",
+		    "apiVersion", "v1", "kind", "Service", "metadata", "name",
+		    "svc", "namespace", ns, "spec", "type",
+		    i % 4 == 1 ? "NodePort" : "ClusterIP", "ports", "port", 80);
+	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:{s:{s:s}}}}",
+			 "apiVersion", "networking.k8s.io/v1", "kind",
+			 "NetworkPolicy", "metadata", "name", "np", "namespace",
+			 ns, "spec", "podSelector", "matchLabels", "tier",
+			 "db");
 }
 
 static int walk_one(void *ctx, json_t *c, enum k8s_container_kind kind,
@@ -152,8 +154,8 @@ int main(int argc, char **argv)
 	FILE *ms = open_memstream(&buf, &len);
 
 	for (i = 0; i < n; i++) {
-		json_t *o = i % 10 == 9 ? other((unsigned)i)
-					: workload((unsigned)i);
+		json_t *o =
+		    i % 10 == 9 ? other((unsigned)i) : workload((unsigned)i);
 
 		k8s_set_add(&set, o, "bench.yaml", (int)i, -1, 1);
 		fputs("---\n", ms);
@@ -180,7 +182,8 @@ int main(int argc, char **argv)
 	chk = now() - t0;
 
 	t0 = now();
-	if (k8s_load_buffer(&loaded, buf, len, "bench.yaml", NULL, NULL, &err) ||
+	if (k8s_load_buffer(&loaded, buf, len, "bench.yaml", NULL, NULL,
+			    &err) ||
 	    k8s_audit_checks(&loaded, NULL, &out2, &err)) {
 		fprintf(stderr, "bench_audit: %s\n", err.msg);
 		return 1;

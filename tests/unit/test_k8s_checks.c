@@ -33,8 +33,8 @@ static void add_doc(struct k8s_set *set, json_t *doc, const char *file)
 		json_t *items = json_object_get(doc, "items"), *it;
 		size_t i;
 
-		json_array_foreach(items, i, it)
-		    assert_int_equal(k8s_set_add(set, it, file, 0, (int)i, 1), 0);
+		json_array_foreach(items, i, it) assert_int_equal(
+		    k8s_set_add(set, it, file, 0, (int)i, 1), 0);
 	} else {
 		assert_int_equal(k8s_set_add(set, doc, file, 0, -1, 1), 0);
 	}
@@ -98,17 +98,17 @@ static void test_every_check_has_passing_and_failing_fixtures(void **st)
 		assert_int_equal(k8s_audit_checks(&ps, &o, &pass, &err), 0);
 		assert_int_equal(k8s_audit_checks(&fs, &o, &fail, &err), 0);
 		if (pass.n)
-			fail_msg("%s: pass.yaml has %zu findings, first: %s at %s",
-				 ck->id, pass.n, pass.f[0].message,
-				 pass.f[0].path);
+			fail_msg(
+			    "%s: pass.yaml has %zu findings, first: %s at %s",
+			    ck->id, pass.n, pass.f[0].message, pass.f[0].path);
 		if (!fail.n)
 			fail_msg("%s: fail.yaml has no finding", ck->id);
 		for (size_t i = 0; i < fail.n; i++) {
 			assert_string_equal(fail.f[i].id, ck->id);
 			assert_int_equal(fail.f[i].severity, ck->severity);
 			assert_non_null(fail.f[i].message);
-			found |= fail.f[i].path &&
-				 !strcmp(fail.f[i].path, expect);
+			found |=
+			    fail.f[i].path && !strcmp(fail.f[i].path, expect);
 		}
 		if (!found)
 			fail_msg("%s: no finding at %s (first at %s)", ck->id,
@@ -135,7 +135,8 @@ static void test_table_entries_are_complete_and_unique(void **st)
 		assert_non_null(ck->rationale);
 		assert_non_null(ck->remediation);
 		assert_true(ck->severity >= VULN_SEV_LOW);
-		assert_true((ck->object_fn != NULL) != (ck->container_fn != NULL));
+		assert_true((ck->object_fn != NULL) !=
+			    (ck->container_fn != NULL));
 		assert_true(ck->nframeworks <= 6);
 		for (size_t i = 0; i < ck->nframeworks; i++) {
 			assert_non_null(ck->frameworks[i].framework);
@@ -241,9 +242,9 @@ static void test_ignore_annotation_suppresses_with_reason(void **st)
 		assert_string_equal(f->obj_name, "agent");
 		if (!strcmp(f->id, "BW-K8S-001")) {
 			assert_string_equal(f->container, "a");
-			assert_string_equal(
-			    f->suppress_reason,
-			    "annotation bulwark.io/ignore: the agent loads eBPF");
+			assert_string_equal(f->suppress_reason,
+					    "annotation bulwark.io/ignore: the "
+					    "agent loads eBPF");
 		} else {
 			assert_null(f->container);
 			assert_string_equal(
@@ -275,8 +276,8 @@ static void test_container_paths_cover_init_and_ephemeral(void **st)
 	json_decref(doc);
 	assert_int_equal(k8s_audit_checks(&set, &o, &out, &err), 0);
 	assert_int_equal(out.n, 3);
-	assert_string_equal(out.f[0].path,
-			    "spec.initContainers[0].securityContext.privileged");
+	assert_string_equal(
+	    out.f[0].path, "spec.initContainers[0].securityContext.privileged");
 	assert_string_equal(out.f[1].path,
 			    "spec.containers[1].securityContext.privileged");
 	assert_string_equal(out.f[1].container, "d");
@@ -445,7 +446,8 @@ int main(void)
 	    cmocka_unit_test(test_ignore_annotation_suppresses_with_reason),
 	    cmocka_unit_test(test_container_paths_cover_init_and_ephemeral),
 	    cmocka_unit_test(test_network_policy_selector_semantics),
-	    cmocka_unit_test(test_hostile_and_wrongly_typed_fields_do_not_crash),
+	    cmocka_unit_test(
+		test_hostile_and_wrongly_typed_fields_do_not_crash),
 	    cmocka_unit_test(test_docs_table_matches_the_checks),
 	};
 

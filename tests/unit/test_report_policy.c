@@ -168,9 +168,8 @@ static void test_json_has_schema_checks_and_locations(void **st)
 	t = render(&s, REPORT_JSON, 0, "audit.json");
 	j = json_loads(t, 0, &je);
 	assert_non_null(j);
-	assert_string_equal(
-	    json_string_value(json_object_get(j, "schema")),
-	    "bulwark.audit/v1");
+	assert_string_equal(json_string_value(json_object_get(j, "schema")),
+			    "bulwark.audit/v1");
 	assert_int_equal(json_array_size(json_object_get(j, "checks")), 4);
 	assert_int_equal(json_array_size(json_object_get(j, "findings")), 3);
 	f = json_array_get(json_object_get(j, "findings"), 1);
@@ -203,9 +202,8 @@ static void test_sarif_rules_results_and_locations(void **st)
 	j = json_loads(t, 0, &je);
 	assert_non_null(j);
 	run = json_array_get(json_object_get(j, "runs"), 0);
-	rules = json_object_get(json_object_get(json_object_get(run, "tool"),
-						"driver"),
-				"rules");
+	rules = json_object_get(
+	    json_object_get(json_object_get(run, "tool"), "driver"), "rules");
 	assert_int_equal(json_array_size(rules), 4); /* incl. 009, no hits */
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(rules, 0), "id")),
@@ -229,7 +227,8 @@ static void test_sarif_rules_results_and_locations(void **st)
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(res, 1), "level")),
 	    "error");
-	assert_non_null(json_object_get(json_array_get(res, 0), "suppressions"));
+	assert_non_null(
+	    json_object_get(json_array_get(res, 0), "suppressions"));
 	json_decref(j);
 	free(t);
 	report_findings_free(&s);
