@@ -13,6 +13,8 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } k8s_commands[] = {
+	{"audit", cmd_k8s_audit,
+	 "best-practice checks (and Pod Security) with reports and gating"},
 	{"pss", cmd_k8s_pss,
 	 "evaluate workloads against the Pod Security Standards"},
 	{"rbac", cmd_k8s_rbac,

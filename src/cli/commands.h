@@ -23,6 +23,7 @@ int cmd_k8s(int argc, char **argv);
 int cmd_k8s_pss(int argc, char **argv);
 int cmd_k8s_admission(int argc, char **argv);
 int cmd_k8s_rbac(int argc, char **argv);
+int cmd_k8s_audit(int argc, char **argv);
 
 /* Shared helpers for commands. */
 int cli_is_help(const char *arg);   /* -h / --help / help */

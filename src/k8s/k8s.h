@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "common/error.h"
+#include "report/finding.h"
 
 /* ---- limits --------------------------------------------------------------- */
 #define K8S_MAX_FILE_BYTES (64u << 20)	/* one manifest file or stdin */
@@ -485,5 +486,70 @@ const struct k8s_rbac_check_info *k8s_rbac_checks(size_t *ret_n);
 int k8s_rbac_check(const struct k8s_rbac *r, struct k8s_rbac_finding **ret,
 		   size_t *ret_n);
 void k8s_rbac_findings_free(struct k8s_rbac_finding *f, size_t n);
+
+/* ---- best-practice checks (checks.c, checks_table.c) --------------------- */
+
+/*
+ * The checks form one table (checks_table.c): id "BW-K8S-001"..., a short
+ * name, severity, title, rationale, remediation and framework mappings
+ * (CIS Kubernetes Benchmark, NSA/CISA Kubernetes Hardening Guide, NIST SP
+ * 800-190, PCI DSS 4.0 -- only where the control really applies).
+ * docs/k8s.md's table is generated from it (`bulwark k8s audit
+ * --list-checks`).
+ *
+ * Exceptions: an object (or a workload's pod template) annotated
+ *   bulwark.io/ignore: BW-K8S-003,BW-K8S-015   ("*" or "all": every check)
+ *   bulwark.io/ignore-reason: "read-only fs breaks the legacy app"
+ * still yields its findings for those checks, marked suppressed with the
+ * reason ("annotation bulwark.io/ignore: <reason>"), so reports can list
+ * them; suppressed findings never trip --fail-on.
+ */
+struct k8s_check_ctx; /* internal (checks_int.h) */
+
+struct k8s_check {
+	const char *id;	  /* "BW-K8S-001" */
+	const char *name; /* "privileged-container" */
+	enum vuln_severity severity;
+	const char *title;
+	const char *rationale;
+	const char *remediation;
+	struct report_framework_ref frameworks[6];
+	size_t nframeworks;
+	/* one of the two (internal): called per object, or per container of
+	 * a workload's pod spec */
+	void (*object_fn)(struct k8s_check_ctx *c);
+	void (*container_fn)(struct k8s_check_ctx *c, json_t *ctr,
+			     enum k8s_container_kind kind);
+};
+
+extern const struct k8s_check k8s_checks[];
+extern const size_t k8s_nchecks;
+
+/* The check with this id (case-insensitive), or NULL. */
+const struct k8s_check *k8s_check_find(const char *id);
+
+struct k8s_audit_opts {
+	const char *checks; /* "ID,ID": only these (NULL: all) */
+	const char *skip;   /* "ID,ID": not these */
+};
+
+/*
+ * Runs the selected checks over every object of the set and appends the
+ * findings (and one report_rule per check run) to out; out->objects counts
+ * the objects.  Returns 0, -EINVAL with a message naming an unknown check
+ * id in checks/skip, or -ENOMEM / -E2BIG.
+ */
+int k8s_audit_checks(const struct k8s_set *set,
+		     const struct k8s_audit_opts *o,
+		     struct report_findings *out, struct bw_error *err);
+
+/*
+ * Whether the bulwark.io/ignore annotation of the object or of its pod
+ * template metadata (pod_meta, may be NULL) excepts check id; when it does
+ * and ret_reason is not NULL, *ret_reason is the ignore-reason annotation
+ * (NULL when absent; borrowed from the object).
+ */
+int k8s_ignored(const struct k8s_object *o, json_t *pod_meta, const char *id,
+		const char **ret_reason);
 
 #endif

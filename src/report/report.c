@@ -30,6 +30,7 @@ int report_format_parse(const char *s, enum report_format *ret)
 	    {"sarif", REPORT_SARIF},   {"cyclonedx", REPORT_CYCLONEDX},
 	    {"cdx", REPORT_CYCLONEDX}, {"cyclonedx-json", REPORT_CYCLONEDX},
 	    {"spdx", REPORT_SPDX},     {"spdx-json", REPORT_SPDX},
+	    {"junit", REPORT_JUNIT},   {"html", REPORT_HTML},
 	};
 	size_t i;
 
@@ -69,9 +70,52 @@ int report_write(FILE *out, enum report_format fmt, const struct scan_result *r,
 	case REPORT_SPDX:
 		rc = report_write_spdx(out, r, o, err);
 		break;
+	case REPORT_JUNIT:
+	case REPORT_HTML:
+		return bw_errorf(err, -EINVAL, NULL, 0, 0,
+				 "junit and html reports are for policy "
+				 "findings (bulwark k8s audit)");
 	default:
 		return bw_errorf(err, -EINVAL, NULL, 0, 0,
 				 "unknown report format %d", (int)fmt);
+	}
+	if (!rc && (fflush(out) || ferror(out)))
+		rc = bw_errorf(err, -EIO, NULL, 0, 0,
+			       "cannot write the report: %s", strerror(errno));
+	return rc;
+}
+
+int report_write_policy(FILE *out, enum report_format fmt,
+			const struct report_findings *s,
+			const struct report_opts *o, struct bw_error *err)
+{
+	static const struct report_opts defaults = {0};
+	int rc;
+
+	if (!out || !s)
+		return bw_errorf(err, -EINVAL, NULL, 0, 0, "no findings");
+	if (!o)
+		o = &defaults;
+	switch (fmt) {
+	case REPORT_TABLE:
+		rc = report_write_table_policy(out, s, o, err);
+		break;
+	case REPORT_JSON:
+		rc = report_write_json_policy(out, s, o, err);
+		break;
+	case REPORT_SARIF:
+		rc = report_write_sarif_policy(out, s, o, err);
+		break;
+	case REPORT_JUNIT:
+		rc = report_write_junit(out, s, o, err);
+		break;
+	case REPORT_HTML:
+		rc = report_write_html(out, s, o, err);
+		break;
+	default:
+		return bw_errorf(err, -EINVAL, NULL, 0, 0,
+				 "this report format is not available for "
+				 "policy findings");
 	}
 	if (!rc && (fflush(out) || ferror(out)))
 		rc = bw_errorf(err, -EIO, NULL, 0, 0,
@@ -372,4 +416,128 @@ int rpt_dump(FILE *out, json_t *root, struct bw_error *err)
 		    bw_errorf(err, -EIO, NULL, 0, 0, "cannot write the report");
 	json_decref(root);
 	return rc;
+}
+
+/* ---- policy findings ---------------------------------------------------- */
+
+static int opt_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+int rpt_same_object(const struct report_finding *a,
+		    const struct report_finding *b)
+{
+	return a->doc == b->doc && a->item == b->item &&
+	       opt_eq(a->file, b->file) && opt_eq(a->kind, b->kind) &&
+	       opt_eq(a->ns, b->ns) && opt_eq(a->obj_name, b->obj_name);
+}
+
+const char *rpt_object_label(const struct report_finding *f, char *buf,
+			     size_t len)
+{
+	if (f->ns)
+		snprintf(buf, len, "%s/%s/%s", f->kind ? f->kind : "?", f->ns,
+			 f->obj_name ? f->obj_name : "?");
+	else
+		snprintf(buf, len, "%s/%s", f->kind ? f->kind : "?",
+			 f->obj_name ? f->obj_name : "?");
+	return buf;
+}
+
+const char *rpt_controls(const struct report_finding *f, const char *fw,
+			 char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < f->nframeworks && o < len; i++) {
+		int n;
+
+		if (!f->frameworks[i].framework ||
+		    strcmp(f->frameworks[i].framework, fw))
+			continue;
+		n = snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
+			     f->frameworks[i].control ? f->frameworks[i].control
+						      : "");
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	return buf;
+}
+
+void rpt_policy_count(const struct report_findings *s,
+		      struct rpt_policy_counts *c)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < s->n; i++) {
+		const struct report_finding *f = &s->f[i];
+		size_t k;
+
+		if (f->suppressed) {
+			c->suppressed++;
+			continue;
+		}
+		c->total++;
+		if ((unsigned)f->severity <= VULN_SEV_CRITICAL)
+			c->by_sev[f->severity]++;
+		/* a new object unless an earlier unsuppressed finding is
+		 * about the same one (sorted sets: the previous one) */
+		for (k = i; k > 0; k--)
+			if (!s->f[k - 1].suppressed)
+				break;
+		if (k == 0 || !rpt_same_object(&s->f[k - 1], f))
+			c->objects_with_findings++;
+	}
+}
+
+void rpt_xml_puts(FILE *out, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)u), i = 0, k;
+
+	while (i < n) {
+		k = utf8_seq(u + i, n - i);
+		if (!k) {
+			fputs("\xef\xbf\xbd", out); /* U+FFFD */
+			i++;
+			continue;
+		}
+		if (k > 1) {
+			if (u[i] == 0xc2 && u[i + 1] < 0xa0) /* C1 */
+				fputc(' ', out);
+			else
+				fwrite(u + i, 1, k, out);
+			i += k;
+			continue;
+		}
+		switch (u[i]) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		case '\n':
+		case '\t':
+			fputc(u[i], out);
+			break;
+		default:
+			fputc(u[i] < 0x20 || u[i] == 0x7f ? ' ' : u[i], out);
+		}
+		i++;
+	}
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "report/report.h"
+#include "vulndb/vulndb.h"
 
 #define RPT_TOOL_NAME "bulwark"
 #define RPT_TOOL_URI "https://bulwark.dev"
@@ -66,6 +67,45 @@ int report_write_sarif(FILE *out, const struct scan_result *r,
 int report_write_cyclonedx(FILE *out, const struct scan_result *r,
 			   const struct report_opts *o, struct bw_error *err);
 int report_write_spdx(FILE *out, const struct scan_result *r,
+		      const struct report_opts *o, struct bw_error *err);
+
+/* Policy findings (report_write_policy). */
+struct rpt_policy_counts {
+	size_t total; /* unsuppressed */
+	size_t by_sev[VULN_SEV_CRITICAL + 1];
+	size_t suppressed;
+	size_t objects_with_findings; /* distinct objects, unsuppressed */
+};
+void rpt_policy_count(const struct report_findings *s,
+		      struct rpt_policy_counts *c);
+/* Whether two findings are about the same object (file, doc, item, kind,
+ * namespace, name). */
+int rpt_same_object(const struct report_finding *a,
+		    const struct report_finding *b);
+/* "Deployment/ns/name" (namespace left out when unset) into buf. */
+const char *rpt_object_label(const struct report_finding *f, char *buf,
+			     size_t len);
+/* The control of framework fw (exact name) joined with ", ", "" when
+ * none.  Returns buf. */
+const char *rpt_controls(const struct report_finding *f, const char *fw,
+			 char *buf, size_t len);
+
+/* Writes s as XML/HTML text or attribute content: & < > " ' escaped,
+ * invalid UTF-8 as U+FFFD, control characters (but tab and newline) as
+ * spaces -- safe inside elements and quoted attributes of both. */
+void rpt_xml_puts(FILE *out, const char *s);
+
+int report_write_table_policy(FILE *out, const struct report_findings *s,
+			      const struct report_opts *o,
+			      struct bw_error *err);
+int report_write_json_policy(FILE *out, const struct report_findings *s,
+			     const struct report_opts *o, struct bw_error *err);
+int report_write_sarif_policy(FILE *out, const struct report_findings *s,
+			      const struct report_opts *o,
+			      struct bw_error *err);
+int report_write_junit(FILE *out, const struct report_findings *s,
+		       const struct report_opts *o, struct bw_error *err);
+int report_write_html(FILE *out, const struct report_findings *s,
 		      const struct report_opts *o, struct bw_error *err);
 
 #endif

@@ -195,3 +195,118 @@ int report_write_json(FILE *out, const struct scan_result *r,
 	json_object_set_new(root, "database", db);
 	return rpt_dump(out, root, err);
 }
+
+/* ---- policy findings: schema "bulwark.audit/v1" ------------------------- */
+
+static json_t *frameworks_arr(const struct report_framework_ref *fw, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_t *f = json_object();
+
+		rpt_set_str(f, "framework", fw[i].framework);
+		rpt_set_str(f, "control", fw[i].control);
+		json_array_append_new(a, f);
+	}
+	return a;
+}
+
+static json_t *check_obj(const struct report_rule *r)
+{
+	json_t *c = json_object();
+
+	rpt_set_str(c, "id", r->id);
+	rpt_set_str(c, "name", r->name);
+	rpt_set_str(c, "severity", vuln_severity_name(r->severity));
+	rpt_set_str(c, "title", r->title);
+	rpt_set_str(c, "rationale", r->rationale);
+	rpt_set_str(c, "remediation", r->remediation);
+	json_object_set_new(c, "frameworks",
+			    frameworks_arr(r->frameworks, r->nframeworks));
+	return c;
+}
+
+static json_t *int_or_null(int v, int min)
+{
+	return v >= min ? json_integer(v) : json_null();
+}
+
+static json_t *policy_finding_obj(const struct report_finding *f)
+{
+	json_t *j = json_object(), *loc = json_object(), *obj = json_object();
+
+	rpt_set_str(j, "id", f->id);
+	rpt_set_str(j, "name", f->name);
+	rpt_set_str(j, "severity", vuln_severity_name(f->severity));
+	rpt_set_str(j, "title", f->title);
+	rpt_set_str(j, "message", f->message);
+	rpt_set_str(j, "rationale", f->rationale);
+	rpt_set_str(j, "remediation", f->remediation);
+	rpt_set_str(loc, "file", f->file);
+	json_object_set_new(loc, "document", int_or_null(f->doc, 0));
+	json_object_set_new(loc, "item", int_or_null(f->item, 0));
+	json_object_set_new(loc, "line", int_or_null(f->line, 1));
+	rpt_set_str(obj, "kind", f->kind);
+	rpt_set_str(obj, "namespace", f->ns);
+	rpt_set_str(obj, "name", f->obj_name);
+	json_object_set_new(loc, "object", obj);
+	rpt_set_str(loc, "container", f->container);
+	rpt_set_str(loc, "path", f->path);
+	json_object_set_new(j, "location", loc);
+	json_object_set_new(j, "frameworks",
+			    frameworks_arr(f->frameworks, f->nframeworks));
+	json_object_set_new(j, "suppressed", json_boolean(f->suppressed));
+	rpt_set_str(j, "suppress_reason", f->suppress_reason);
+	return j;
+}
+
+int report_write_json_policy(FILE *out, const struct report_findings *s,
+			     const struct report_opts *o, struct bw_error *err)
+{
+	json_t *root = json_object(), *a, *tool, *sum;
+	struct rpt_policy_counts c;
+	char ts[64];
+	size_t i;
+	int sev;
+
+	rpt_timestamp(o, ts, sizeof(ts));
+	rpt_policy_count(s, &c);
+	json_object_set_new(root, "schema", json_string("bulwark.audit/v1"));
+	tool = json_object();
+	json_object_set_new(tool, "name", json_string(RPT_TOOL_NAME));
+	rpt_set_str(tool, "version", o->tool_version);
+	json_object_set_new(root, "tool", tool);
+	rpt_set_str(root, "created", ts);
+	rpt_set_str(root, "target", s->target);
+
+	sum = json_object();
+	json_object_set_new(sum, "objects",
+			    json_integer((json_int_t)s->objects));
+	json_object_set_new(sum, "objects_with_findings",
+			    json_integer((json_int_t)c.objects_with_findings));
+	json_object_set_new(sum, "total", json_integer((json_int_t)c.total));
+	for (sev = VULN_SEV_CRITICAL; sev >= VULN_SEV_NONE; sev--)
+		json_object_set_new(sum, vuln_severity_name(sev),
+				    json_integer((json_int_t)c.by_sev[sev]));
+	json_object_set_new(sum, "suppressed",
+			    json_integer((json_int_t)c.suppressed));
+	json_object_set_new(root, "summary", sum);
+
+	a = json_array();
+	for (i = 0; i < s->nrules; i++)
+		json_array_append_new(a, check_obj(&s->rules[i]));
+	json_object_set_new(root, "checks", a);
+
+	a = json_array();
+	for (i = 0; i < s->n; i++)
+		json_array_append_new(a, policy_finding_obj(&s->f[i]));
+	json_object_set_new(root, "findings", a);
+
+	a = json_array();
+	for (i = 0; i < s->nproblems; i++)
+		json_array_append_new(a, problem_obj(&s->problems[i]));
+	json_object_set_new(root, "problems", a);
+	return rpt_dump(out, root, err);
+}

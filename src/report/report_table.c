@@ -10,6 +10,11 @@
  * caller asks (opts->color; the CLI asks on a TTY).  Every string is passed
  * through rpt_safe_text first: an image or an advisory must not be able to
  * send escape sequences to the user's terminal.
+ *
+ * Policy findings (report_write_policy) use the same columns and helpers:
+ * one header line per object ("Deployment/ns/name (file, document N, line
+ * L)"), one row per finding (severity, check id, message) with the field
+ * path under it, then a summary by severity.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -73,11 +78,11 @@ static size_t put_cols(FILE *out, const char *s, size_t max, size_t pad)
 	return n > pad ? n : pad;
 }
 
-static const char *sev_color(const struct vuln_match *v)
+static const char *sev_color_of(int known, enum vuln_severity sev)
 {
-	if (!v->severity_known)
+	if (!known)
 		return "\033[2m";
-	switch (v->severity) {
+	switch (sev) {
 	case VULN_SEV_CRITICAL:
 		return "\033[1;31m";
 	case VULN_SEV_HIGH:
@@ -89,6 +94,11 @@ static const char *sev_color(const struct vuln_match *v)
 	default:
 		return "\033[2m";
 	}
+}
+
+static const char *sev_color(const struct vuln_match *v)
+{
+	return sev_color_of(v->severity_known, v->severity);
 }
 
 static void upper(char *s)
@@ -333,5 +343,117 @@ int report_write_table(FILE *out, const struct scan_result *r,
 		n ? "\n" : "", c.total, c.total == 1 ? "y" : "ies", c.critical,
 		c.high, c.medium, c.low, c.unknown, c.suppressed);
 	write_problems(out, r);
+	return 0;
+}
+
+/* ---- policy findings ----------------------------------------------------- */
+
+static void object_header(FILE *out, const struct report_finding *f)
+{
+	char label[TEXT_MAX], safe[TEXT_MAX], file[TEXT_MAX];
+
+	fputs(rpt_safe_text(rpt_object_label(f, label, sizeof(label)), safe,
+			    sizeof(safe)),
+	      out);
+	if (f->file) {
+		fprintf(out, " (%s",
+			rpt_safe_text(f->file, file, sizeof(file)));
+		if (f->doc >= 0)
+			fprintf(out, ", document %d", f->doc + 1);
+		if (f->item >= 0)
+			fprintf(out, ", item %d", f->item);
+		if (f->line > 0)
+			fprintf(out, ", line %d", f->line);
+		fputc(')', out);
+	}
+	fputc('\n', out);
+}
+
+static void policy_row(FILE *out, const struct report_finding *f,
+		       const struct report_opts *o, int width)
+{
+	char id[TEXT_MAX], sev[16], msg[TEXT_MAX], path[TEXT_MAX];
+	size_t used = 2, room;
+
+	rpt_safe_text(f->id, id, sizeof(id));
+	snprintf(sev, sizeof(sev), "%s", vuln_severity_name(f->severity));
+	upper(sev);
+	rpt_safe_text(f->message ? f->message : f->title, msg, sizeof(msg));
+
+	fputs("  ", out);
+	if (o->color)
+		fputs(sev_color_of(1, f->severity), out);
+	fputs(sev, out);
+	if (o->color)
+		fputs("\033[0m", out);
+	used += put_cols(out, "", 0, COL_SEV - strlen(sev)) + strlen(sev) + 1;
+	fputc(' ', out);
+	used += put_cols(out, id, 16, 11) + 1;
+	fputc(' ', out);
+	room = (size_t)width > used ? (size_t)width - used : 0;
+	if (room >= 4)
+		put_cols(out, msg, room, 0);
+	fputc('\n', out);
+	if (f->path) {
+		fputs("                         ", out);
+		put_cols(out, rpt_safe_text(f->path, path, sizeof(path)),
+			 width > 30 ? (size_t)width - 25 : 4, 0);
+		fputc('\n', out);
+	}
+	if (f->suppressed) {
+		fputs("                         suppressed: ", out);
+		put_cols(
+		    out,
+		    rpt_safe_text(f->suppress_reason ? f->suppress_reason : "",
+				  msg, sizeof(msg)),
+		    width > 40 ? (size_t)width - 37 : 4, 0);
+		fputc('\n', out);
+	}
+}
+
+int report_write_table_policy(FILE *out, const struct report_findings *s,
+			      const struct report_opts *o, struct bw_error *err)
+{
+	const struct report_finding *prev = NULL;
+	char buf[1024], safe[1024];
+	struct rpt_policy_counts c;
+	int width = term_width(out);
+	size_t i;
+
+	(void)err;
+	for (i = 0; i < s->n; i++) {
+		const struct report_finding *f = &s->f[i];
+
+		if (f->suppressed && !o->show_suppressed)
+			continue;
+		if (!prev || !rpt_same_object(prev, f)) {
+			if (prev)
+				fputc('\n', out);
+			object_header(out, f);
+		}
+		policy_row(out, f, o, width);
+		prev = f;
+	}
+	rpt_policy_count(s, &c);
+	fprintf(out,
+		"%s%zu finding%s in %zu of %zu object%s (%zu critical, %zu "
+		"high, %zu medium, %zu low), %zu suppressed\n",
+		prev ? "\n" : "", c.total, c.total == 1 ? "" : "s",
+		c.objects_with_findings, s->objects, s->objects == 1 ? "" : "s",
+		c.by_sev[VULN_SEV_CRITICAL], c.by_sev[VULN_SEV_HIGH],
+		c.by_sev[VULN_SEV_MEDIUM], c.by_sev[VULN_SEV_LOW],
+		c.suppressed);
+	if (s->nproblems)
+		fprintf(out, "\n%zu input problem%s:\n", s->nproblems,
+			s->nproblems == 1 ? "" : "s");
+	for (i = 0; i < s->nproblems; i++) {
+		struct bw_error e = s->problems[i];
+
+		e.input[sizeof(e.input) - 1] = '\0';
+		e.msg[sizeof(e.msg) - 1] = '\0';
+		fprintf(out, "  %s\n",
+			rpt_safe_text(bw_error_str(&e, buf, sizeof(buf)), safe,
+				      sizeof(safe)));
+	}
 	return 0;
 }
