@@ -57,6 +57,34 @@ static void usage(FILE *out)
 }
 
 /* The check table as Markdown (docs/k8s.md is generated from it). */
+/* The RBAC checks audit runs too (their rationale is in the RBAC section
+ * of docs/k8s.md). */
+static void list_rbac_checks(FILE *out)
+{
+	size_t n;
+	const struct k8s_rbac_check_info *r = k8s_rbac_checks(&n);
+
+	fputs("\nRBAC checks (also run by `bulwark k8s audit` on Roles, "
+	      "ClusterRoles and their bindings):\n\n"
+	      "| ID | Severity | Title | Frameworks |\n"
+	      "|----|----------|-------|------------|\n",
+	      out);
+	for (size_t i = 0; i < n; i++) {
+		struct report_framework_ref fw[4];
+		size_t nf = k8s_rbac_check_frameworks(r[i].id, fw);
+
+		fprintf(out, "| %s | %s | %s | ", r[i].id,
+			vuln_severity_name(r[i].severity), r[i].title);
+		for (size_t k = 0; k < nf; k++)
+			fprintf(out, "%s%s %s", k ? "; " : "",
+				!strcmp(fw[k].framework, REPORT_FW_CIS)	  ? "CIS"
+				: !strcmp(fw[k].framework, REPORT_FW_NSA) ? "NSA/CISA"
+									  : "PCI DSS",
+				fw[k].control);
+		fputs(" |\n", out);
+	}
+}
+
 static void list_checks(FILE *out)
 {
 	static const char *const fws[][2] = {
@@ -101,6 +129,7 @@ static void list_checks(FILE *out)
 			vuln_severity_name(c->severity), c->rationale,
 			c->remediation);
 	}
+	list_rbac_checks(out);
 }
 
 struct audit_cli {
@@ -406,6 +435,14 @@ int cmd_k8s_audit(int argc, char **argv)
 	bw_error_clear(&err);
 	rc = k8s_audit_checks(&set, &c.checks, &findings, &err);
 	if (rc) {
+		fprintf(stderr, "bulwark k8s audit: %s\n",
+			bw_error_str(&err, buf, sizeof(buf)));
+		k8s_set_free(&set);
+		report_findings_free(&findings);
+		return 2;
+	}
+	bw_error_clear(&err);
+	if (k8s_rbac_audit(&set, &c.checks, &findings, on_warn, &c, &err)) {
 		fprintf(stderr, "bulwark k8s audit: %s\n",
 			bw_error_str(&err, buf, sizeof(buf)));
 		k8s_set_free(&set);

@@ -1253,6 +1253,10 @@ static int select_list(const char *list, unsigned char *sel, const char *opt,
 		memcpy(id, p, n);
 		id[n] = '\0';
 		k = k8s_check_find(id);
+		if (!k && k8s_rbac_check_find(id)) {
+			p += n; /* an RBAC check: k8s_rbac_audit selects it */
+			continue;
+		}
 		if (!k)
 			return bw_errorf(err, -EINVAL, opt, 0, 0,
 					 "unknown check id \"%s\" (see "

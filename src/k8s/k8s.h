@@ -552,4 +552,24 @@ int k8s_audit_checks(const struct k8s_set *set,
 int k8s_ignored(const struct k8s_object *o, json_t *pod_meta, const char *id,
 		const char **ret_reason);
 
+/* ---- RBAC findings in audits (rbac_audit.c) ----------------------------- */
+
+/* The framework controls an RBAC check maps to: writes up to 4 entries
+ * (static strings) to out and returns their number. */
+size_t k8s_rbac_check_frameworks(const char *id,
+				  struct report_framework_ref *out);
+
+/* The RBAC check with this id (case-insensitive), or NULL. */
+const struct k8s_rbac_check_info *k8s_rbac_check_find(const char *id);
+
+/*
+ * Builds the RBAC model of set, runs the RBAC risk checks selected by o
+ * (its --checks/--skip lists may name K8S-RBAC-* ids) and appends their
+ * findings and rules to out as report findings, with CIS 5.1.x, NSA/CISA
+ * and PCI DSS mappings.  Returns 0 or a negative code with err set.
+ */
+int k8s_rbac_audit(const struct k8s_set *set, const struct k8s_audit_opts *o,
+		   struct report_findings *out, k8s_warn_fn warn, void *ctx,
+		   struct bw_error *err);
+
 #endif

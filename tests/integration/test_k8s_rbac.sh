@@ -49,5 +49,22 @@ run 2 "$D/clean.yaml" --who-can get pods/ && ok "bad resource exits 2" || ko "ba
 run 2 "$D/clean.yaml" --fail-on severe && ok "bad --fail-on exits 2" || ko "bad --fail-on (rc $rc)"
 run 2 && ok "no file exits 2" || ko "no file (rc $rc)"
 
+# The same checks inside `bulwark k8s audit`: one report, one gate.
+set +e
+"$BULWARK" k8s audit "$D/cluster.yaml" -f json -o "$t/audit.json" --fail-on critical; rc=$?
+set -e
+[ $rc -eq 1 ] && python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ids = {f["id"] for f in d["findings"]}
+assert {"K8S-RBAC-013", "K8S-RBAC-001"} <= ids, ids
+f = [f for f in d["findings"] if f["id"] == "K8S-RBAC-013"][0]
+assert any(x["control"] == "5.1.1" for x in f["frameworks"]), f' "$t/audit.json" \
+	&& ok "audit reports RBAC findings with CIS 5.1.x and gates on them" || { ko "audit with RBAC (rc $rc)"; head -c 600 "$t/audit.json"; }
+set +e
+"$BULWARK" k8s audit "$D/cluster.yaml" --skip K8S-RBAC-013,K8S-RBAC-001 --fail-on low >/dev/null; rc=$?
+set -e
+[ $rc -eq 0 ] && ok "audit --skip takes RBAC check ids" || ko "audit --skip RBAC (rc $rc)"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -433,6 +433,21 @@ static void test_docs_table_matches_the_checks(void **st)
 				 "bulwark k8s audit --list-checks",
 				 c->id);
 	}
+	{
+		size_t nr;
+		const struct k8s_rbac_check_info *r = k8s_rbac_checks(&nr);
+
+		for (size_t k = 0; k < nr; k++) {
+			snprintf(row, sizeof(row), "| %s | %s | %s | ",
+				 r[k].id, vuln_severity_name(r[k].severity),
+				 r[k].title);
+			if (!strstr(doc, row))
+				fail_msg("docs/k8s.md is stale for %s: "
+					 "regenerate with bulwark k8s audit "
+					 "--list-checks",
+					 r[k].id);
+		}
+	}
 	free(doc);
 }
 
