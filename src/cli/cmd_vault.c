@@ -13,8 +13,7 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } vault_commands[] = {
-	{"audit", cmd_vault_audit,
-	 "audit log tools: verify a log's hash chain"},
+    {"audit", cmd_vault_audit, "audit log tools: verify a log's hash chain"},
 };
 
 #define N_VAULT_COMMANDS (sizeof(vault_commands) / sizeof(vault_commands[0]))

@@ -63,11 +63,11 @@ static const char zero_hash[HASH_HEX + 1] =
 struct vault_audit {
 	pthread_mutex_t lock;
 	int fd;
-	int failed;           /* a write or sync failed: refuse everything */
-	off_t size;           /* bytes in the file (we are its only writer) */
+	int failed; /* a write or sync failed: refuse everything */
+	off_t size; /* bytes in the file (we are its only writer) */
 	uint8_t salt[32];
 	char prev[HASH_HEX + 1]; /* hash of the last line written */
-	char path[256];          /* for messages */
+	char path[256];		 /* for messages */
 };
 
 /* ---- hashing ------------------------------------------------------------ */
@@ -85,8 +85,7 @@ static void hex(const uint8_t *in, size_t n, char *out)
 }
 
 /* "hmac-sha256:<hex>" of n bytes into out (>= HMAC_STR_LEN + 1). */
-static int hmac_str(const uint8_t salt[32], const void *s, size_t n,
-		    char *out)
+static int hmac_str(const uint8_t salt[32], const void *s, size_t n, char *out)
 {
 	uint8_t md[32];
 	unsigned mdlen = 0;
@@ -98,8 +97,8 @@ static int hmac_str(const uint8_t salt[32], const void *s, size_t n,
 	return 0;
 }
 
-const char *vault_audit_hash(const uint8_t salt[32], const char *s,
-			     char *buf, size_t len)
+const char *vault_audit_hash(const uint8_t salt[32], const char *s, char *buf,
+			     size_t len)
 {
 	if (!salt || !s || !buf || len < HMAC_STR_LEN + 1)
 		return NULL;
@@ -198,7 +197,8 @@ static int redact_leaves(const uint8_t salt[32], json_t *v, int depth)
 			}
 		}
 	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, child) {
+		json_array_foreach(v, i, child)
+		{
 			if (json_is_object(child) || json_is_array(child)) {
 				if (redact_leaves(salt, child, depth + 1))
 					return -EINVAL;
@@ -347,8 +347,8 @@ static int check_line(const char *line, size_t len, const char *expect_prev,
 		      char ret_hash[HASH_HEX + 1], const char *path,
 		      size_t lineno, struct bw_error *err)
 {
-	static const char *const known[] = {"time",  "type",     "auth",
-					    "request", "response", "error",
+	static const char *const known[] = {"time",	 "type",     "auth",
+					    "request",	 "response", "error",
 					    "prev_hash", "hash"};
 	char msg[300], want[HASH_HEX + 1], got[HASH_HEX + 1];
 	json_error_t jerr;
@@ -362,15 +362,17 @@ static int check_line(const char *line, size_t len, const char *expect_prev,
 			 &jerr);
 	if (!obj) {
 		snprintf(msg, sizeof(msg), "not JSON: %s", jerr.text);
-		return line_err(err, path, lineno, jerr.column > 0 ? jerr.column : 0,
-				msg);
+		return line_err(err, path, lineno,
+				jerr.column > 0 ? jerr.column : 0, msg);
 	}
 	if (!json_is_object(obj)) {
 		line_err(err, path, lineno, 0, "not a JSON object");
 		goto out;
 	}
-	json_object_foreach(obj, key, v) {
-		for (found = 0, i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	json_object_foreach(obj, key, v)
+	{
+		for (found = 0, i = 0; i < sizeof(known) / sizeof(known[0]);
+		     i++)
 			found |= !strcmp(key, known[i]);
 		if (!found) {
 			snprintf(msg, sizeof(msg), "unexpected field \"%.64s\"",
@@ -412,11 +414,12 @@ static int check_line(const char *line, size_t len, const char *expect_prev,
 	       HASH_HEX + 1);
 	if (expect_prev && strcmp(want, expect_prev)) {
 		line_err(err, path, lineno, 0,
-			 lineno == 1 ? "prev_hash of the first line is not zero "
-				       "(lines deleted at the start)"
-				     : "prev_hash does not match the previous "
-				       "line's hash (lines deleted, inserted or "
-				       "reordered)");
+			 lineno == 1
+			     ? "prev_hash of the first line is not zero "
+			       "(lines deleted at the start)"
+			     : "prev_hash does not match the previous "
+			       "line's hash (lines deleted, inserted or "
+			       "reordered)");
 		goto out;
 	}
 	memcpy(got, json_string_value(json_object_get(obj, "hash")),
@@ -550,9 +553,9 @@ int vault_audit_open(const char *path, const uint8_t salt[32],
 		  0600);
 	if (fd < 0) {
 		rc = -errno;
-		return bw_errorf(err, rc, path, 0, 0, "cannot open audit log: %s",
-				 rc == -ELOOP ? "it is a symbolic link"
-					      : strerror(-rc));
+		return bw_errorf(
+		    err, rc, path, 0, 0, "cannot open audit log: %s",
+		    rc == -ELOOP ? "it is a symbolic link" : strerror(-rc));
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
@@ -659,7 +662,8 @@ int vault_audit_log(struct vault_audit *a, const char *type, json_t *auth,
 	size_t tlen = 0, llen = 0;
 	int rc;
 
-	if (!a || !type || (strcmp(type, "request") && strcmp(type, "response")))
+	if (!a || !type ||
+	    (strcmp(type, "request") && strcmp(type, "response")))
 		return bw_errorf(err, -EINVAL, a ? a->path : NULL, 0, 0,
 				 "audit entry: bad type");
 	entry = json_object();
@@ -673,8 +677,8 @@ int vault_audit_log(struct vault_audit *a, const char *type, json_t *auth,
 		rc = add_section(entry, "response", response, a->salt,
 				 redact_response);
 	if (!rc && (json_object_set_new(entry, "type", json_string(type)) ||
-		    (error && json_object_set_new(entry, "error",
-						  json_string(error)))))
+		    (error &&
+		     json_object_set_new(entry, "error", json_string(error)))))
 		rc = -EINVAL; /* error was not valid UTF-8, or no memory */
 	if (rc) {
 		json_decref(entry);
