@@ -802,8 +802,8 @@ int vault_audit_verify(const char *path, size_t *ret_lines,
 {
 	struct line_reader r = {.fd = -1, .cap = TAIL_CHUNK};
 	char prev[HASH_HEX + 1], hash[HASH_HEX + 1];
-	const char *line;
-	size_t len, n = 0;
+	const char *line = NULL;
+	size_t len = 0, n = 0;
 	int rc, nl;
 
 	if (!path)
