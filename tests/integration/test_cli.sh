@@ -8,7 +8,7 @@ ok() { echo "PASS: $*"; pass=$((pass+1)); }
 ko() { echo "FAIL: $*"; fail=$((fail+1)); }
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 
-for c in agent rules fields trace version scan sbom db bench k8s; do
+for c in agent rules fields trace version scan sbom db bench k8s vault; do
 	if "$BULWARK" "$c" --help >"$t/h" 2>&1 && grep -qi usage "$t/h"; then ok "$c --help"; else ko "$c --help"; fi
 done
 "$BULWARK" --help >/dev/null && ok "bulwark --help" || ko "bulwark --help"
