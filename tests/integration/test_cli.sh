@@ -49,7 +49,7 @@ else
 	ko "syntax error position (exit $rc)"; cat "$t/v"
 fi
 
-"$BULWARK" fields | grep -q '^proc.name' && ok "fields lists proc.name" || ko "fields lists proc.name"
+"$BULWARK" fields >"$t/fields" && grep -q '^proc.name' "$t/fields" && ok "fields lists proc.name" || ko "fields lists proc.name"
 n=$("$BULWARK" fields --markdown | grep -c '^| `')
 [ "$n" -gt 100 ] && ok "fields --markdown ($n fields)" || ko "fields --markdown ($n)"
 
