@@ -11,10 +11,10 @@
  *   block    := "{" { attr [","] } "}"
  *   attr     := "capabilities" "=" "[" [ STRING { "," STRING } [","] ] "]"
  *             | "policy" "=" STRING          (Vault's old deny/read/write/sudo)
- *             | key ( ("=" | ":") value | object )      (anything else: skipped)
+ *             | key {STRING} ( ("=" | ":") value | object )  (others: skipped)
  *   value    := STRING | WORD | list | object
  *   list     := "[" [ value { "," value } [","] ] "]"
- *   object   := "{" { key ( ("=" | ":") value | object ) [","] } "}"
+ *   object   := "{" { key {STRING} ( ("=" | ":") value | object ) [","] } "}"
  *   key      := WORD | STRING
  *   STRING   := '"' chars with \" \\ \/ \n \t \r \uXXXX \UXXXXXXXX '"'
  *   WORD     := [A-Za-z0-9_.+-]+   (identifiers, numbers, true/false)
