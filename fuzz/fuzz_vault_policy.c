@@ -20,8 +20,18 @@ static const char fixed[] =
     "path \"+\" { capabilities = [\"list\"] }\n";
 
 static const char *const paths[] = {
-    "", "/", "secret", "secret/", "secret/a", "secret/a/team/b",
-    "sys/policy/x", "a//b", "+", "*", "secret/+/x", "//secret/a/",
+    "",
+    "/",
+    "secret",
+    "secret/",
+    "secret/a",
+    "secret/a/team/b",
+    "sys/policy/x",
+    "a//b",
+    "+",
+    "*",
+    "secret/+/x",
+    "//secret/a/",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (vault_policy_parse("fixed", fixed, sizeof(fixed) - 1, &p[1],
 			       &err) == 0 &&
-	    vault_acl_new((const struct vault_policy *const *)p, 2, &acl) == 0) {
+	    vault_acl_new((const struct vault_policy *const *)p, 2, &acl) ==
+		0) {
 		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 			sink |= vault_acl_capabilities(acl, paths[i]);
 		/* paths taken from the input: its first bytes, up to a NUL */

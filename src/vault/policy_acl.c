@@ -152,8 +152,8 @@ int vault_acl_new(const struct vault_policy *const *p, size_t n,
 		/* sorted: a same-string rule is the last one added */
 		if (*cnt && key_cmp(arr[*cnt - 1].path, arr[*cnt - 1].len,
 				    r->path, r->len) == 0) {
-			arr[*cnt - 1].caps = merge_caps(arr[*cnt - 1].caps,
-							r->caps);
+			arr[*cnt - 1].caps =
+			    merge_caps(arr[*cnt - 1].caps, r->caps);
 			continue;
 		}
 		arr[*cnt].path = malloc(r->len + 1);
@@ -195,10 +195,10 @@ static const struct acl_rule *find(const struct acl_rule *arr, size_t n,
 
 /* A candidate rule for the priority comparison (Vault's wcPathDescr). */
 struct cand {
-	size_t first;           /* index of the first "+" or of the glob */
-	size_t wildcards;       /* "+" segments */
-	int is_prefix;          /* ends in "*" */
-	const char *path;       /* without the trailing "*" */
+	size_t first;	  /* index of the first "+" or of the glob */
+	size_t wildcards; /* "+" segments */
+	int is_prefix;	  /* ends in "*" */
+	const char *path; /* without the trailing "*" */
 	size_t len;
 	unsigned caps;
 };

@@ -13,28 +13,28 @@
 #include <stddef.h>
 
 enum vault_rule_kind {
-	VAULT_RULE_EXACT = 0,   /* no "+" segment, no trailing "*" */
-	VAULT_RULE_PREFIX = 1,  /* trailing "*", no "+" segment; "*" removed */
+	VAULT_RULE_EXACT = 0,	/* no "+" segment, no trailing "*" */
+	VAULT_RULE_PREFIX = 1,	/* trailing "*", no "+" segment; "*" removed */
 	VAULT_RULE_SEGMENT = 2, /* "+" as a whole segment somewhere */
 };
 
 struct vault_policy_rule {
-	char *path;             /* NUL-terminated, no NUL inside */
+	char *path; /* NUL-terminated, no NUL inside */
 	size_t len;
 	enum vault_rule_kind kind;
-	unsigned caps;          /* VAULT_CAP_*; exactly VAULT_CAP_DENY if denied */
+	unsigned caps; /* VAULT_CAP_*; exactly VAULT_CAP_DENY if denied */
 };
 
 struct vault_policy {
-	char *name;             /* lower-cased */
+	char *name; /* lower-cased */
 	struct vault_policy_rule *rules;
 	size_t n, cap;
 };
 
 /* Every capability but deny: what the "root" policy grants. */
-#define VAULT_CAP_ALL                                                         \
-	(VAULT_CAP_CREATE | VAULT_CAP_READ | VAULT_CAP_UPDATE |               \
-	 VAULT_CAP_DELETE | VAULT_CAP_LIST | VAULT_CAP_SUDO | VAULT_CAP_PATCH | \
-	 VAULT_CAP_SUBSCRIBE)
+#define VAULT_CAP_ALL                                                          \
+	(VAULT_CAP_CREATE | VAULT_CAP_READ | VAULT_CAP_UPDATE |                \
+	 VAULT_CAP_DELETE | VAULT_CAP_LIST | VAULT_CAP_SUDO |                  \
+	 VAULT_CAP_PATCH | VAULT_CAP_SUBSCRIBE)
 
 #endif

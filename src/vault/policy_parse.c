@@ -70,17 +70,17 @@ enum tok_type {
 struct parser {
 	const char *s;
 	size_t len, pos;
-	int line, col;          /* of s[pos] */
+	int line, col; /* of s[pos] */
 
 	/* the current token */
 	enum tok_type t;
 	int tline, tcol;
-	const char *word;       /* T_WORD: points into s */
+	const char *word; /* T_WORD: points into s */
 	size_t wlen;
-	char *str;              /* T_STR: decoded, owned */
+	char *str; /* T_STR: decoded, owned */
 	size_t slen;
 
-	const char *input;      /* policy name, for errors */
+	const char *input; /* policy name, for errors */
 	struct bw_error *err;
 	struct vault_policy *pol;
 };
@@ -91,10 +91,10 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } cap_names[] = {
-    {"deny", VAULT_CAP_DENY},     {"create", VAULT_CAP_CREATE},
-    {"read", VAULT_CAP_READ},     {"update", VAULT_CAP_UPDATE},
-    {"delete", VAULT_CAP_DELETE}, {"list", VAULT_CAP_LIST},
-    {"sudo", VAULT_CAP_SUDO},     {"patch", VAULT_CAP_PATCH},
+    {"deny", VAULT_CAP_DENY},		{"create", VAULT_CAP_CREATE},
+    {"read", VAULT_CAP_READ},		{"update", VAULT_CAP_UPDATE},
+    {"delete", VAULT_CAP_DELETE},	{"list", VAULT_CAP_LIST},
+    {"sudo", VAULT_CAP_SUDO},		{"patch", VAULT_CAP_PATCH},
     {"subscribe", VAULT_CAP_SUBSCRIBE},
 };
 
@@ -160,8 +160,8 @@ static int policy_add(struct vault_policy *pol, const char *path, size_t len,
 					 "path \"%.*s\": invalid use of "
 					 "wildcards ('+*' is forbidden)",
 					 (int)(len > 200 ? 200 : len), path);
-	if ((len == 1 && path[0] == '+') || (len >= 2 && path[0] == '+' &&
-					     path[1] == '/'))
+	if ((len == 1 && path[0] == '+') ||
+	    (len >= 2 && path[0] == '+' && path[1] == '/'))
 		kind = VAULT_RULE_SEGMENT;
 	for (size_t i = 0; kind != VAULT_RULE_SEGMENT && i + 1 < len; i++)
 		if (path[i] == '/' && path[i + 1] == '+')
@@ -336,14 +336,30 @@ static int lex_string(struct parser *P)
 		c = at(P, 0);
 		advance(P);
 		switch (c) {
-		case 'n': out[n++] = '\n'; continue;
-		case 't': out[n++] = '\t'; continue;
-		case 'r': out[n++] = '\r'; continue;
-		case '"': out[n++] = '"'; continue;
-		case '\\': out[n++] = '\\'; continue;
-		case '/': out[n++] = '/'; continue;
-		case 'u': digits = 4; break;
-		case 'U': digits = 8; break;
+		case 'n':
+			out[n++] = '\n';
+			continue;
+		case 't':
+			out[n++] = '\t';
+			continue;
+		case 'r':
+			out[n++] = '\r';
+			continue;
+		case '"':
+			out[n++] = '"';
+			continue;
+		case '\\':
+			out[n++] = '\\';
+			continue;
+		case '/':
+			out[n++] = '/';
+			continue;
+		case 'u':
+			digits = 4;
+			break;
+		case 'U':
+			digits = 8;
+			break;
 		default:
 			free(out);
 			return perr(P, l, k, -EINVAL,
@@ -362,7 +378,8 @@ static int lex_string(struct parser *P)
 			cp = (cp << 4) | (uint32_t)h;
 			advance(P);
 		}
-		if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+		if (cp == 0 || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff)) {
 			free(out);
 			return perr(P, l, k, -EINVAL,
 				    "escape is not a valid code point");
@@ -394,14 +411,30 @@ static int next(struct parser *P)
 	P->tcol = P->col;
 	c = at(P, 0);
 	switch (c) {
-	case -1: P->t = T_EOF; return 0;
-	case '{': P->t = T_LBRACE; break;
-	case '}': P->t = T_RBRACE; break;
-	case '[': P->t = T_LBRACK; break;
-	case ']': P->t = T_RBRACK; break;
-	case '=': P->t = T_EQ; break;
-	case ',': P->t = T_COMMA; break;
-	case ':': P->t = T_COLON; break;
+	case -1:
+		P->t = T_EOF;
+		return 0;
+	case '{':
+		P->t = T_LBRACE;
+		break;
+	case '}':
+		P->t = T_RBRACE;
+		break;
+	case '[':
+		P->t = T_LBRACK;
+		break;
+	case ']':
+		P->t = T_RBRACK;
+		break;
+	case '=':
+		P->t = T_EQ;
+		break;
+	case ',':
+		P->t = T_COMMA;
+		break;
+	case ':':
+		P->t = T_COLON;
+		break;
 	case '"':
 		P->t = T_STR;
 		return lex_string(P);
@@ -427,16 +460,26 @@ static int next(struct parser *P)
 static const char *tok_name(enum tok_type t)
 {
 	switch (t) {
-	case T_EOF: return "end of input";
-	case T_STR: return "a string";
-	case T_WORD: return "a word";
-	case T_LBRACE: return "'{'";
-	case T_RBRACE: return "'}'";
-	case T_LBRACK: return "'['";
-	case T_RBRACK: return "']'";
-	case T_EQ: return "'='";
-	case T_COMMA: return "','";
-	case T_COLON: return "':'";
+	case T_EOF:
+		return "end of input";
+	case T_STR:
+		return "a string";
+	case T_WORD:
+		return "a word";
+	case T_LBRACE:
+		return "'{'";
+	case T_RBRACE:
+		return "'}'";
+	case T_LBRACK:
+		return "'['";
+	case T_RBRACK:
+		return "']'";
+	case T_EQ:
+		return "'='";
+	case T_COMMA:
+		return "','";
+	case T_COLON:
+		return "':'";
 	}
 	return "?";
 }
@@ -658,7 +701,8 @@ static int parse_hcl(struct parser *P)
 			if ((rc = next(P)))
 				return rc;
 			if (P->t != T_STR)
-				return expected(P, "a quoted path after 'path'");
+				return expected(P,
+						"a quoted path after 'path'");
 			/* take the decoded path: the next string replaces
 			 * P->str */
 			path = P->str;
@@ -722,12 +766,13 @@ static int json_caps(json_t *rule, const char *path, unsigned *caps,
 				bit = cap_lookup(json_string_value(c),
 						 json_string_length(c));
 			if (!bit)
-				return bw_errorf(
-				    err, -EINVAL, input, 0, 0,
-				    "path \"%.64s\": invalid capability \"%.64s\"",
-				    path,
-				    json_is_string(c) ? json_string_value(c)
-						      : "(not a string)");
+				return bw_errorf(err, -EINVAL, input, 0, 0,
+						 "path \"%.64s\": invalid "
+						 "capability \"%.64s\"",
+						 path,
+						 json_is_string(c)
+						     ? json_string_value(c)
+						     : "(not a string)");
 			*caps |= bit;
 		}
 	}
@@ -739,7 +784,8 @@ static int json_caps(json_t *rule, const char *path, unsigned *caps,
 		    old_policy_lookup(json_string_value(v),
 				      json_string_length(v), &old))
 			return bw_errorf(err, -EINVAL, input, 0, 0,
-					 "path \"%.64s\": invalid policy", path);
+					 "path \"%.64s\": invalid policy",
+					 path);
 		*caps |= old;
 	}
 	return 0;
@@ -872,8 +918,8 @@ int vault_policy_parse(const char *name, const char *text, size_t len,
 	for (size_t k = 0; k <= nlen; k++) {
 		char c = name[k];
 
-		pol->name[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a')
-						      : c;
+		pol->name[k] =
+		    (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 	}
 
 	while (i < len && (text[i] == ' ' || text[i] == '\t' ||

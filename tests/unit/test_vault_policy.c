@@ -27,8 +27,7 @@
 #define S VAULT_CAP_SUDO
 #define P VAULT_CAP_PATCH
 #define DENY VAULT_CAP_DENY
-#define ALL                                                                    \
-	(C | R | U | D | L | S | P | VAULT_CAP_SUBSCRIBE)
+#define ALL (C | R | U | D | L | S | P | VAULT_CAP_SUBSCRIBE)
 
 static struct vault_policy *parse_ok(const char *name, const char *text)
 {
@@ -71,9 +70,8 @@ static unsigned caps_of(const char *const *texts, const char *path)
 
 	for (; texts[n]; n++) {
 		assert_true(n < 8);
-		ps[n] = strcmp(texts[n], "root") == 0
-			    ? parse_ok("Root", "")
-			    : parse_ok("p", texts[n]);
+		ps[n] = strcmp(texts[n], "root") == 0 ? parse_ok("Root", "")
+						      : parse_ok("p", texts[n]);
 	}
 	assert_int_equal(
 	    vault_acl_new((const struct vault_policy *const *)ps, n, &acl), 0);
@@ -146,7 +144,9 @@ static const struct acl_case cases[] = {
      {PAIR("foo/bar/+/baz", "foo/+/+/baz")},
      "foo/bar/x/baz",
      R},
-    {"longer glob", {PAIR("foo/+/bar/ba*", "foo/+/bar/b*")}, "foo/x/bar/baz",
+    {"longer glob",
+     {PAIR("foo/+/bar/ba*", "foo/+/bar/b*")},
+     "foo/x/bar/baz",
      R},
     {"docs: secret/* over secret/+/*",
      {PAIR("secret/*", "secret/+/*")},
@@ -160,7 +160,9 @@ static const struct acl_case cases[] = {
      {PAIR("a/+/x/+", "a/+/+/y")},
      "a/q/x/y",
      R},
-    {"longest prefix glob", {PAIR("secret/app/*", "secret/*")}, "secret/app/x",
+    {"longest prefix glob",
+     {PAIR("secret/app/*", "secret/*")},
+     "secret/app/x",
      R},
     {"shorter prefix where the longer does not match",
      {PAIR("secret/app/*", "secret/*")},
@@ -216,8 +218,10 @@ static const struct acl_case cases[] = {
 
     /* "+" and "*" details */
     {"+ alone", {"path \"+\" { capabilities = [\"read\"] }"}, "sys", R},
-    {"+ alone, two segments", {"path \"+\" { capabilities = [\"read\"] }"},
-     "sys/x", 0},
+    {"+ alone, two segments",
+     {"path \"+\" { capabilities = [\"read\"] }"},
+     "sys/x",
+     0},
     {"+/ at the start",
      {"path \"+/config\" { capabilities = [\"read\"] }"},
      "kv/config",
@@ -385,8 +389,8 @@ static void test_nesting_limit(void **state)
 	char text[512];
 	int n = 0;
 
-	n += snprintf(text + n, sizeof(text) - (size_t)n,
-		      "path \"a\" {\n x = ");
+	n +=
+	    snprintf(text + n, sizeof(text) - (size_t)n, "path \"a\" {\n x = ");
 	for (int i = 0; i < 40; i++)
 		text[n++] = '[';
 	for (int i = 0; i < 40; i++)
@@ -412,12 +416,12 @@ static void test_size_limits(void **state)
 	char *text = malloc(cap);
 
 	assert_non_null(text);
-	assert_int_equal(vault_policy_parse("big", text,
-					    VAULT_POLICY_MAX_BYTES + 1, &p,
-					    &err),
+	assert_int_equal(vault_policy_parse(
+			     "big", text, VAULT_POLICY_MAX_BYTES + 1, &p, &err),
 			 -EFBIG);
 	for (int i = 0; i <= VAULT_POLICY_MAX_PATHS; i++)
-		n += (size_t)snprintf(text + n, cap - n, "path \"p%d\" {}\n", i);
+		n +=
+		    (size_t)snprintf(text + n, cap - n, "path \"p%d\" {}\n", i);
 	assert_true(n < VAULT_POLICY_MAX_BYTES);
 	assert_int_equal(vault_policy_parse("big", text, n, &p, &err), -E2BIG);
 	assert_int_equal(err.line, VAULT_POLICY_MAX_PATHS + 1);
@@ -453,9 +457,8 @@ static void test_not_nul_terminated(void **state)
 	struct vault_policy *p = NULL;
 	struct bw_error err = {0};
 
-	assert_int_equal(vault_policy_parse("p", full, sizeof(full) - 5, &p,
-					    &err),
-			 0);
+	assert_int_equal(
+	    vault_policy_parse("p", full, sizeof(full) - 5, &p, &err), 0);
 	vault_policy_free(p);
 	/* cut inside the string */
 	assert_int_equal(vault_policy_parse("p", full, 7, &p, &err), -EINVAL);
@@ -489,9 +492,11 @@ static void test_json_errors(void **state)
 {
 	struct vault_policy *p = NULL;
 	struct bw_error err = {0};
-	const char *bad = "{\"path\": {\n \"a\": {\"capabilities\": [\"read\"]}\n";
+	const char *bad =
+	    "{\"path\": {\n \"a\": {\"capabilities\": [\"read\"]}\n";
 	const char *cap = "{\"path\": {\"a\": {\"capabilities\": [\"fly\"]}}}";
-	const char *notlist = "{\"path\": {\"a\": {\"capabilities\": \"read\"}}}";
+	const char *notlist =
+	    "{\"path\": {\"a\": {\"capabilities\": \"read\"}}}";
 	const char *key = "{\"paths\": {}}";
 	const char *wild = "{\"path\": {\"/x/+*\": {}}}";
 
