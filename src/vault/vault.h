@@ -86,7 +86,7 @@ struct vault_policy; /* parsed; opaque */
 // {"path": {"secret/*": {"capabilities": [...]}}} too).  Unknown
 // capabilities and malformed input are errors naming line and column;
 // unknown keys inside a path block (allowed_parameters, min_wrapping_ttl,
-// ...) are accepted and ignored with their name kept for docs.  name is
+// ...) are accepted and skipped (not enforced: docs/vault.md).  name is
 // the policy's name (lower-cased, as Vault stores it).  Caller frees with
 // vault_policy_free.
 int vault_policy_parse(const char *name, const char *text, size_t len,
