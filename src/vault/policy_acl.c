@@ -282,7 +282,7 @@ static int seg_match(const struct acl_rule *r, const char *path, size_t plen,
 unsigned vault_acl_capabilities(const struct vault_acl *a, const char *path)
 {
 	const struct acl_rule *r;
-	struct cand best, c;
+	struct cand best = {0}, c;
 	int have = 0;
 	size_t plen;
 
