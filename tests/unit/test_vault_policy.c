@@ -63,7 +63,7 @@ static void parse_err(const char *text, int code, int line, int col,
  * a text "root" stands for the root policy). */
 static unsigned caps_of(const char *const *texts, const char *path)
 {
-	struct vault_policy *ps[8];
+	struct vault_policy *ps[8] = {0};
 	struct vault_acl *acl = NULL;
 	size_t n = 0;
 	unsigned caps;
