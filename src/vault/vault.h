@@ -80,14 +80,11 @@ enum vault_cap {
 struct vault_policy; /* parsed; opaque */
 
 /*
- * Parses a policy in Vault's HCL syntax (examples below as line comments:
- * a glob's slash-star would open a comment here)
- */
-//   path "secret/data/app/*" { capabilities = ["read", "list"] }
-//   path "secret/+/team/*"   { capabilities = ["deny"] }
-/*
+ * Parses a policy in Vault's HCL syntax
+ *   path "secret/data/app-*" { capabilities = ["read", "list"] }
+ *   path "secret/+/team-*"   { capabilities = ["deny"] }
  * (comments "#", "//" and block comments, several paths, the JSON form
- * {"path": {"secret/<glob>": {"capabilities": [...]}}} too).  Unknown
+ * {"path": {"secret*": {"capabilities": [...]}}} too).  Unknown
  * capabilities and malformed input are errors naming line and column;
  * unknown keys inside a path block (allowed_parameters, min_wrapping_ttl,
  * ...) are accepted and ignored with their name kept for docs.  name is
