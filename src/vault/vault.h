@@ -292,9 +292,17 @@ struct vault_core; /* opaque; see the thread model above */
 int vault_core_new(struct vault_storage *st, struct vault_core **ret,
 		   struct bw_error *err);
 void vault_core_free(struct vault_core *c); /* seals, zeroes */
-/* Optional audit device (not owned): every request and response is logged
- * and a request whose entry cannot be written fails with 500. */
-void vault_core_set_audit(struct vault_core *c, struct vault_audit *a);
+/*
+ * Optional audit hook: called with type "request" before a request is
+ * handled and "response" after; a nonzero return fails the request with
+ * 500 (the server refuses to serve what it cannot log, as Vault does).
+ * The command wires it to vault_audit_log; ctx is not owned.
+ */
+typedef int (*vault_audit_fn)(void *ctx, const char *type, json_t *auth,
+			      json_t *request, json_t *response,
+			      const char *error);
+void vault_core_set_audit(struct vault_core *c, vault_audit_fn fn,
+			  void *ctx);
 int vault_core_sealed(struct vault_core *c);
 void vault_core_seal(struct vault_core *c);
 
@@ -306,6 +314,18 @@ void vault_core_seal(struct vault_core *c);
  */
 int vault_core_init(struct vault_core *c, int shares, int threshold,
 		    json_t **ret, struct bw_error *err);
+
+/*
+ * sys/unseal with one key (hex or base64 text): adds it to the progress;
+ * once threshold distinct keys are in, combines them and unseals the
+ * barrier.  A wrong key set fails (-EPERM, the keyring's GCM tag) and
+ * resets the progress.  reset != 0 clears the progress first (key may be
+ * NULL then).  0 or a negative code with err filled.
+ */
+int vault_core_unseal(struct vault_core *c, const char *key, int reset,
+		      struct bw_error *err);
+/* sys/seal-status body (new reference). */
+json_t *vault_core_seal_status(struct vault_core *c);
 
 /* ---- router (router.c) -------------------------------------------------- */
 
