@@ -17,6 +17,7 @@ int cmd_sbom(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_k8s(int argc, char **argv);
+int cmd_vault(int argc, char **argv);
 
 /* `bulwark k8s` subcommands (src/cli/cmd_k8s_<sub>.c); argv[0] is the
  * subcommand name. */
@@ -24,6 +25,10 @@ int cmd_k8s_pss(int argc, char **argv);
 int cmd_k8s_admission(int argc, char **argv);
 int cmd_k8s_rbac(int argc, char **argv);
 int cmd_k8s_audit(int argc, char **argv);
+
+/* `bulwark vault` subcommands (src/cli/cmd_vault_<sub>.c); argv[0] is the
+ * subcommand name. */
+int cmd_vault_audit(int argc, char **argv);
 
 /* Shared helpers for commands. */
 int cli_is_help(const char *arg);   /* -h / --help / help */

@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"db", cmd_db, "manage the offline OSV vulnerability database"},
 	{"bench", cmd_bench, "host benchmark (CIS checks for a container host)"},
 	{"k8s", cmd_k8s, "Kubernetes manifests: Pod Security, best practices, RBAC, admission"},
+	{"vault", cmd_vault, "secrets server (Vault-compatible API) and its client"},
 	{"version", cmd_version, "print version information"},
 };
 

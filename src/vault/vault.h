@@ -79,18 +79,16 @@ enum vault_cap {
 
 struct vault_policy; /* parsed; opaque */
 
-/*
- * Parses a policy in Vault's HCL syntax
- *   path "secret/data/app-*" { capabilities = ["read", "list"] }
- *   path "secret/+/team-*"   { capabilities = ["deny"] }
- * (comments "#", "//" and block comments, several paths, the JSON form
- * {"path": {"secret*": {"capabilities": [...]}}} too).  Unknown
- * capabilities and malformed input are errors naming line and column;
- * unknown keys inside a path block (allowed_parameters, min_wrapping_ttl,
- * ...) are accepted and ignored with their name kept for docs.  name is
- * the policy's name (lower-cased, as Vault stores it).  Caller frees with
- * vault_policy_free.
- */
+// Parses a policy in Vault's HCL syntax
+//   path "secret/data/app/*" { capabilities = ["read", "list"] }
+//   path "secret/+/team/*"   { capabilities = ["deny"] }
+// (comments "#", "//" and block comments, several paths, the JSON form
+// {"path": {"secret/*": {"capabilities": [...]}}} too).  Unknown
+// capabilities and malformed input are errors naming line and column;
+// unknown keys inside a path block (allowed_parameters, min_wrapping_ttl,
+// ...) are accepted and ignored with their name kept for docs.  name is
+// the policy's name (lower-cased, as Vault stores it).  Caller frees with
+// vault_policy_free.
 int vault_policy_parse(const char *name, const char *text, size_t len,
 		       struct vault_policy **ret, struct bw_error *err);
 void vault_policy_free(struct vault_policy *p);
@@ -128,6 +126,9 @@ static inline int vault_caps_allow(unsigned caps, unsigned cap)
 
 struct vault_audit; /* an open audit device; opaque */
 
+/* Longest audit line (without its newline) written or verified. */
+#define VAULT_AUDIT_MAX_LINE (16u << 20)
+
 /*
  * Opens (creating, mode 0600) an append-only audit log.  Every line is a
  * JSON object {"time", "type": "request"|"response", "auth", "request",
@@ -144,7 +145,9 @@ int vault_audit_open(const char *path, const uint8_t salt[32],
 		     struct vault_audit **ret, struct bw_error *err);
 
 /* Appends one entry (type "request" or "response"); the fields are
- * copied and HMAC-ed as described; fsync per line.  0 or -EIO. */
+ * copied and HMAC-ed as described; fsync per line.  0, -EINVAL (bad
+ * type, a section not an object, an entry over VAULT_AUDIT_MAX_LINE) or
+ * -EIO. */
 int vault_audit_log(struct vault_audit *a, const char *type, json_t *auth,
 		    json_t *request, json_t *response, const char *error,
 		    struct bw_error *err);
