@@ -134,8 +134,8 @@ static int load_yaml(const char *path, const char *text, size_t len,
 					       "want a mapping");
 			} else if (!have_key) {
 				if (ev.data.scalar.length >= sizeof(key)) {
-					rc = bw_errorf(err, -EINVAL, path,
-						       line, 0, "key too long");
+					rc = bw_errorf(err, -EINVAL, path, line,
+						       0, "key too long");
 					break;
 				}
 				memcpy(key, ev.data.scalar.value,
@@ -143,9 +143,10 @@ static int load_yaml(const char *path, const char *text, size_t len,
 				key[ev.data.scalar.length] = '\0';
 				have_key = 1;
 			} else {
-				rc = set_field(cfg, path, key,
-					       (const char *)ev.data.scalar.value,
-					       ev.data.scalar.length, line, err);
+				rc = set_field(
+				    cfg, path, key,
+				    (const char *)ev.data.scalar.value,
+				    ev.data.scalar.length, line, err);
 				have_key = 0;
 			}
 			break;
@@ -179,8 +180,7 @@ int vault_config_load(const char *path, struct vault_config *ret,
 	fclose(f);
 	if (n > CONFIG_MAX_BYTES) {
 		free(text);
-		return bw_errorf(err, -E2BIG, path, 0, 0,
-				 "larger than 1 MiB");
+		return bw_errorf(err, -E2BIG, path, 0, 0, "larger than 1 MiB");
 	}
 	while (i < n && strchr(" \t\r\n", text[i]))
 		i++;

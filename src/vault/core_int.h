@@ -11,7 +11,7 @@
 #include "vault/vault.h"
 
 #define VAULT_SEAL_CONFIG_PATH "core/seal-config" /* plaintext, as Vault */
-#define VAULT_TOKEN_PREFIX "sys/token/id/"        /* + sha256 hex of token */
+#define VAULT_TOKEN_PREFIX "sys/token/id/"	  /* + sha256 hex of token */
 #define VAULT_VERSION_STRING "1.15.0+bulwark"
 #define VAULT_TOKEN_MAX 256
 
@@ -22,14 +22,25 @@ struct vault_core {
 	void *audit_ctx;
 	char cluster_id[37];
 
+	/* the audit device; audit_lock: read to log, write to open/close */
+	pthread_rwlock_t audit_lock;
+	char *audit_path;	       /* NULL: no audit device */
+	struct vault_audit *audit_dev; /* open while unsealed */
+
 	pthread_mutex_t mu; /* guards everything below */
 	int initialized;    /* seal config present */
 	int shares, threshold;
 	uint8_t *progress[VAULT_SHAMIR_MAX_PARTS]; /* unseal keys so far */
-	size_t progress_len;                       /* each key's length */
+	size_t progress_len;			   /* each key's length */
 	int nprogress;
 	char nonce[37]; /* of the current unseal attempt */
 };
+
+#define VAULT_AUDIT_SALT_PATH "core/audit-salt"
+
+/* Logs one entry to the audit hook and device, if any: 0 or -EIO. */
+int vault_core_audit(struct vault_core *c, const char *type, json_t *auth,
+		     json_t *request, json_t *response, const char *error);
 
 /* A random RFC 4122 version 4 UUID into out (37 bytes). */
 void vault_uuid(char out[37]);

@@ -38,9 +38,9 @@ enum route_flags {
 /* What a handler sees. */
 struct rctx {
 	const struct vault_request *req;
-	const char *path;   /* normalised, no leading slash */
-	json_t *body;       /* object, never NULL */
-	json_t *token;      /* token entry, NULL on ROUTE_UNAUTH routes */
+	const char *path;    /* normalised, no leading slash */
+	json_t *body;	     /* object, never NULL */
+	json_t *token;	     /* token entry, NULL on ROUTE_UNAUTH routes */
 	const char *token_s; /* the client token as sent */
 };
 
@@ -49,8 +49,8 @@ struct rctx {
  * or the whole body on ROUTE_RAW routes; NULL for 204), or returns an
  * error via verr().
  */
-typedef int (*handler_fn)(struct vault_core *c, struct rctx *r,
-			  int *ret_status, json_t **ret_data);
+typedef int (*handler_fn)(struct vault_core *c, struct rctx *r, int *ret_status,
+			  json_t **ret_data);
 
 struct route {
 	const char *pattern;
@@ -64,8 +64,7 @@ static json_t *errors_body(const char *msg)
 	return json_pack("{s:[s]}", "errors", msg);
 }
 
-static void set_error(struct vault_response *resp, int status,
-		      const char *msg)
+static void set_error(struct vault_response *resp, int status, const char *msg)
 {
 	json_decref(resp->body);
 	resp->status = status;
@@ -96,7 +95,8 @@ static const char *query_get(const struct vault_request *q, const char *key)
 	return NULL;
 }
 
-/* ---- sys/ handlers -------------------------------------------------------- */
+/* ---- sys/ handlers --------------------------------------------------------
+ */
 
 static int h_init(struct vault_core *c, struct rctx *r, int *status,
 		  json_t **data)
@@ -171,8 +171,7 @@ static int h_seal(struct vault_core *c, struct rctx *r, int *status,
 }
 
 /* A ?name=code override for sys/health; def when absent or malformed. */
-static int health_code(const struct vault_request *q, const char *name,
-		       int def)
+static int health_code(const struct vault_request *q, const char *name, int def)
 {
 	const char *v = query_get(q, name);
 	char *end;
@@ -201,13 +200,12 @@ static int h_health(struct vault_core *c, struct rctx *r, int *status,
 		*status = health_code(q, "sealedcode", 503);
 	else
 		*status = health_code(q, "activecode", 200);
-	*data = json_pack("{s:b, s:b, s:b, s:b, s:s, s:s, s:I, s:s}",
-			  "initialized", initialized, "sealed", sealed,
-			  "standby", 0, "performance_standby", 0,
-			  "replication_performance_mode", "disabled",
-			  "replication_dr_mode", "disabled", "server_time_utc",
-			  (json_int_t)time(NULL), "version",
-			  VAULT_VERSION_STRING);
+	*data = json_pack(
+	    "{s:b, s:b, s:b, s:b, s:s, s:s, s:I, s:s}", "initialized",
+	    initialized, "sealed", sealed, "standby", 0, "performance_standby",
+	    0, "replication_performance_mode", "disabled",
+	    "replication_dr_mode", "disabled", "server_time_utc",
+	    (json_int_t)time(NULL), "version", VAULT_VERSION_STRING);
 	if (*data && initialized && !sealed) {
 		json_object_set_new(*data, "cluster_name",
 				    json_string("bulwark-vault"));
@@ -217,7 +215,8 @@ static int h_health(struct vault_core *c, struct rctx *r, int *status,
 	return *data ? 0 : verr(500, "internal error");
 }
 
-/* ---- auth/token/ ------------------------------------------------------------ */
+/* ---- auth/token/ ------------------------------------------------------------
+ */
 
 static int h_lookup_self(struct vault_core *c, struct rctx *r, int *status,
 			 json_t **data)
@@ -234,10 +233,10 @@ static int h_lookup_self(struct vault_core *c, struct rctx *r, int *status,
 	    json_string_value(json_object_get(t, "display_name"))
 		? json_string_value(json_object_get(t, "display_name"))
 		: "",
-	    "entity_id", "", "expire_time", "explicit_max_ttl",
-	    (json_int_t)0, "id", r->token_s, "meta", "num_uses",
-	    (json_int_t)0, "orphan", json_is_true(json_object_get(t, "orphan")),
-	    "path", json_object_get(t, "path"), "policies",
+	    "entity_id", "", "expire_time", "explicit_max_ttl", (json_int_t)0,
+	    "id", r->token_s, "meta", "num_uses", (json_int_t)0, "orphan",
+	    json_is_true(json_object_get(t, "orphan")), "path",
+	    json_object_get(t, "path"), "policies",
 	    json_object_get(t, "policies"), "ttl", (json_int_t)0, "type",
 	    "service", "issue_time",
 	    json_string_value(json_object_get(t, "creation_time"))
@@ -314,9 +313,11 @@ static int normalise_path(const char *raw, char *out, size_t cap)
 			if (len == 0 && i != n && i != 0)
 				return -EINVAL; /* "//" */
 			if (i == 0)
-				return -EINVAL; /* "/x": the caller stripped it */
+				return -EINVAL; /* "/x": the caller stripped it
+						 */
 			if ((len == 1 && raw[seg] == '.') ||
-			    (len == 2 && raw[seg] == '.' && raw[seg + 1] == '.'))
+			    (len == 2 && raw[seg] == '.' &&
+			     raw[seg + 1] == '.'))
 				return -EINVAL;
 			seg = i + 1;
 		}
@@ -357,28 +358,28 @@ static const char *op_name(enum vault_op op)
 	return (unsigned)op < 5 ? names[op] : "unknown";
 }
 
-static int audit(struct vault_core *c, const char *type,
-		 const struct rctx *r, const struct vault_response *resp)
+static int audit(struct vault_core *c, const char *type, const struct rctx *r,
+		 const struct vault_response *resp)
 {
 	json_t *req, *auth = NULL, *res = NULL;
 	int rc;
 
-	if (!c->audit)
+	if (!c->audit && !c->audit_path)
 		return 0;
 	req = json_pack("{s:s, s:s, s:s?, s:s?, s:O?}", "operation",
 			op_name(r->req->op), "path", r->path ? r->path : "",
 			"remote_address", r->req->remote_addr, "client_token",
 			r->token_s, "data", r->body);
 	if (r->token)
-		auth = json_pack("{s:O?, s:O?}", "policies",
-				 json_object_get(r->token, "policies"),
-				 "accessor",
-				 json_object_get(r->token, "accessor"));
+		auth =
+		    json_pack("{s:O?, s:O?}", "policies",
+			      json_object_get(r->token, "policies"), "accessor",
+			      json_object_get(r->token, "accessor"));
 	if (resp)
 		res = json_pack("{s:i, s:O?}", "status", resp->status, "data",
 				resp->body);
-	rc = c->audit(c->audit_ctx, type, auth, req, res,
-		      resp && resp->status >= 400 ? "error" : NULL);
+	rc = vault_core_audit(c, type, auth, req, res,
+			      resp && resp->status >= 400 ? "error" : NULL);
 	json_decref(req);
 	json_decref(auth);
 	json_decref(res);
@@ -406,8 +407,8 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 	    req->op != VAULT_OP_LIST) {
 		json_error_t je;
 
-		r.body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
-				    &je);
+		r.body = json_loadb(req->body, req->body_len,
+				    JSON_REJECT_DUPLICATES, &je);
 		if (!json_is_object(r.body)) {
 			json_decref(r.body);
 			set_error(resp, 400, "failed to parse JSON input");

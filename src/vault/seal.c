@@ -82,7 +82,8 @@ static int key_decode(const char *s, uint8_t *out, size_t cap, size_t *len)
 		return -EINVAL;
 	} else {
 		uint8_t tmp[2 * VAULT_SHAMIR_MAX_SECRET];
-		int got = EVP_DecodeBlock(tmp, (const unsigned char *)s, (int)n);
+		int got =
+		    EVP_DecodeBlock(tmp, (const unsigned char *)s, (int)n);
 		size_t pad = (s[n - 1] == '=') + (s[n - 2] == '=');
 
 		if (got < 0 || (size_t)got < pad || (size_t)got - pad > cap) {
@@ -122,8 +123,9 @@ static int load_seal_config_locked(struct vault_core *c, struct bw_error *err)
 		return rc;
 	o = json_loadb((const char *)v, n, 0, &je);
 	free(v);
-	if (!o || json_unpack(o, "{s:i, s:i}", "secret_shares", &c->shares,
-			      "secret_threshold", &c->threshold) ||
+	if (!o ||
+	    json_unpack(o, "{s:i, s:i}", "secret_shares", &c->shares,
+			"secret_threshold", &c->threshold) ||
 	    c->threshold < 1 || c->shares < c->threshold ||
 	    c->shares > VAULT_SHAMIR_MAX_PARTS) {
 		json_decref(o);
@@ -145,6 +147,7 @@ int vault_core_new(struct vault_storage *st, struct vault_core **ret,
 		return -ENOMEM;
 	c->st = st;
 	pthread_mutex_init(&c->mu, NULL);
+	pthread_rwlock_init(&c->audit_lock, NULL);
 	vault_uuid(c->cluster_id);
 	rc = vault_barrier_new(st, &c->b);
 	if (!rc)
@@ -163,6 +166,9 @@ void vault_core_free(struct vault_core *c)
 		return;
 	vault_barrier_free(c->b); /* seals: zeroes the keys */
 	progress_reset_locked(c);
+	vault_audit_close(c->audit_dev);
+	free(c->audit_path);
+	pthread_rwlock_destroy(&c->audit_lock);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
@@ -183,7 +189,86 @@ void vault_core_seal(struct vault_core *c)
 	pthread_mutex_lock(&c->mu);
 	progress_reset_locked(c);
 	vault_barrier_seal(c->b);
+	pthread_rwlock_wrlock(&c->audit_lock);
+	vault_audit_close(c->audit_dev);
+	c->audit_dev = NULL;
+	pthread_rwlock_unlock(&c->audit_lock);
 	pthread_mutex_unlock(&c->mu);
+}
+
+int vault_core_enable_audit(struct vault_core *c, const char *path,
+			    struct bw_error *err)
+{
+	FILE *f = fopen(path, "a");
+
+	if (!f)
+		return bw_errorf(err, -errno, path, 0, 0,
+				 "cannot open the audit log: %s",
+				 strerror(errno));
+	fclose(f);
+	free(c->audit_path);
+	c->audit_path = strdup(path);
+	return c->audit_path ? 0 : -ENOMEM;
+}
+
+/* Opens the audit device after an unseal (barrier unsealed, c->mu held). */
+static int audit_open_locked(struct vault_core *c, struct bw_error *err)
+{
+	uint8_t *salt = NULL, fresh[32];
+	size_t n = 0;
+	int rc;
+
+	if (!c->audit_path)
+		return 0;
+	rc = vault_barrier_get(c->b, VAULT_AUDIT_SALT_PATH, &salt, &n, err);
+	if (rc == -ENOENT) {
+		if (RAND_bytes(fresh, sizeof(fresh)) != 1)
+			return bw_errorf(err, -EIO, NULL, 0, 0, "RNG failure");
+		rc = vault_barrier_put(c->b, VAULT_AUDIT_SALT_PATH, fresh,
+				       sizeof(fresh), err);
+		if (!rc) {
+			salt = malloc(sizeof(fresh));
+			if (!salt)
+				rc = -ENOMEM;
+			else
+				memcpy(salt, fresh, sizeof(fresh));
+			n = sizeof(fresh);
+		}
+		OPENSSL_cleanse(fresh, sizeof(fresh));
+	}
+	if (rc)
+		return rc;
+	if (n != 32) {
+		vault_secure_free(salt, n);
+		return bw_errorf(err, -EIO, NULL, 0, 0, "audit salt corrupt");
+	}
+	pthread_rwlock_wrlock(&c->audit_lock);
+	vault_audit_close(c->audit_dev);
+	c->audit_dev = NULL;
+	rc = vault_audit_open(c->audit_path, salt, &c->audit_dev, err);
+	pthread_rwlock_unlock(&c->audit_lock);
+	vault_secure_free(salt, n);
+	return rc;
+}
+
+int vault_core_audit(struct vault_core *c, const char *type, json_t *auth,
+		     json_t *request, json_t *response, const char *error)
+{
+	int rc = 0;
+
+	if (c->audit &&
+	    c->audit(c->audit_ctx, type, auth, request, response, error))
+		return -EIO;
+	if (!c->audit_path || vault_barrier_sealed(c->b))
+		return 0;
+	pthread_rwlock_rdlock(&c->audit_lock);
+	if (!c->audit_dev)
+		rc = -EIO; /* unsealed but the device did not open */
+	else
+		rc = vault_audit_log(c->audit_dev, type, auth, request,
+				     response, error, NULL);
+	pthread_rwlock_unlock(&c->audit_lock);
+	return rc ? -EIO : 0;
 }
 
 static void token_hash(const char *token, char out[65])
@@ -268,8 +353,8 @@ int vault_token_lookup(struct vault_core *c, const char *token, json_t **ret,
 	const char *stored;
 	int rc;
 
-	if (!token || !*token || strnlen(token, VAULT_TOKEN_MAX + 1) >
-					   VAULT_TOKEN_MAX)
+	if (!token || !*token ||
+	    strnlen(token, VAULT_TOKEN_MAX + 1) > VAULT_TOKEN_MAX)
 		return bw_errorf(err, -EPERM, NULL, 0, 0, "permission denied");
 	token_hash(token, hash);
 	snprintf(path, sizeof(path), "%s%s", VAULT_TOKEN_PREFIX, hash);
@@ -426,13 +511,19 @@ static int unseal_attempt_locked(struct vault_core *c, struct bw_error *err)
 		rc = bw_errorf(err, -EINVAL, NULL, 0, 0, "invalid key length");
 	} else {
 		rc = vault_shamir_combine((const uint8_t *const *)c->progress,
-					  (size_t)c->nprogress,
-					  c->progress_len, root, err);
+					  (size_t)c->nprogress, c->progress_len,
+					  root, err);
 	}
 	progress_reset_locked(c);
 	if (!rc)
 		rc = vault_barrier_unseal(c->b, root, err);
 	OPENSSL_cleanse(root, sizeof(root));
+	if (!rc && audit_open_locked(c, NULL)) {
+		/* cannot audit: stay sealed rather than serve unaudited */
+		vault_barrier_seal(c->b);
+		rc = bw_errorf(err, -EIO, NULL, 0, 0,
+			       "cannot open the audit log; staying sealed");
+	}
 	return rc;
 }
 

@@ -98,8 +98,8 @@ static int method_op(const char *m, enum vault_op *op)
 		const char *name;
 		enum vault_op op;
 	} map[] = {
-	    {"GET", VAULT_OP_READ},     {"HEAD", VAULT_OP_READ},
-	    {"PUT", VAULT_OP_UPDATE},   {"POST", VAULT_OP_UPDATE},
+	    {"GET", VAULT_OP_READ},	 {"HEAD", VAULT_OP_READ},
+	    {"PUT", VAULT_OP_UPDATE},	 {"POST", VAULT_OP_UPDATE},
 	    {"DELETE", VAULT_OP_DELETE}, {"LIST", VAULT_OP_LIST},
 	    {"PATCH", VAULT_OP_PATCH},
 	};
@@ -114,8 +114,8 @@ static int method_op(const char *m, enum vault_op *op)
 
 static const char *client_token(struct MHD_Connection *c)
 {
-	const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-						    "X-Vault-Token");
+	const char *t =
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Vault-Token");
 	const char *a;
 
 	if (t && *t)

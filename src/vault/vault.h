@@ -306,6 +306,17 @@ typedef int (*vault_audit_fn)(void *ctx, const char *type, json_t *auth,
 			      const char *error);
 void vault_core_set_audit(struct vault_core *c, vault_audit_fn fn,
 			  void *ctx);
+
+/*
+ * Logs to the audit device at path (vault_audit_*): it is opened at every
+ * unseal with the salt kept in the barrier at "core/audit-salt" (created
+ * on first use) and closed at seal, so, as in Vault, nothing is logged
+ * while sealed (the unauthenticated sys/ endpoints).  While unsealed a
+ * request or response that cannot be logged fails with 500.  Checks now
+ * that the file can be opened for appending.  path is copied.
+ */
+int vault_core_enable_audit(struct vault_core *c, const char *path,
+			    struct bw_error *err);
 int vault_core_sealed(struct vault_core *c);
 void vault_core_seal(struct vault_core *c);
 
