@@ -37,7 +37,9 @@ struct vault_server {
 struct req {
 	char *buf;
 	size_t len, cap;
+	size_t drained; /* bytes discarded after the body went over the limit */
 	int too_big;
+	int queued; /* the 413 is already queued */
 };
 
 static enum MHD_Result send_json(struct MHD_Connection *c, int status,
@@ -184,24 +186,37 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			if (end == cl || n > VAULT_MAX_REQUEST_SIZE)
 				rq->too_big = 1;
 		}
-		if (rq->too_big)
+		if (rq->too_big) {
+			rq->queued = 1;
 			return send_error(c, 413,
 					  "http: request body too large");
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
 		size_t n = *upload_size;
 
 		*upload_size = 0;
-		if (rq->too_big)
-			return MHD_YES; /* drain; answered already */
+		/*
+		 * A chunked body over the limit: MHD cannot queue a response
+		 * in the middle of an upload, so the rest is read and
+		 * dropped, and the 413 sent at its end; a client streaming
+		 * on past twice the limit is disconnected.
+		 */
+		if (rq->too_big) {
+			rq->drained += n;
+			return rq->drained > 2 * (size_t)VAULT_MAX_REQUEST_SIZE
+				   ? MHD_NO
+				   : MHD_YES;
+		}
 		if (n > VAULT_MAX_REQUEST_SIZE - rq->len) {
 			rq->too_big = 1;
+			OPENSSL_cleanse(rq->buf, rq->len);
 			free(rq->buf);
 			rq->buf = NULL;
 			rq->len = rq->cap = 0;
-			return send_error(c, 413,
-					  "http: request body too large");
+			rq->drained = n;
+			return MHD_YES;
 		}
 		if (rq->len + n > rq->cap) {
 			size_t ncap = rq->cap ? rq->cap : 16384;
@@ -222,7 +237,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	}
 	if (rq->too_big)
-		return MHD_YES; /* the 413 is queued */
+		return rq->queued
+			   ? MHD_YES
+			   : send_error(c, 413, "http: request body too large");
 	return dispatch(s, c, url, method, rq);
 }
 
