@@ -226,8 +226,7 @@ int vault_storage_sqlite_open(const char *path, struct vault_storage **ret,
 	    "PRAGMA journal_mode=WAL",
 	    "PRAGMA synchronous=FULL",
 	    "PRAGMA foreign_keys=OFF",
-	    "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB "
-	    "NOT NULL) WITHOUT ROWID",
+	    "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB)",
 	};
 	struct sqlite_storage *s;
 	int rc;
