@@ -35,8 +35,9 @@ static uint8_t gf_mul(uint8_t a, uint8_t b)
 	uint8_t r = 0;
 
 	for (int i = 0; i < 8; i++) {
-		uint8_t take = (uint8_t)-(b & 1);     /* 0xff when bit set */
-		uint8_t carry = (uint8_t)-(a >> 7);   /* 0xff when reducing */
+		/* 0xff when b's low bit is set / when a overflows */
+		uint8_t take = (uint8_t)(0u - (b & 1u));
+		uint8_t carry = (uint8_t)(0u - (a >> 7));
 
 		r ^= a & take;
 		a = (uint8_t)((a << 1) ^ (carry & 0x1b));
@@ -49,20 +50,20 @@ static uint8_t gf_mul(uint8_t a, uint8_t b)
  * constant, so the sequence of operations is fixed. */
 static uint8_t gf_inv(uint8_t a)
 {
-	uint8_t a2 = gf_mul(a, a);      /* a^2 */
-	uint8_t r = gf_mul(a2, a);      /* a^3 */
+	uint8_t a2 = gf_mul(a, a); /* a^2 */
+	uint8_t r = gf_mul(a2, a); /* a^3 */
 
-	r = gf_mul(r, r);               /* a^6 */
-	r = gf_mul(r, a);               /* a^7 */
-	r = gf_mul(r, r);               /* a^14 */
-	r = gf_mul(r, a);               /* a^15 */
-	r = gf_mul(r, r);               /* a^30 */
-	r = gf_mul(r, a);               /* a^31 */
-	r = gf_mul(r, r);               /* a^62 */
-	r = gf_mul(r, a);               /* a^63 */
-	r = gf_mul(r, r);               /* a^126 */
-	r = gf_mul(r, a);               /* a^127 */
-	r = gf_mul(r, r);               /* a^254 */
+	r = gf_mul(r, r); /* a^6 */
+	r = gf_mul(r, a); /* a^7 */
+	r = gf_mul(r, r); /* a^14 */
+	r = gf_mul(r, a); /* a^15 */
+	r = gf_mul(r, r); /* a^30 */
+	r = gf_mul(r, a); /* a^31 */
+	r = gf_mul(r, r); /* a^62 */
+	r = gf_mul(r, a); /* a^63 */
+	r = gf_mul(r, r); /* a^126 */
+	r = gf_mul(r, a); /* a^127 */
+	r = gf_mul(r, r); /* a^254 */
 	return r;
 }
 
@@ -185,9 +186,9 @@ int vault_shamir_combine(const uint8_t *const *shares, size_t n,
 		return bw_errorf(err, -EINVAL, NULL, 0, 0,
 				 "shamir: no shares or output");
 	if (n < 2)
-		return bw_errorf(err, -EINVAL, NULL, 0, 0,
-				 "shamir: at least 2 shares are needed, got %zu",
-				 n);
+		return bw_errorf(
+		    err, -EINVAL, NULL, 0, 0,
+		    "shamir: at least 2 shares are needed, got %zu", n);
 	if (n > VAULT_SHAMIR_MAX_PARTS)
 		return bw_errorf(err, -EINVAL, NULL, 0, 0,
 				 "shamir: %zu shares is more than %d", n,

@@ -103,24 +103,24 @@ static void test_every_threshold_and_subset(void **state)
 				for (int i = 0; i < t; i++)
 					idx[i] = i;
 				do {
-					assert_true(combine_matches(
-					    sh, sizeof(secret), idx, t,
-					    secret));
+					assert_true(
+					    combine_matches(sh, sizeof(secret),
+							    idx, t, secret));
 				} while (next_subset(idx, t, p));
 			} else {
 				for (int r = 0; r < 100; r++) {
 					random_subset(idx, t, p);
-					assert_true(combine_matches(
-					    sh, sizeof(secret), idx, t,
-					    secret));
+					assert_true(
+					    combine_matches(sh, sizeof(secret),
+							    idx, t, secret));
 				}
 			}
 			/* more shares than needed also interpolate the same
 			 * polynomial */
 			for (int i = 0; i < p; i++)
 				idx[i] = i;
-			assert_true(
-			    combine_matches(sh, sizeof(secret), idx, p, secret));
+			assert_true(combine_matches(sh, sizeof(secret), idx, p,
+						    secret));
 			vault_secure_free(sh, (size_t)p * (sizeof(secret) + 1));
 		}
 	}
@@ -136,9 +136,9 @@ static void test_fewer_than_threshold_differs(void **state)
 		int idx[16];
 
 		fill_random(secret, sizeof(secret));
-		assert_int_equal(
-		    vault_shamir_split(secret, sizeof(secret), 10, t, &sh, &err),
-		    0);
+		assert_int_equal(vault_shamir_split(secret, sizeof(secret), 10,
+						    t, &sh, &err),
+				 0);
 		for (int r = 0; r < 20; r++) {
 			random_subset(idx, t - 1, 10);
 			assert_false(combine_matches(sh, sizeof(secret), idx,
@@ -193,9 +193,8 @@ static void test_bad_parameters(void **state)
 			 -EINVAL);
 	assert_int_equal(vault_shamir_split(secret, 0, 5, 3, &sh, &err),
 			 -EINVAL);
-	assert_int_equal(vault_shamir_split(secret,
-					    VAULT_SHAMIR_MAX_SECRET + 1, 5, 3,
-					    &sh, &err),
+	assert_int_equal(vault_shamir_split(secret, VAULT_SHAMIR_MAX_SECRET + 1,
+					    5, 3, &sh, &err),
 			 -EINVAL);
 	assert_int_equal(vault_shamir_split(secret, 8, 0, 0, &sh, &err),
 			 -EINVAL);
@@ -234,9 +233,8 @@ static void test_lengths_1_to_64(void **state)
 		int idx[3] = {4, 0, 2};
 
 		fill_random(secret, len);
-		assert_int_equal(vault_shamir_split(secret, len, 5, 3, &sh,
-						    &err),
-				 0);
+		assert_int_equal(
+		    vault_shamir_split(secret, len, 5, 3, &sh, &err), 0);
 		assert_true(combine_matches(sh, len, idx, 3, secret));
 		vault_secure_free(sh, 5 * (len + 1));
 	}
@@ -251,8 +249,7 @@ static void test_max_secret_and_parts(void **state)
 	int idx[3] = {254, 7, 100};
 
 	fill_random(secret, len);
-	assert_int_equal(vault_shamir_split(secret, len, 255, 3, &sh, &err),
-			 0);
+	assert_int_equal(vault_shamir_split(secret, len, 255, 3, &sh, &err), 0);
 	assert_true(combine_matches(sh, len, idx, 3, secret));
 	vault_secure_free(sh, 255 * (len + 1));
 }
@@ -337,8 +334,8 @@ static void test_known_vector(void **state)
 		for (int i = 0; i < 3; i++) {
 			uint8_t x = xs[i];
 
-			sh[i][0] = c0 ^ ref_mul(c1, x) ^
-				   ref_mul(c2, ref_mul(x, x));
+			sh[i][0] =
+			    c0 ^ ref_mul(c1, x) ^ ref_mul(c2, ref_mul(x, x));
 			sh[i][1] = x;
 			p[i] = sh[i];
 		}
@@ -347,10 +344,7 @@ static void test_known_vector(void **state)
 	}
 }
 
-static void test_secure_free_null(void **state)
-{
-	vault_secure_free(NULL, 10);
-}
+static void test_secure_free_null(void **state) { vault_secure_free(NULL, 10); }
 
 int main(void)
 {

@@ -1,0 +1,323 @@
+/*
+ * policy_acl.c - a token's policies merged into one ACL, and the lookup
+ * that decides which rule governs a request path, following Vault's
+ * vault/acl.go.
+ *
+ * Merging: rules are grouped by kind (exact, prefix glob, "+" segment
+ * path) and path string; rules for the same string from any policy (or
+ * twice in one policy) are unioned, and a deny in any of them leaves only
+ * deny.  A policy named "root" grants everything.
+ *
+ * Lookup, for a path (leading "/" dropped):
+ *   1. an exact rule for the path decides, whatever else matches;
+ *   2. otherwise the candidates are the longest matching prefix glob and
+ *      every matching "+" path, and the highest priority one decides:
+ *        - the first "+" or "*" later in the rule's path wins
+ *          (a prefix glob's is its length; a "+" path's is the index of
+ *          its first "+" character, as Vault computes it);
+ *        - then a rule not ending in "*" wins;
+ *        - then fewer "+" segments;
+ *        - then the longer path (without its trailing "*");
+ *        - then the lexicographically larger path;
+ *   3. no match: no capabilities.
+ * A "+" segment matches exactly one path segment (any text, even empty);
+ * a "+" path ending in "*" matches when its last segment is a prefix of
+ * the request's segment at that position, whatever follows.
+ *
+ * Exact and prefix rules are kept sorted for binary search; "+" paths are
+ * scanned, as Vault does.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vault/policy_internal.h"
+#include "vault/vault.h"
+
+struct acl_rule {
+	char *path;
+	size_t len;
+	unsigned caps;
+};
+
+struct vault_acl {
+	int root;
+	struct acl_rule *exact, *prefix, *seg;
+	size_t nexact, nprefix, nseg;
+};
+
+/* Byte order, then length: the order both sorting and lookup use. */
+static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static int rule_ptr_cmp(const void *x, const void *y)
+{
+	const struct vault_policy_rule *a =
+	    *(const struct vault_policy_rule *const *)x;
+	const struct vault_policy_rule *b =
+	    *(const struct vault_policy_rule *const *)y;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return key_cmp(a->path, a->len, b->path, b->len);
+}
+
+static unsigned merge_caps(unsigned have, unsigned add)
+{
+	if ((have | add) & VAULT_CAP_DENY)
+		return VAULT_CAP_DENY;
+	return have | add;
+}
+
+void vault_acl_free(struct vault_acl *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nexact; i++)
+		free(a->exact[i].path);
+	for (size_t i = 0; i < a->nprefix; i++)
+		free(a->prefix[i].path);
+	for (size_t i = 0; i < a->nseg; i++)
+		free(a->seg[i].path);
+	free(a->exact);
+	free(a->prefix);
+	free(a->seg);
+	free(a);
+}
+
+int vault_acl_new(const struct vault_policy *const *p, size_t n,
+		  struct vault_acl **ret)
+{
+	const struct vault_policy_rule **all = NULL;
+	struct vault_acl *a;
+	size_t total = 0, k = 0;
+
+	if (!ret || (n && !p))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (!p[i])
+			continue;
+		if (p[i]->n > SIZE_MAX / sizeof(*all) - total)
+			return -ENOMEM;
+		total += p[i]->n;
+	}
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	if (total) {
+		all = malloc(total * sizeof(*all));
+		a->exact = calloc(total, sizeof(*a->exact));
+		a->prefix = calloc(total, sizeof(*a->prefix));
+		a->seg = calloc(total, sizeof(*a->seg));
+		if (!all || !a->exact || !a->prefix || !a->seg)
+			goto nomem;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!p[i])
+			continue;
+		if (p[i]->name && strcmp(p[i]->name, "root") == 0)
+			a->root = 1;
+		for (size_t j = 0; j < p[i]->n; j++)
+			all[k++] = &p[i]->rules[j];
+	}
+	if (total)
+		qsort(all, total, sizeof(*all), rule_ptr_cmp);
+
+	for (size_t i = 0; i < total; i++) {
+		const struct vault_policy_rule *r = all[i];
+		struct acl_rule *arr;
+		size_t *cnt;
+
+		switch (r->kind) {
+		case VAULT_RULE_EXACT:
+			arr = a->exact;
+			cnt = &a->nexact;
+			break;
+		case VAULT_RULE_PREFIX:
+			arr = a->prefix;
+			cnt = &a->nprefix;
+			break;
+		default:
+			arr = a->seg;
+			cnt = &a->nseg;
+			break;
+		}
+		/* sorted: a same-string rule is the last one added */
+		if (*cnt && key_cmp(arr[*cnt - 1].path, arr[*cnt - 1].len,
+				    r->path, r->len) == 0) {
+			arr[*cnt - 1].caps =
+			    merge_caps(arr[*cnt - 1].caps, r->caps);
+			continue;
+		}
+		arr[*cnt].path = malloc(r->len + 1);
+		if (!arr[*cnt].path)
+			goto nomem;
+		memcpy(arr[*cnt].path, r->path, r->len + 1);
+		arr[*cnt].len = r->len;
+		arr[*cnt].caps = merge_caps(0, r->caps);
+		(*cnt)++;
+	}
+	free(all);
+	*ret = a;
+	return 0;
+
+nomem:
+	free(all);
+	vault_acl_free(a);
+	return -ENOMEM;
+}
+
+static const struct acl_rule *find(const struct acl_rule *arr, size_t n,
+				   const char *key, size_t klen)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = key_cmp(key, klen, arr[mid].path, arr[mid].len);
+
+		if (c == 0)
+			return &arr[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* A candidate rule for the priority comparison (Vault's wcPathDescr). */
+struct cand {
+	size_t first;	  /* index of the first "+" or of the glob */
+	size_t wildcards; /* "+" segments */
+	int is_prefix;	  /* ends in "*" */
+	const char *path; /* without the trailing "*" */
+	size_t len;
+	unsigned caps;
+};
+
+/* > 0 when a has the higher priority. */
+static int cand_cmp(const struct cand *a, const struct cand *b)
+{
+	if (a->first != b->first)
+		return a->first > b->first ? 1 : -1;
+	if (a->is_prefix != b->is_prefix)
+		return a->is_prefix ? -1 : 1;
+	if (a->wildcards != b->wildcards)
+		return a->wildcards < b->wildcards ? 1 : -1;
+	if (a->len != b->len)
+		return a->len > b->len ? 1 : -1;
+	return key_cmp(a->path, a->len, b->path, b->len);
+}
+
+/* Length of the segment starting at s (up to '/' or end). */
+static size_t seg_len(const char *s, size_t n)
+{
+	const char *slash = memchr(s, '/', n);
+
+	return slash ? (size_t)(slash - s) : n;
+}
+
+static size_t count_segments(const char *s, size_t n)
+{
+	size_t c = 1;
+
+	for (size_t i = 0; i < n; i++)
+		c += s[i] == '/';
+	return c;
+}
+
+/* Matches a "+" path r against path; fills c on a match. */
+static int seg_match(const struct acl_rule *r, const char *path, size_t plen,
+		     struct cand *c)
+{
+	const char *pat = r->path, *plus = memchr(r->path, '+', r->len);
+	size_t patlen = r->len, npat, npath, pi = 0, qi = 0;
+	int is_prefix = 0;
+
+	if (patlen == 0)
+		return 0;
+	if (pat[patlen - 1] == '*') {
+		is_prefix = 1;
+		patlen--;
+	}
+	npat = count_segments(pat, patlen);
+	npath = count_segments(path, plen);
+	if (npath < npat || (!is_prefix && npath != npat))
+		return 0;
+
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < npat; i++) {
+		size_t a = seg_len(pat + pi, patlen - pi);
+		size_t b = seg_len(path + qi, plen - qi);
+
+		if (a == 1 && pat[pi] == '+') {
+			c->wildcards++;
+		} else if (a == b && memcmp(pat + pi, path + qi, a) == 0) {
+			/* literal segment */
+		} else if (is_prefix && i == npat - 1 && b >= a &&
+			   memcmp(pat + pi, path + qi, a) == 0) {
+			/* the glob's last segment is a prefix */
+		} else {
+			return 0;
+		}
+		pi += a + 1;
+		qi += b + 1;
+	}
+	c->first = plus ? (size_t)(plus - r->path) : 0;
+	c->is_prefix = is_prefix;
+	c->path = r->path;
+	c->len = patlen;
+	c->caps = r->caps;
+	return 1;
+}
+
+unsigned vault_acl_capabilities(const struct vault_acl *a, const char *path)
+{
+	const struct acl_rule *r;
+	struct cand best, c;
+	int have = 0;
+	size_t plen;
+
+	if (!a || !path)
+		return 0;
+	if (a->root)
+		return VAULT_CAP_ALL;
+	while (*path == '/')
+		path++;
+	plen = strlen(path);
+
+	r = find(a->exact, a->nexact, path, plen);
+	if (r)
+		return r->caps;
+
+	/* the longest prefix glob that matches */
+	for (size_t l = plen + 1; a->nprefix && l-- > 0;) {
+		r = find(a->prefix, a->nprefix, path, l);
+		if (r) {
+			best = (struct cand){.first = l,
+					     .is_prefix = 1,
+					     .path = r->path,
+					     .len = r->len,
+					     .caps = r->caps};
+			have = 1;
+			break;
+		}
+	}
+	for (size_t i = 0; i < a->nseg; i++) {
+		if (!seg_match(&a->seg[i], path, plen, &c))
+			continue;
+		if (!have || cand_cmp(&c, &best) > 0) {
+			best = c;
+			have = 1;
+		}
+	}
+	return have ? best.caps : 0;
+}
