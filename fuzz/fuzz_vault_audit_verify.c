@@ -15,6 +15,8 @@
 static char path[] = "/tmp/bw-fuzz-vault-audit.XXXXXX";
 static int fd = -1;
 
+static void remove_temp(void) { unlink(path); }
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t salt[32] = {1, 2, 3};
@@ -29,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fd = mkstemp(path);
 		if (fd < 0)
 			abort();
+		atexit(remove_temp);
 	}
 	if (ftruncate(fd, 0) < 0)
 		abort();

@@ -659,6 +659,49 @@ static void test_verify_rejects_malformed(void **state)
 	assert_int_equal(verify(path, &n, &line), -ENOENT);
 }
 
+static void test_line_length_is_bounded(void **state)
+{
+	size_t big = VAULT_AUDIT_MAX_LINE + 16, n;
+	struct vault_audit *a = NULL;
+	struct bw_error err = {0};
+	char path[512], *huge;
+	json_t *req;
+	int line;
+
+	(void)state;
+	huge = malloc(big + 1);
+	assert_non_null(huge);
+	memset(huge, 'a', big);
+	huge[big] = '\0';
+	/* The verifier stops at the limit instead of buffering forever. */
+	tpath(path, sizeof(path), "long.log");
+	spit(path, huge, big);
+	assert_int_equal(verify(path, &n, &line), -EBADMSG);
+	assert_int_equal(line, 1);
+	/* The writer refuses an entry it could not verify later, and writes
+	 * nothing for it. */
+	unlink(path);
+	assert_int_equal(vault_audit_open(path, salt, &a, &err), 0);
+	req = json_object();
+	assert_int_equal(json_object_set_new(req, "path", json_string(huge)),
+			 0);
+	assert_int_equal(
+	    vault_audit_log(a, "request", NULL, req, NULL, NULL, &err),
+	    -EINVAL);
+	/* A huge value under data is only its HMAC in the log. */
+	assert_int_equal(json_object_set_new(req, "path", json_string("p")), 0);
+	assert_int_equal(
+	    json_object_set_new(req, "data", json_pack("{s:s}", "blob", huge)),
+	    0);
+	assert_int_equal(
+	    vault_audit_log(a, "request", NULL, req, NULL, NULL, &err), 0);
+	vault_audit_close(a);
+	assert_int_equal(verify(path, &n, &line), 0);
+	assert_int_equal(n, 1);
+	json_decref(req);
+	free(huge);
+}
+
 /* ---- threads ------------------------------------------------------------ */
 
 #define N_THREADS 8
@@ -758,6 +801,7 @@ int main(void)
 	    cmocka_unit_test(test_verify_detects_deleted_swapped_inserted),
 	    cmocka_unit_test(test_verify_detects_truncation_and_torn_line),
 	    cmocka_unit_test(test_verify_rejects_malformed),
+	    cmocka_unit_test(test_line_length_is_bounded),
 	    cmocka_unit_test(test_concurrent_writers_keep_the_chain),
 	};
 
