@@ -14,6 +14,8 @@ static const struct {
 	const char *summary;
 } vault_commands[] = {
     {"audit", cmd_vault_audit, "audit log tools: verify a log's hash chain"},
+    {"server", cmd_vault_server,
+     "run the secrets server (--config FILE, or --dev in memory)"},
 };
 
 #define N_VAULT_COMMANDS (sizeof(vault_commands) / sizeof(vault_commands[0]))

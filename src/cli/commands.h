@@ -29,6 +29,7 @@ int cmd_k8s_audit(int argc, char **argv);
 /* `bulwark vault` subcommands (src/cli/cmd_vault_<sub>.c); argv[0] is the
  * subcommand name. */
 int cmd_vault_audit(int argc, char **argv);
+int cmd_vault_server(int argc, char **argv);
 
 /* Shared helpers for commands. */
 int cli_is_help(const char *arg);   /* -h / --help / help */

@@ -166,4 +166,244 @@ const char *vault_audit_hash(const uint8_t salt[32], const char *s,
 int vault_audit_verify(const char *path, size_t *ret_lines,
 		       struct bw_error *err);
 
+
+/* ==== server ============================================================= */
+/*
+ * The server is layered, each layer usable and tested on its own:
+ *
+ *   server.c   HTTP(S) on libmicrohttpd: bodies (bounded), headers, token
+ *   router.c   a table of {path pattern, handler}; Vault's envelopes/errors
+ *   seal.c     the core: init, unseal progress, seal, health, root token
+ *   barrier.c  AES-256-GCM over the storage with a keyring; sealed = no keys
+ *   storage.c  the physical key/value backends (SQLite, in-memory)
+ *
+ * Thread model: MHD runs a pool of polling threads, each calling
+ * vault_handle concurrently.  struct vault_core is shared by them and guards
+ * its seal state (keys, unseal progress) with one mutex; the barrier's
+ * keyring is read under a read-write lock (seal takes it for writing, so no
+ * request sees half-zeroed keys); each storage backend serialises its own
+ * handle.  Nothing else is shared between requests.
+ */
+
+/* ---- storage (storage.c) ------------------------------------------------ */
+
+#define VAULT_STORAGE_MAX_KEY 4096
+#define VAULT_STORAGE_MAX_VALUE (64u << 20)
+
+struct vault_storage;
+
+/*
+ * A physical backend.  Keys are NUL-terminated paths ("core/keyring",
+ * "sys/token/id/<hash>"); values are opaque bytes (the barrier's
+ * ciphertext).  get returns -ENOENT for a missing key and a new buffer the
+ * caller frees with free(); put must be durable when it returns 0; delete
+ * of a missing key is 0; list returns the immediate children of prefix
+ * (prefix must be "" or end in "/") as a sorted JSON array of strings,
+ * sub-folders once each with a trailing "/", as Vault's physical List.
+ * Every operation may be called from several threads at once.
+ */
+struct vault_storage_ops {
+	const char *name;
+	int (*get)(struct vault_storage *s, const char *key, uint8_t **ret,
+		   size_t *ret_len, struct bw_error *err);
+	int (*put)(struct vault_storage *s, const char *key,
+		   const uint8_t *val, size_t len, struct bw_error *err);
+	int (*delete)(struct vault_storage *s, const char *key,
+		      struct bw_error *err);
+	int (*list)(struct vault_storage *s, const char *prefix,
+		    json_t **ret, struct bw_error *err);
+	void (*close)(struct vault_storage *s); /* frees s */
+};
+
+/* Every backend's state begins with this. */
+struct vault_storage {
+	const struct vault_storage_ops *ops;
+};
+
+/* SQLite file: WAL, synchronous=FULL, busy timeout, table kv. */
+int vault_storage_sqlite_open(const char *path, struct vault_storage **ret,
+			      struct bw_error *err);
+/* In memory (--dev): gone when closed. */
+int vault_storage_mem_open(struct vault_storage **ret);
+/* s->ops->close(s), NULL is fine. */
+void vault_storage_close(struct vault_storage *s);
+
+/* ---- barrier (barrier.c) ------------------------------------------------ */
+
+#define VAULT_KEY_LEN 32
+#define VAULT_BARRIER_MAX_TERMS 1024
+/* The barrier's own entries; under the "core/" prefix no request reaches. */
+#define VAULT_KEYRING_PATH "core/keyring"
+
+struct vault_barrier; /* opaque */
+
+/*
+ * The encryption barrier over a storage backend (not owned).  Each value
+ * is stored as
+ *   version (1 byte, 1) | term (4 bytes BE) | nonce (12) | ciphertext | tag (16)
+ * with AES-256-GCM under the keyring key of that term, the AAD being the
+ * version, term and storage path, so a value copied to another path, or
+ * with its header changed, fails authentication (-EBADMSG).  The keyring
+ * (all terms' keys; the newest encrypts, all decrypt) is itself stored at
+ * VAULT_KEYRING_PATH in the same format, term 0, under the root key.
+ * Keys live only in mlock'ed memory and are zeroed on seal and free.
+ * While sealed every data operation returns -EACCES.
+ */
+int vault_barrier_new(struct vault_storage *st, struct vault_barrier **ret);
+void vault_barrier_free(struct vault_barrier *b); /* seals first */
+
+/* 1 when a keyring exists in storage, 0 when not, or negative. */
+int vault_barrier_initialized(struct vault_barrier *b, struct bw_error *err);
+/* Writes a new keyring (term 1) under root_key; leaves the barrier sealed.
+ * -EEXIST when already initialised. */
+int vault_barrier_initialize(struct vault_barrier *b,
+			     const uint8_t root_key[VAULT_KEY_LEN],
+			     struct bw_error *err);
+/* Decrypts the keyring with root_key: 0, or -EPERM when the key is wrong
+ * (the GCM tag does not verify), -ENOENT when not initialised. */
+int vault_barrier_unseal(struct vault_barrier *b,
+			 const uint8_t root_key[VAULT_KEY_LEN],
+			 struct bw_error *err);
+void vault_barrier_seal(struct vault_barrier *b);
+int vault_barrier_sealed(struct vault_barrier *b);
+/* Adds a key of the next term, which encrypts from now on; the keyring is
+ * rewritten under the root key.  Returns 0 and the new term in *ret_term. */
+int vault_barrier_rotate(struct vault_barrier *b, uint32_t *ret_term,
+			 struct bw_error *err);
+uint32_t vault_barrier_term(struct vault_barrier *b); /* 0 when sealed */
+
+/* Like the storage operations, through the encryption; -EACCES sealed,
+ * -EBADMSG when a value does not authenticate. */
+int vault_barrier_get(struct vault_barrier *b, const char *key, uint8_t **ret,
+		      size_t *ret_len, struct bw_error *err);
+int vault_barrier_put(struct vault_barrier *b, const char *key,
+		      const uint8_t *val, size_t len, struct bw_error *err);
+int vault_barrier_delete(struct vault_barrier *b, const char *key,
+			 struct bw_error *err);
+int vault_barrier_list(struct vault_barrier *b, const char *prefix,
+		       json_t **ret, struct bw_error *err);
+
+/* ---- core: seal state, init, unseal, tokens (seal.c) -------------------- */
+
+#define VAULT_MAX_REQUEST_SIZE (32u << 20) /* Vault's max_request_size */
+#define VAULT_MAX_PATH 1024
+#define VAULT_MAX_QUERY 32
+
+struct vault_core; /* opaque; see the thread model above */
+
+/* Creates the core over st (not owned; must outlive the core). */
+int vault_core_new(struct vault_storage *st, struct vault_core **ret,
+		   struct bw_error *err);
+void vault_core_free(struct vault_core *c); /* seals, zeroes */
+/*
+ * Optional audit hook: called with type "request" before a request is
+ * handled and "response" after; a nonzero return fails the request with
+ * 500 (the server refuses to serve what it cannot log, as Vault does).
+ * The command wires it to vault_audit_log; ctx is not owned.
+ */
+typedef int (*vault_audit_fn)(void *ctx, const char *type, json_t *auth,
+			      json_t *request, json_t *response,
+			      const char *error);
+void vault_core_set_audit(struct vault_core *c, vault_audit_fn fn,
+			  void *ctx);
+
+/*
+ * Logs to the audit device at path (vault_audit_*): it is opened at every
+ * unseal with the salt kept in the barrier at "core/audit-salt" (created
+ * on first use) and closed at seal, so, as in Vault, nothing is logged
+ * while sealed (the unauthenticated sys/ endpoints).  While unsealed a
+ * request or response that cannot be logged fails with 500.  Checks now
+ * that the file can be opened for appending.  path is copied.
+ */
+int vault_core_enable_audit(struct vault_core *c, const char *path,
+			    struct bw_error *err);
+int vault_core_sealed(struct vault_core *c);
+void vault_core_seal(struct vault_core *c);
+
+/*
+ * sys/init: creates the root key, splits it into shares (one share is the
+ * key itself), initialises the barrier, unseals it to create the root
+ * token, then seals again.  *ret = {"keys": [hex...], "keys_base64": [...],
+ * "root_token": "hvs...."} (the caller json_decref's it).
+ */
+int vault_core_init(struct vault_core *c, int shares, int threshold,
+		    json_t **ret, struct bw_error *err);
+
+/*
+ * sys/unseal with one key (hex or base64 text): adds it to the progress;
+ * once threshold distinct keys are in, combines them and unseals the
+ * barrier.  A wrong key set fails (-EPERM, the keyring's GCM tag) and
+ * resets the progress.  reset != 0 clears the progress first (key may be
+ * NULL then).  0 or a negative code with err filled.
+ */
+int vault_core_unseal(struct vault_core *c, const char *key, int reset,
+		      struct bw_error *err);
+/* sys/seal-status body (new reference). */
+json_t *vault_core_seal_status(struct vault_core *c);
+
+/* ---- router (router.c) -------------------------------------------------- */
+
+enum vault_op {
+	VAULT_OP_READ,   /* GET, HEAD */
+	VAULT_OP_UPDATE, /* PUT, POST (Vault does not tell them apart) */
+	VAULT_OP_DELETE, /* DELETE */
+	VAULT_OP_LIST,   /* LIST, GET ?list=true */
+	VAULT_OP_PATCH,  /* PATCH */
+};
+
+struct vault_request {
+	enum vault_op op;
+	const char *method;          /* as received, for the audit log */
+	const char *raw_path;        /* the URL path after "/v1/" */
+	const char *body;            /* may be NULL; not NUL-terminated */
+	size_t body_len;
+	const char *token;           /* X-Vault-Token or Bearer; NULL */
+	const char *remote_addr;     /* for the audit log; may be NULL */
+	size_t nquery;
+	struct {
+		const char *key, *value; /* value may be NULL */
+	} query[VAULT_MAX_QUERY];
+};
+
+struct vault_response {
+	int status;
+	json_t *body; /* NULL for no body (204) */
+};
+
+/*
+ * Answers one request: normalises the path (refusing "..", "." and empty
+ * segments with 400), parses the JSON body (400 on malformed JSON or a
+ * non-object), finds the handler in the route table, checks seal state and
+ * token, and fills *resp (the caller json_decref's resp->body).  Never
+ * fails: every error is a Vault error response.
+ */
+void vault_handle(struct vault_core *c, const struct vault_request *req,
+		  struct vault_response *resp);
+
+/* ---- server (server.c, config.c) ---------------------------------------- */
+
+struct vault_config {
+	char *listen;        /* "127.0.0.1:8200" */
+	char *tls_cert_file; /* required unless dev */
+	char *tls_key_file;
+	char *storage_path;  /* SQLite file; required unless dev */
+	char *audit_log;     /* optional */
+	int dev;
+};
+
+/* Reads a YAML or JSON config (flat mapping of the fields above; unknown
+ * keys are errors).  vault_config_free frees the strings. */
+int vault_config_load(const char *path, struct vault_config *ret,
+		      struct bw_error *err);
+void vault_config_free(struct vault_config *cfg);
+
+struct vault_server; /* opaque */
+
+/* Starts serving c on cfg->listen, with TLS 1.2+ unless cfg->dev and no
+ * certificate is given.  Port 0 picks one (vault_server_port). */
+int vault_server_start(const struct vault_config *cfg, struct vault_core *c,
+		       struct vault_server **ret, struct bw_error *err);
+unsigned vault_server_port(const struct vault_server *s);
+void vault_server_stop(struct vault_server *s);
+
 #endif

@@ -1,0 +1,57 @@
+/*
+ * core_int.h - internal to src/vault/: the core's state, shared by seal.c
+ * (init, unseal, seal, tokens) and router.c (the request handlers).  Not
+ * for use outside this folder; vault.h is the subsystem's interface.
+ */
+#ifndef BW_VAULT_CORE_INT_H
+#define BW_VAULT_CORE_INT_H
+
+#include <pthread.h>
+
+#include "vault/vault.h"
+
+#define VAULT_SEAL_CONFIG_PATH "core/seal-config" /* plaintext, as Vault */
+#define VAULT_TOKEN_PREFIX "sys/token/id/"	  /* + sha256 hex of token */
+#define VAULT_VERSION_STRING "1.15.0+bulwark"
+#define VAULT_TOKEN_MAX 256
+
+struct vault_core {
+	struct vault_storage *st;
+	struct vault_barrier *b;
+	vault_audit_fn audit;
+	void *audit_ctx;
+	char cluster_id[37];
+
+	/* the audit device; audit_lock: read to log, write to open/close */
+	pthread_rwlock_t audit_lock;
+	char *audit_path;	       /* NULL: no audit device */
+	struct vault_audit *audit_dev; /* open while unsealed */
+
+	pthread_mutex_t mu; /* guards everything below */
+	int initialized;    /* seal config present */
+	int shares, threshold;
+	uint8_t *progress[VAULT_SHAMIR_MAX_PARTS]; /* unseal keys so far */
+	size_t progress_len;			   /* each key's length */
+	int nprogress;
+	char nonce[37]; /* of the current unseal attempt */
+};
+
+#define VAULT_AUDIT_SALT_PATH "core/audit-salt"
+
+/* Logs one entry to the audit hook and device, if any: 0 or -EIO. */
+int vault_core_audit(struct vault_core *c, const char *type, json_t *auth,
+		     json_t *request, json_t *response, const char *error);
+
+/* A random RFC 4122 version 4 UUID into out (37 bytes). */
+void vault_uuid(char out[37]);
+
+/*
+ * Looks token up in the token store: 0 and *ret = the entry (JSON object
+ * with "policies", "accessor", ...; new reference), -EPERM when unknown,
+ * -EACCES when sealed.  The storage key is the token's SHA-256; the stored
+ * hash is compared again in constant time.
+ */
+int vault_token_lookup(struct vault_core *c, const char *token, json_t **ret,
+		       struct bw_error *err);
+
+#endif

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# test_vault_server.sh - `bulwark vault server` as an operator runs it, over
+# real TLS (a self-signed certificate made here, curl --cacert): init →
+# seal-status → unseal with threshold keys (progress) → health codes and
+# overrides → lookup-self with the root token (X-Vault-Token and Bearer) →
+# bad token 403 → unknown route 404 → bad JSON 400 → path traversal 400 →
+# oversized body 413 → TLS 1.1 refused → seal → 503 → restart on the same
+# storage: initialised, sealed until unsealed, the root token still works;
+# an audit log that verifies; --dev prints a root token that works.
+# Needs neither root nor a kernel feature (openssl and curl).
+set -euo pipefail
+: "${BULWARK:?BULWARK must point to the bulwark binary}"
+command -v openssl >/dev/null && command -v curl >/dev/null || {
+	echo "SKIP: openssl and curl are needed" >&2
+	exit 77
+}
+
+T=$(mktemp -d /tmp/bw-vault-server.XXXXXX)
+PID=""
+cleanup() {
+	[ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+failed=0
+ok() { echo "ok   $1"; }
+fail() { echo "FAIL $1" >&2; failed=1; }
+check() { # check NAME WANT GOT
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: want '$2', got '$3'"; fi
+}
+
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
+	-addext "subjectAltName=IP:127.0.0.1" \
+	-keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
+cat >"$T/vault.yaml" <<YAML
+listen: "127.0.0.1:0"
+tls_cert_file: $T/cert.pem
+tls_key_file: $T/key.pem
+storage_path: $T/vault.db
+audit_log: $T/audit.log
+YAML
+
+start() {
+	rm -f "$T/server.out"
+	PORT=""
+	"$BULWARK" vault server --config "$T/vault.yaml" >"$T/server.out" 2>&1 &
+	PID=$!
+	for _ in $(seq 1 100); do
+		PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$T/server.out" 2>/dev/null || true)
+		[ -n "$PORT" ] && break
+		kill -0 "$PID" 2>/dev/null || { cat "$T/server.out" >&2; exit 1; }
+		sleep 0.1
+	done
+	[ -n "$PORT" ] || { echo "server did not start" >&2; exit 1; }
+	A="https://127.0.0.1:$PORT"
+}
+stop() {
+	kill -TERM "$PID"
+	wait "$PID" && ok "server exits 0 on SIGTERM" || fail "server exit status $?"
+	PID=""
+}
+# req METHOD PATH [curl args...]: prints "STATUS BODY"
+req() {
+	local m=$1 p=$2
+	shift 2
+	curl -sS --cacert "$T/cert.pem" -X "$m" -o "$T/body" -w '%{http_code}' \
+		"$@" "$A/v1/$p" >"$T/code"
+	echo "$(cat "$T/code") $(cat "$T/body")"
+}
+code() { req "$@" | cut -d' ' -f1; }
+jget() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
+
+start
+check "health before init is 501" 501 "$(code GET sys/health)"
+check "uninitcode override" 299 "$(code GET 'sys/health?uninitcode=299')"
+check "init GET" False "$(req GET sys/init | cut -d' ' -f2- | jget '["initialized"]')"
+check "lookup-self before init is 503" 503 "$(code GET auth/token/lookup-self -H 'X-Vault-Token: x')"
+check "bad init params 400" 400 "$(code PUT sys/init -d '{"secret_shares":3,"secret_threshold":5}')"
+OUT=$(req PUT sys/init -d '{"secret_shares":5,"secret_threshold":3}')
+check "init 200" 200 "${OUT%% *}"
+echo "${OUT#* }" >"$T/init.json"
+ROOT=$(jget '["root_token"]' <"$T/init.json")
+K1=$(jget '["keys"][0]' <"$T/init.json")
+K2=$(jget '["keys_base64"][1]' <"$T/init.json")
+K3=$(jget '["keys"][2]' <"$T/init.json")
+K4=$(jget '["keys"][3]' <"$T/init.json")
+case "$ROOT" in hvs.????????????????????????????????) ok "root token hvs. + 32 chars" ;; *) fail "root token '$ROOT'" ;; esac
+check "second init 400" 400 "$(code PUT sys/init -d '{"secret_shares":1,"secret_threshold":1}')"
+if grep -q "$ROOT" "$T/vault.db"* 2>/dev/null; then fail "root token stored in clear"; else ok "root token not in storage"; fi
+check "sealed after init" True "$(req GET sys/seal-status | cut -d' ' -f2- | jget '["sealed"]')"
+check "health sealed 503" 503 "$(code GET sys/health)"
+check "sealedcode override" 200 "$(code GET 'sys/health?sealedcode=200')"
+check "HEAD health sealed 503" 503 "$(curl -sS --cacert "$T/cert.pem" -I -o /dev/null -w '%{http_code}' "$A/v1/sys/health")"
+check "request while sealed 503" 503 "$(code GET auth/token/lookup-self -H "X-Vault-Token: $ROOT")"
+check "sealed error message" '{"errors":["Vault is sealed"]}' "$(req GET auth/token/lookup-self -H "X-Vault-Token: $ROOT" | cut -d' ' -f2-)"
+
+check "unseal 1 progress" 1 "$(req PUT sys/unseal -d "{\"key\":\"$K1\"}" | cut -d' ' -f2- | jget '["progress"]')"
+check "repeated key ignored" 1 "$(req PUT sys/unseal -d "{\"key\":\"$K1\"}" | cut -d' ' -f2- | jget '["progress"]')"
+check "reset" 0 "$(req PUT sys/unseal -d '{"reset":true}' | cut -d' ' -f2- | jget '["progress"]')"
+check "bad key 400" 400 "$(code PUT sys/unseal -d '{"key":"not-hex-or-base64!"}')"
+check "missing key 400" 400 "$(code PUT sys/unseal -d '{}')"
+# two real shares + a forged one: the keyring's GCM tag fails, progress resets
+FORGED=$(echo "$K4" | sed 's/^\(..\)\(..\)/\2\1/')
+req PUT sys/unseal -d "{\"key\":\"$K1\"}" >/dev/null
+req PUT sys/unseal -d "{\"key\":\"$K2\"}" >/dev/null
+check "wrong key set fails" 400 "$(code PUT sys/unseal -d "{\"key\":\"$FORGED\"}")"
+check "progress reset after failure" 0 "$(req GET sys/seal-status | cut -d' ' -f2- | jget '["progress"]')"
+check "still sealed" True "$(req GET sys/seal-status | cut -d' ' -f2- | jget '["sealed"]')"
+check "unseal 1/3" 1 "$(req PUT sys/unseal -d "{\"key\":\"$K1\"}" | cut -d' ' -f2- | jget '["progress"]')"
+check "unseal 2/3 (base64)" 2 "$(req PUT sys/unseal -d "{\"key\":\"$K2\"}" | cut -d' ' -f2- | jget '["progress"]')"
+check "unseal 3/3 unseals" False "$(req PUT sys/unseal -d "{\"key\":\"$K3\"}" | cut -d' ' -f2- | jget '["sealed"]')"
+check "health active 200" 200 "$(code GET sys/health)"
+check "activecode override" 201 "$(code GET 'sys/health?activecode=201&standbyok=true')"
+
+OUT=$(req GET auth/token/lookup-self -H "X-Vault-Token: $ROOT")
+check "lookup-self 200" 200 "${OUT%% *}"
+check "lookup-self policies" "['root']" "$(echo "${OUT#* }" | jget '["data"]["policies"]')"
+check "lookup-self ttl 0" 0 "$(echo "${OUT#* }" | jget '["data"]["ttl"]')"
+check "envelope has request_id" 36 "$(echo "${OUT#* }" | jget '["request_id"].__len__()')"
+check "Bearer token" 200 "$(code GET auth/token/lookup-self -H "Authorization: Bearer $ROOT")"
+check "bad token 403" '403 {"errors":["permission denied"]}' "$(req GET auth/token/lookup-self -H 'X-Vault-Token: hvs.wrong')"
+check "no token 403" 403 "$(code GET auth/token/lookup-self)"
+check "unknown route 404" '404 {"errors":["no handler for route \"secret/data/x\". route entry not found."]}' "$(req GET secret/data/x -H "X-Vault-Token: $ROOT")"
+check "LIST unknown 404" 404 "$(code LIST secret/metadata/ -H "X-Vault-Token: $ROOT")"
+check "wrong method 405" 405 "$(code DELETE sys/seal-status)"
+check "malformed JSON 400" 400 "$(code PUT sys/unseal -d '{"key":')"
+check "non-object JSON 400" 400 "$(code PUT sys/unseal -d '[1]')"
+check "path traversal 400" 400 "$(code GET 'auth/token/../../sys/health' --path-as-is)"
+check "encoded traversal 400" 400 "$(code GET 'auth/token/%2e%2e/x' --path-as-is -H "X-Vault-Token: $ROOT")"
+check "double slash 400" 400 "$(code GET 'auth//token/lookup-self' --path-as-is -H "X-Vault-Token: $ROOT")"
+check "outside /v1/ 404" 404 "$(curl -sS --cacert "$T/cert.pem" -o /dev/null -w '%{http_code}' "$A/ui/")"
+check "33 MiB body 413" 413 "$(code PUT sys/unseal -H 'Content-Length: 34603008' --data-binary @/dev/null)"
+head -c 34000000 /dev/zero | tr '\0' 'a' >"$T/big"
+check "33 MB streamed body 413" 413 "$(code PUT sys/unseal -H 'Transfer-Encoding: chunked' --data-binary @"$T/big")"
+if curl -sS --cacert "$T/cert.pem" --tlsv1.1 --tls-max 1.1 "$A/v1/sys/health" -o /dev/null 2>/dev/null; then
+	fail "TLS 1.1 accepted"
+else
+	ok "TLS 1.1 refused"
+fi
+check "TLS 1.2 accepted" 200 "$(curl -sS --cacert "$T/cert.pem" --tlsv1.2 --tls-max 1.2 -o /dev/null -w '%{http_code}' "$A/v1/sys/health")"
+check "seal without token 403" 403 "$(code PUT sys/seal)"
+check "seal 204" 204 "$(code PUT sys/seal -H "X-Vault-Token: $ROOT")"
+check "sealed 503" 503 "$(code GET auth/token/lookup-self -H "X-Vault-Token: $ROOT")"
+check "health after seal 503" 503 "$(code GET sys/health)"
+stop
+
+start
+check "restart: initialised" True "$(req GET sys/seal-status | cut -d' ' -f2- | jget '["initialized"]')"
+check "restart: sealed" True "$(req GET sys/seal-status | cut -d' ' -f2- | jget '["sealed"]')"
+check "restart: 503 until unsealed" 503 "$(code GET auth/token/lookup-self -H "X-Vault-Token: $ROOT")"
+for k in "$K4" "$K2" "$K1"; do req PUT sys/unseal -d "{\"key\":\"$k\"}" >/dev/null; done
+check "restart: unsealed with another key set" 200 "$(code GET sys/health)"
+check "restart: root token works" 200 "$(code GET auth/token/lookup-self -H "X-Vault-Token: $ROOT")"
+stop
+if grep -q "$ROOT" "$T/audit.log"; then fail "root token in the audit log"; else ok "audit log has no clear token"; fi
+if "$BULWARK" vault audit verify "$T/audit.log" >"$T/verify.out" 2>&1; then
+	ok "audit log verifies: $(cat "$T/verify.out")"
+else
+	fail "audit verify: $(cat "$T/verify.out")"
+fi
+grep -q '"auth/token/lookup-self"' "$T/audit.log" && ok "audit log has the requests" || fail "no lookup-self in audit log"
+
+# an audit log that cannot be opened: the server refuses to start
+sed "s|^audit_log:.*|audit_log: $T|" "$T/vault.yaml" >"$T/badaudit.yaml"
+check "unwritable audit log refused at start" 1 "$("$BULWARK" vault server --config "$T/badaudit.yaml" >/dev/null 2>&1; echo $?)"
+
+# --dev: in memory, unsealed, prints a root token that works
+"$BULWARK" vault server --dev --listen 127.0.0.1:0 >"$T/dev.out" 2>&1 &
+PID=$!
+for _ in $(seq 1 100); do grep -q "port" "$T/dev.out" && break; sleep 0.1; done
+DPORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$T/dev.out")
+DTOKEN=$(sed -n 's/^Root Token: //p' "$T/dev.out")
+grep -q '^Unseal Key: ' "$T/dev.out" && ok "--dev prints the unseal key" || fail "--dev unseal key"
+check "--dev root token works" 200 "$(curl -sS -o /dev/null -w '%{http_code}' -H "X-Vault-Token: $DTOKEN" "http://127.0.0.1:$DPORT/v1/auth/token/lookup-self")"
+kill -INT "$PID"; wait "$PID" || fail "--dev exit status"
+PID=""
+check "--dev refuses plain HTTP off loopback" 2 "$("$BULWARK" vault server --dev --listen 0.0.0.0:0 >/dev/null 2>&1; echo $?)"
+check "config without TLS refused" 2 "$(printf 'storage_path: %s/x.db\n' "$T" >"$T/notls.yaml"; "$BULWARK" vault server --config "$T/notls.yaml" >/dev/null 2>&1; echo $?)"
+
+exit $failed
