@@ -21,14 +21,22 @@ static struct vault_core *core;
 static char key[128], root[64], last[64];
 
 static const char *const paths[] = {
-    "auth/token/create",	  "auth/token/create-orphan",
-    "auth/token/lookup",	  "auth/token/lookup-self",
-    "auth/token/lookup-accessor", "auth/token/renew",
-    "auth/token/renew-self",	  "auth/token/renew-accessor",
-    "auth/token/revoke",	  "auth/token/revoke-self",
-    "auth/token/revoke-accessor", "auth/token/revoke-orphan",
-    "sys/policy/fz",		  "sys/policies/acl/fz",
-    "sys/policy",		  "secret/data/x",
+    "auth/token/create",
+    "auth/token/create-orphan",
+    "auth/token/lookup",
+    "auth/token/lookup-self",
+    "auth/token/lookup-accessor",
+    "auth/token/renew",
+    "auth/token/renew-self",
+    "auth/token/renew-accessor",
+    "auth/token/revoke",
+    "auth/token/revoke-self",
+    "auth/token/revoke-accessor",
+    "auth/token/revoke-orphan",
+    "sys/policy/fz",
+    "sys/policies/acl/fz",
+    "sys/policy",
+    "secret/data/x",
 };
 
 /* A fresh root-policy orphan for the harness to act with. */
@@ -73,12 +81,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (vault_token_lookup(core, root, &e, NULL))
 		new_root();
 	json_decref(e);
-	q.op = (data[0] & 0x80) ? VAULT_OP_READ
+	q.op = (data[0] & 0x80)	  ? VAULT_OP_READ
 	       : (data[0] & 0x40) ? VAULT_OP_DELETE
 				  : VAULT_OP_UPDATE;
 	if ((data[0] & 0xc0) == 0xc0)
 		q.op = VAULT_OP_LIST;
-	q.raw_path = paths[(data[0] & 0x3f) % (sizeof(paths) / sizeof(paths[0]))];
+	q.raw_path =
+	    paths[(data[0] & 0x3f) % (sizeof(paths) / sizeof(paths[0]))];
 	who = data[1] % 3;
 	q.token = who == 0 ? root : who == 1 ? (last[0] ? last : NULL) : NULL;
 	q.method = "FUZZ";

@@ -149,8 +149,8 @@ static void bump_generation(struct vault_core *c)
 	pthread_mutex_unlock(&c->tokens->acl_mu);
 }
 
-int vault_policy_write(struct vault_core *c, const char *name,
-		       const char *text, size_t len, struct bw_error *err)
+int vault_policy_write(struct vault_core *c, const char *name, const char *text,
+		       size_t len, struct bw_error *err)
 {
 	char path[sizeof(VAULT_POLICY_PREFIX) + VAULT_POLICY_MAX_NAME + 1];
 	struct vault_policy *p = NULL;
@@ -303,7 +303,8 @@ static char *policies_key(json_t *policies)
 	n = 0;
 	json_array_foreach(policies, i, p)
 	{
-		const char *s = json_string_value(p) ? json_string_value(p) : "";
+		const char *s =
+		    json_string_value(p) ? json_string_value(p) : "";
 		size_t l = strlen(s);
 
 		memcpy(k + n, s, l);

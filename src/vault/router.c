@@ -451,6 +451,17 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 			goto respond;
 		}
 		r.caps = vault_acl_capabilities(vault_acl_ref_acl(acl), path);
+		if (req->op == VAULT_OP_LIST && *path &&
+		    path[strlen(path) - 1] == '/' &&
+		    !vault_caps_allow(r.caps, VAULT_CAP_LIST)) {
+			/* Vault's LIST fallback: "a/" may use a rule for "a" */
+			char bare[VAULT_MAX_PATH + 1];
+
+			snprintf(bare, sizeof(bare), "%.*s",
+				 (int)(strlen(path) - 1), path);
+			r.caps = vault_acl_capabilities(vault_acl_ref_acl(acl),
+							bare);
+		}
 		vault_acl_ref_put(acl);
 		if (!vault_caps_allow(r.caps, needed_caps(req->op, rt)) ||
 		    (rt && (rt->flags & ROUTE_SUDO) &&

@@ -1,8 +1,8 @@
 /*
  * router_int.h - internal to src/vault/: what a request handler sees and
  * how route tables are written, so each part of the server keeps its
- * routes in its own file (token_routes.c: the auth/token/ and sys/policy routes) and
- * router.c walks every table.
+ * routes in its own file (token_routes.c: the auth/token/ and sys/policy
+ * routes) and router.c walks every table.
  */
 #ifndef BW_VAULT_ROUTER_INT_H
 #define BW_VAULT_ROUTER_INT_H

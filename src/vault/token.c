@@ -202,8 +202,7 @@ static int has_policy(json_t *policies, const char *name)
 
 /* ---- create ------------------------------------------------------------- */
 
-int vault_token_create(struct vault_core *c,
-		       const struct vault_token_params *p,
+int vault_token_create(struct vault_core *c, const struct vault_token_params *p,
 		       char ret_token[VAULT_TOKEN_LEN + 1], json_t **ret_entry,
 		       struct bw_error *err)
 {
@@ -242,20 +241,19 @@ int vault_token_create(struct vault_core *c,
 	}
 	vault_token_hash(token, hash);
 	vault_token_hash(accessor, ahash);
-	e = json_pack("{s:s, s:s, s:O, s:s, s:s, s:O?, s:I, s:I, s:I, s:I, "
-		      "s:I, s:I, s:b, s:s, s:i, s:b, s:s}",
-		      "id_hash", hash, "accessor", accessor, "policies",
-		      p->policies, "path", p->path ? p->path : "auth/token/create",
-		      "display_name", p->display_name ? p->display_name : "token",
-		      "meta", p->meta, "creation_time", (json_int_t)now,
-		      "creation_ttl", (json_int_t)ttl, "explicit_max_ttl",
-		      (json_int_t)p->explicit_max_ttl, "period",
-		      (json_int_t)p->period, "expire_time",
-		      (json_int_t)(ttl ? now + ttl : 0), "num_uses",
-		      (json_int_t)p->num_uses, "orphan", !*parent, "parent",
-		      parent, "depth", *parent ? p->parent_depth + 1 : 0,
-		      "renewable", !p->not_renewable && ttl > 0, "type",
-		      "service");
+	e = json_pack(
+	    "{s:s, s:s, s:O, s:s, s:s, s:O?, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I, s:b, s:s, s:i, s:b, s:s}",
+	    "id_hash", hash, "accessor", accessor, "policies", p->policies,
+	    "path", p->path ? p->path : "auth/token/create", "display_name",
+	    p->display_name ? p->display_name : "token", "meta", p->meta,
+	    "creation_time", (json_int_t)now, "creation_ttl", (json_int_t)ttl,
+	    "explicit_max_ttl", (json_int_t)p->explicit_max_ttl, "period",
+	    (json_int_t)p->period, "expire_time",
+	    (json_int_t)(ttl ? now + ttl : 0), "num_uses",
+	    (json_int_t)p->num_uses, "orphan", !*parent, "parent", parent,
+	    "depth", *parent ? p->parent_depth + 1 : 0, "renewable",
+	    !p->not_renewable && ttl > 0, "type", "service");
 	if (!e) {
 		OPENSSL_cleanse(token, sizeof(token));
 		return -ENOMEM;
@@ -515,8 +513,8 @@ out:
 	return rc;
 }
 
-int vault_token_renew(struct vault_core *c, const char *hash,
-		      int64_t increment, json_t **ret, struct bw_error *err)
+int vault_token_renew(struct vault_core *c, const char *hash, int64_t increment,
+		      json_t **ret, struct bw_error *err)
 {
 	time_t now = vault_tokens_now(c);
 	json_t *e = NULL;
@@ -618,9 +616,9 @@ json_t *vault_token_lookup_data(struct vault_core *c, json_t *e,
 	    "issue_time", iso_or_null(jint(e, "creation_time")), "meta",
 	    json_is_object(meta) ? meta : json_null(), "num_uses",
 	    (json_int_t)jint(e, "num_uses"), "orphan",
-	    json_is_true(json_object_get(e, "orphan")), "path",
-	    jstr(e, "path"), "policies", json_object_get(e, "policies"),
-	    "renewable", json_is_true(json_object_get(e, "renewable")), "ttl",
+	    json_is_true(json_object_get(e, "orphan")), "path", jstr(e, "path"),
+	    "policies", json_object_get(e, "policies"), "renewable",
+	    json_is_true(json_object_get(e, "renewable")), "ttl",
 	    (json_int_t)ttl_left(c, e), "type", "service");
 
 	if (d && jint(e, "period") > 0)
@@ -639,10 +637,9 @@ json_t *vault_token_auth(struct vault_core *c, json_t *e, const char *token)
 	return json_pack(
 	    "{s:s, s:s, s:O, s:O, s:n, s:O, s:I, s:b, s:s, s:s, s:b, s:n, "
 	    "s:I}",
-	    "client_token", token ? token : "", "accessor",
-	    jstr(e, "accessor"), "policies", json_object_get(e, "policies"),
-	    "token_policies", json_object_get(e, "policies"),
-	    "identity_policies", "metadata",
+	    "client_token", token ? token : "", "accessor", jstr(e, "accessor"),
+	    "policies", json_object_get(e, "policies"), "token_policies",
+	    json_object_get(e, "policies"), "identity_policies", "metadata",
 	    json_is_object(meta) ? meta : json_null(), "lease_duration",
 	    (json_int_t)ttl_left(c, e), "renewable",
 	    json_is_true(json_object_get(e, "renewable")), "entity_id", "",
@@ -694,9 +691,10 @@ int vault_duration_parse(json_t *v, int64_t *ret)
 			n /= 1000;
 			mult = 1;
 		} else if (*s == 's' || *s == 'm' || *s == 'h' || *s == 'd') {
-			mult = *s == 's' ? 1 : *s == 'm' ? 60
-				       : *s == 'h'	 ? 3600
-							 : 86400;
+			mult = *s == 's'   ? 1
+			       : *s == 'm' ? 60
+			       : *s == 'h' ? 3600
+					   : 86400;
 			s++;
 		} else {
 			return -EINVAL;

@@ -33,13 +33,13 @@
 #define VAULT_TOKEN_PARENT_PREFIX "core/token/parent/"
 #define VAULT_POLICY_PREFIX "core/policy/"
 
-#define VAULT_TOKEN_LEN 36		       /* "hvs." + 32 base62 */
-#define VAULT_TOKEN_DEFAULT_TTL (768 * 3600)   /* 32 days, as Vault */
+#define VAULT_TOKEN_LEN 36			/* "hvs." + 32 base62 */
+#define VAULT_TOKEN_DEFAULT_TTL (768 * 3600)	/* 32 days, as Vault */
 #define VAULT_TOKEN_SYSTEM_MAX_TTL (768 * 3600) /* 32 days, as Vault */
-#define VAULT_TOKEN_MAX_DEPTH 32	       /* parent chain length */
+#define VAULT_TOKEN_MAX_DEPTH 32		/* parent chain length */
 #define VAULT_TOKEN_MAX_POLICIES 64
-#define VAULT_TOKEN_MAX_META 64		  /* metadata keys */
-#define VAULT_TOKEN_MAX_META_VALUE 1024	  /* bytes per key or value */
+#define VAULT_TOKEN_MAX_META 64		/* metadata keys */
+#define VAULT_TOKEN_MAX_META_VALUE 1024 /* bytes per key or value */
 #define VAULT_TOKEN_MAX_DISPLAY_NAME 256
 #define VAULT_POLICY_MAX_NAME 128
 #define VAULT_ACL_CACHE_SLOTS 64
@@ -83,16 +83,16 @@ time_t vault_tokens_now(struct vault_core *c);
 
 /* What a new token gets; zeroes and NULLs mean the defaults. */
 struct vault_token_params {
-	json_t *policies;	   /* final, sorted, unique names (borrowed) */
-	int64_t ttl;		   /* seconds; 0: the default (root: never) */
-	int64_t explicit_max_ttl;  /* 0: none */
-	int64_t period;		   /* 0: not periodic */
-	int64_t num_uses;	   /* 0: unlimited */
-	int not_renewable;	   /* renewable unless set */
-	const char *display_name;  /* stored as given; NULL: "token" */
-	const char *path;	   /* "auth/token/create" ... */
-	json_t *meta;		   /* object of strings, or NULL (borrowed) */
-	const char *parent_hash;   /* NULL or "": an orphan */
+	json_t *policies;	  /* final, sorted, unique names (borrowed) */
+	int64_t ttl;		  /* seconds; 0: the default (root: never) */
+	int64_t explicit_max_ttl; /* 0: none */
+	int64_t period;		  /* 0: not periodic */
+	int64_t num_uses;	  /* 0: unlimited */
+	int not_renewable;	  /* renewable unless set */
+	const char *display_name; /* stored as given; NULL: "token" */
+	const char *path;	  /* "auth/token/create" ... */
+	json_t *meta;		  /* object of strings, or NULL (borrowed) */
+	const char *parent_hash;  /* NULL or "": an orphan */
 	int parent_depth;
 };
 
@@ -104,8 +104,7 @@ struct vault_token_params {
  * capped by explicit_max_ttl and the system maximum (32 days); a token with
  * the "root" policy and no ttl never expires.  -EACCES when sealed.
  */
-int vault_token_create(struct vault_core *c,
-		       const struct vault_token_params *p,
+int vault_token_create(struct vault_core *c, const struct vault_token_params *p,
 		       char ret_token[VAULT_TOKEN_LEN + 1], json_t **ret_entry,
 		       struct bw_error *err);
 
@@ -138,8 +137,8 @@ int vault_token_use(struct vault_core *c, const char *hash,
  * system maximum counted from creation.  *ret = the updated entry.  -EPERM
  * unknown, -EINVAL not renewable (no TTL, or renewable false).
  */
-int vault_token_renew(struct vault_core *c, const char *hash,
-		      int64_t increment, json_t **ret, struct bw_error *err);
+int vault_token_renew(struct vault_core *c, const char *hash, int64_t increment,
+		      json_t **ret, struct bw_error *err);
 
 /* Revokes a token and, unless orphan_children, all its descendants (with
  * orphan_children they become orphans).  Unknown: 0. */
@@ -174,14 +173,15 @@ void vault_rate_configure(struct vault_core *c, double burst, double per_sec);
 extern const char vault_default_policy[];
 
 /* Normalises and checks a policy name into out (lower case): 0 or -EINVAL. */
-int vault_policy_name_check(const char *name, char out[VAULT_POLICY_MAX_NAME + 1]);
+int vault_policy_name_check(const char *name,
+			    char out[VAULT_POLICY_MAX_NAME + 1]);
 /* The stored text of name (malloc'ed, NUL-terminated): 0, -ENOENT. "root"
  * is "" (it is built in). */
 int vault_policy_read(struct vault_core *c, const char *name, char **ret,
 		      struct bw_error *err);
 /* Parses (400 on errors) and stores; "root" refused. */
-int vault_policy_write(struct vault_core *c, const char *name,
-		       const char *text, size_t len, struct bw_error *err);
+int vault_policy_write(struct vault_core *c, const char *name, const char *text,
+		       size_t len, struct bw_error *err);
 /* "root" and "default" refused (-EPERM); missing is 0. */
 int vault_policy_delete(struct vault_core *c, const char *name,
 			struct bw_error *err);

@@ -52,8 +52,8 @@ static int add_name(const char **v, size_t *n, const char *name)
  * The "policies" parameter: an array of names or a comma-separated string.
  * Fills names (lower-cased, checked) into store; *n the count.
  */
-static int parse_policies(json_t *v,
-			  char store[][VAULT_POLICY_MAX_NAME + 1], size_t *n)
+static int parse_policies(json_t *v, char store[][VAULT_POLICY_MAX_NAME + 1],
+			  size_t *n)
 {
 	*n = 0;
 	if (json_is_array(v)) {
@@ -253,8 +253,7 @@ static int h_create(struct vault_core *c, struct rctx *r, int *status,
 	if (vault_duration_parse(json_object_get(r->body, "ttl"), &p.ttl) ||
 	    vault_duration_parse(json_object_get(r->body, "explicit_max_ttl"),
 				 &p.explicit_max_ttl) ||
-	    vault_duration_parse(json_object_get(r->body, "period"),
-				 &p.period))
+	    vault_duration_parse(json_object_get(r->body, "period"), &p.period))
 		return vault_verr(400, "invalid duration");
 	if (p.period > 0 && !sudo)
 		return vault_verr(400, "root or sudo privileges required to "
@@ -281,8 +280,8 @@ static int h_create(struct vault_core *c, struct rctx *r, int *status,
 		json_t *d = json_object_get(r->token, "depth");
 
 		p.parent_hash = hash_of(r->token);
-		p.parent_depth = json_is_integer(d) ? (int)json_integer_value(d)
-						    : 0;
+		p.parent_depth =
+		    json_is_integer(d) ? (int)json_integer_value(d) : 0;
 		if (p.parent_depth + 1 > VAULT_TOKEN_MAX_DEPTH)
 			return vault_verr(400, "token hierarchy too deep");
 	}
@@ -362,8 +361,8 @@ static int accessor_hash(struct vault_core *c, struct rctx *r, char hash[65])
 	return rc ? vault_verr(500, "internal error") : 0;
 }
 
-static int h_lookup_accessor(struct vault_core *c, struct rctx *r,
-			     int *status, json_t **data)
+static int h_lookup_accessor(struct vault_core *c, struct rctx *r, int *status,
+			     json_t **data)
 {
 	char hash[65];
 	json_t *e = NULL;
@@ -426,8 +425,8 @@ static int h_renew(struct vault_core *c, struct rctx *r, int *status,
 	return renew(c, r, hash, t, status, data);
 }
 
-static int h_renew_accessor(struct vault_core *c, struct rctx *r,
-			    int *status, json_t **data)
+static int h_renew_accessor(struct vault_core *c, struct rctx *r, int *status,
+			    json_t **data)
 {
 	char hash[65];
 
@@ -479,8 +478,8 @@ static int h_revoke_orphan(struct vault_core *c, struct rctx *r, int *status,
 	return revoke_param(c, r, 1, status);
 }
 
-static int h_revoke_accessor(struct vault_core *c, struct rctx *r,
-			     int *status, json_t **data)
+static int h_revoke_accessor(struct vault_core *c, struct rctx *r, int *status,
+			     json_t **data)
 {
 	char hash[65];
 
@@ -518,8 +517,8 @@ static int h_policy(struct vault_core *c, struct rctx *r, int *status,
 	json_t *v;
 	int rc;
 
-	if (!*raw && (r->req->op == VAULT_OP_LIST ||
-		      r->req->op == VAULT_OP_READ))
+	if (!*raw &&
+	    (r->req->op == VAULT_OP_LIST || r->req->op == VAULT_OP_READ))
 		return h_policy_list(c, r, status, data);
 	if (vault_policy_name_check(raw, name))
 		return vault_verr(400, "invalid policy name");
@@ -570,7 +569,10 @@ static int h_policy(struct vault_core *c, struct rctx *r, int *status,
 }
 
 #define TOKEN_ROUTE(p, o, f, h)                                                \
-	{.pattern = (p), .ops = (o), .flags = ROUTE_UPDATE_ONLY | (f), .fn = (h)}
+	{                                                                      \
+		.pattern = (p), .ops = (o), .flags = ROUTE_UPDATE_ONLY | (f),  \
+		.fn = (h)                                                      \
+	}
 
 const struct vault_route vault_token_routes[] = {
     TOKEN_ROUTE("auth/token/create", OP_U, ROUTE_AUTH_RATE, h_create),
@@ -583,8 +585,7 @@ const struct vault_route vault_token_routes[] = {
     TOKEN_ROUTE("auth/token/renew", OP_U, 0, h_renew),
     TOKEN_ROUTE("auth/token/revoke-self", OP_U, 0, h_revoke_self),
     TOKEN_ROUTE("auth/token/revoke-accessor", OP_U, 0, h_revoke_accessor),
-    TOKEN_ROUTE("auth/token/revoke-orphan", OP_U, ROUTE_SUDO,
-		h_revoke_orphan),
+    TOKEN_ROUTE("auth/token/revoke-orphan", OP_U, ROUTE_SUDO, h_revoke_orphan),
     TOKEN_ROUTE("auth/token/revoke", OP_U, 0, h_revoke),
     {.pattern = "sys/policy", .ops = OP_R | OP_L, .fn = h_policy_list},
     {.pattern = "sys/policy/*",

@@ -40,10 +40,10 @@ static int setup(void **state)
 	snprintf(f->root, sizeof(f->root), "%s",
 		 json_string_value(json_object_get(out, "root_token")));
 	assert_int_equal(
-	    vault_core_unseal(
-		f->c,
-		json_string_value(json_array_get(json_object_get(out, "keys"), 0)),
-		0, NULL),
+	    vault_core_unseal(f->c,
+			      json_string_value(json_array_get(
+				  json_object_get(out, "keys"), 0)),
+			      0, NULL),
 	    0);
 	json_decref(out);
 	*state = f;
@@ -105,9 +105,9 @@ static json_t *lookup_data(struct fx *f, const char *token)
 {
 	json_t *b = NULL, *d;
 
-	assert_int_equal(call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL,
-			      token, &b),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL, token, &b),
+	    200);
 	d = json_incref(json_object_get(b, "data"));
 	json_decref(b);
 	return d;
@@ -119,8 +119,8 @@ static int64_t jint(json_t *o, const char *k)
 }
 
 /* A token made directly in the store. */
-static void direct(struct fx *f, const char *policy, int64_t ttl,
-		   int64_t emax, int64_t period, char token[64], json_t **e)
+static void direct(struct fx *f, const char *policy, int64_t ttl, int64_t emax,
+		   int64_t period, char token[64], json_t **e)
 {
 	json_t *pol = json_pack("[s]", policy);
 	struct vault_token_params p = {.policies = pol,
@@ -203,8 +203,7 @@ static void test_renew_capped_by_max(void **state)
 	assert_int_equal(vault_token_lookup(f->c, t, &e, NULL), -EPERM);
 	/* reaped: gone from storage too */
 	vault_tokens_set_time(f->c, T0);
-	assert_int_equal(vault_token_lookup_hash(f->c, hash, &e, NULL),
-			 -EPERM);
+	assert_int_equal(vault_token_lookup_hash(f->c, hash, &e, NULL), -EPERM);
 }
 
 static void test_renew_periodic_and_root(void **state)
@@ -236,13 +235,12 @@ static void test_expired_rejected(void **state)
 	json_t *b = NULL;
 
 	api_create(f, "auth/token/create", f->root, "{\"ttl\":\"10s\"}", t);
-	assert_int_equal(call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL,
-			      t, NULL),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL, t, NULL),
+	    200);
 	vault_tokens_set_time(f->c, T0 + 10);
-	assert_int_equal(call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL,
-			      t, &b),
-			 403);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL, t, &b), 403);
 	assert_string_equal(
 	    json_string_value(json_array_get(json_object_get(b, "errors"), 0)),
 	    "permission denied");
@@ -264,9 +262,9 @@ static void test_num_uses(void **state)
 	json_decref(d);
 	d = lookup_data(f, t); /* use 3: the last, then revoked */
 	json_decref(d);
-	assert_int_equal(call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL,
-			      t, NULL),
-			 403);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL, t, NULL),
+	    403);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/token/create",
 			      "{\"num_uses\":-1}", f->root, NULL),
 			 400);
@@ -302,9 +300,9 @@ static void test_parent_child_revoke(void **state)
 	assert_string_equal(json_string_value(json_object_get(d, "path")),
 			    "auth/token/create-orphan");
 	json_decref(d);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/token/revoke-self",
-			      NULL, a, NULL),
-			 204);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "auth/token/revoke-self", NULL, a, NULL),
+	    204);
 	assert_false(alive(f, a));
 	assert_false(alive(f, b));
 	assert_false(alive(f, c));
@@ -336,9 +334,9 @@ static void test_revoke_orphan(void **state)
 		   "{\"policies\":[\"default\"]}", d);
 	snprintf(body, sizeof(body), "{\"token\":\"%s\"}", a);
 	/* sudo path: d (default policy only) cannot */
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/token/revoke-orphan",
-			      body, d, NULL),
-			 403);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "auth/token/revoke-orphan", body, d, NULL),
+	    403);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/token/revoke-orphan",
 			      body, f->root, NULL),
 			 204);
@@ -372,10 +370,9 @@ static void test_accessor_lookup_and_revoke(void **state)
 			 200);
 	d = json_object_get(b, "data");
 	assert_string_equal(json_string_value(json_object_get(d, "id")), "");
-	assert_string_equal(
-	    json_string_value(
-		json_object_get(json_object_get(d, "meta"), "team")),
-	    "a");
+	assert_string_equal(json_string_value(json_object_get(
+				json_object_get(d, "meta"), "team")),
+			    "a");
 	json_decref(b);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/token/revoke-accessor",
 			      body, f->root, NULL),
@@ -398,8 +395,8 @@ static void test_lookup_renew_revoke_by_token(void **state)
 	assert_int_equal(
 	    call(f, VAULT_OP_UPDATE, "auth/token/lookup", body, f->root, &b),
 	    200);
-	assert_int_equal(
-	    jint(json_object_get(b, "data"), "explicit_max_ttl"), 7200);
+	assert_int_equal(jint(json_object_get(b, "data"), "explicit_max_ttl"),
+			 7200);
 	json_decref(b);
 	vault_tokens_set_time(f->c, T0 + 3000);
 	snprintf(body, sizeof(body), "{\"token\":\"%s\",\"increment\":\"3h\"}",
@@ -428,8 +425,7 @@ static void test_lookup_renew_revoke_by_token(void **state)
 }
 
 /* Every stored value, decrypted, and every raw value: no token inside. */
-static void scan(struct fx *f, const char *prefix, const char *needle,
-		 int *n)
+static void scan(struct fx *f, const char *prefix, const char *needle, int *n)
 {
 	json_t *keys = NULL, *k;
 	size_t i;
@@ -450,8 +446,8 @@ static void scan(struct fx *f, const char *prefix, const char *needle,
 		assert_null(strstr(path, needle));
 		if (vault_barrier_get(f->c->b, path, &v, &len, NULL) == 0) {
 			assert_null(memmem(v, len, needle, strlen(needle)));
-			assert_null(memmem(v, len, needle + 4,
-					   strlen(needle) - 4));
+			assert_null(
+			    memmem(v, len, needle + 4, strlen(needle) - 4));
 			(*n)++;
 		}
 		free(v);
@@ -483,32 +479,28 @@ static void test_policy_endpoints(void **state)
 			      "capabilities = [\\\"read\\\"] }\"}",
 			      f->root, NULL),
 			 204);
-	assert_int_equal(call(f, VAULT_OP_READ, "sys/policies/acl/DEV", NULL,
-			      f->root, &b),
-			 200);
-	assert_string_equal(
-	    json_string_value(json_object_get(json_object_get(b, "data"),
-					      "name")),
-	    "dev");
-	assert_non_null(strstr(
-	    json_string_value(json_object_get(json_object_get(b, "data"),
-					      "policy")),
-	    "secret/*"));
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "sys/policies/acl/DEV", NULL, f->root, &b),
+	    200);
+	assert_string_equal(json_string_value(json_object_get(
+				json_object_get(b, "data"), "name")),
+			    "dev");
+	assert_non_null(strstr(json_string_value(json_object_get(
+				   json_object_get(b, "data"), "policy")),
+			       "secret/*"));
 	json_decref(b);
 	assert_int_equal(
 	    call(f, VAULT_OP_READ, "sys/policy/dev", NULL, f->root, &b), 200);
 	assert_non_null(json_object_get(json_object_get(b, "data"), "rules"));
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_READ, "sys/policy", NULL, f->root, &b),
-			 200);
 	assert_int_equal(
-	    json_array_size(json_object_get(json_object_get(b, "data"),
-					    "policies")),
-	    3); /* default, dev, root */
+	    call(f, VAULT_OP_READ, "sys/policy", NULL, f->root, &b), 200);
+	assert_int_equal(json_array_size(json_object_get(
+			     json_object_get(b, "data"), "policies")),
+			 3); /* default, dev, root */
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_LIST, "sys/policies/acl", NULL,
-			      f->root, &b),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_LIST, "sys/policies/acl", NULL, f->root, &b), 200);
 	assert_string_equal(
 	    json_string_value(json_array_get(
 		json_object_get(json_object_get(b, "data"), "keys"), 0)),
@@ -536,9 +528,9 @@ static void test_policy_endpoints(void **state)
 	assert_int_equal(
 	    call(f, VAULT_OP_DELETE, "sys/policy/dev", NULL, f->root, NULL),
 	    204);
-	assert_int_equal(call(f, VAULT_OP_READ, "sys/policies/acl/dev", NULL,
-			      f->root, &b),
-			 404);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "sys/policies/acl/dev", NULL, f->root, &b),
+	    404);
 	assert_int_equal(json_array_size(json_object_get(b, "errors")), 0);
 	json_decref(b);
 }
@@ -558,52 +550,64 @@ static void test_enforcement(void **state)
 	api_create(f, "auth/token/create", f->root, "{\"policies\":[\"app\"]}",
 		   t);
 	/* allowed, no handler yet: 404; not allowed: 403 */
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/data/app/db", NULL, t,
-			      NULL),
-			 404);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/data/app/db", "{}",
-			      t, NULL),
-			 403);
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/data/app/locked", NULL,
-			      t, NULL),
-			 403);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/data/app/db", NULL, t, NULL), 404);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "secret/data/app/db", "{}", t, NULL), 403);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/data/app/locked", NULL, t, NULL),
+	    403);
 	assert_int_equal(
 	    call(f, VAULT_OP_READ, "secret/data/other", NULL, t, NULL), 403);
-	assert_int_equal(
-	    call(f, VAULT_OP_READ, "sys/policy", NULL, t, NULL), 403);
+	assert_int_equal(call(f, VAULT_OP_READ, "sys/policy", NULL, t, NULL),
+			 403);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/policy/app",
 			      "{\"policy\":\"\"}", t, NULL),
 			 403);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/seal", NULL, t, NULL),
 			 403);
+	/* LIST "a/" may use a rule for "a" (Vault's fallback), not READ */
+	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/policy/lister",
+			      "{\"policy\":\"path \\\"kv/dir\\\" { "
+			      "capabilities = [\\\"list\\\"] }\"}",
+			      f->root, NULL),
+			 204);
+	{
+		char l[64];
+
+		api_create(f, "auth/token/create", f->root,
+			   "{\"policies\":[\"lister\"]}", l);
+		assert_int_equal(
+		    call(f, VAULT_OP_LIST, "kv/dir/", NULL, l, NULL), 404);
+		assert_int_equal(
+		    call(f, VAULT_OP_READ, "kv/dir/", NULL, l, NULL), 403);
+	}
 	/* the default policy: self lookup */
-	assert_int_equal(call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL,
-			      t, NULL),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL, t, NULL),
+	    200);
 	api_create(f, "auth/token/create", f->root,
 		   "{\"policies\":\"app\",\"no_default_policy\":true}", nd);
-	assert_int_equal(call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL,
-			      nd, NULL),
-			 403);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL, nd, NULL),
+	    403);
 	/* the cached ACL follows a policy change */
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/policy/app",
 			      "{\"policy\":\"path \\\"secret/*\\\" { "
 			      "capabilities = [\\\"create\\\"] }\"}",
 			      f->root, NULL),
 			 204);
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/data/app/db", NULL, t,
-			      NULL),
-			 403);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/data/app/db", "{}",
-			      t, NULL),
-			 404); /* create is enough for a write */
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/data/app/db", NULL, t, NULL), 403);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "secret/data/app/db", "{}", t, NULL),
+	    404); /* create is enough for a write */
 	/* a policy deleted: its grants are gone */
 	assert_int_equal(
 	    call(f, VAULT_OP_DELETE, "sys/policy/app", NULL, f->root, NULL),
 	    204);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/data/app/db", "{}",
-			      t, NULL),
-			 403);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "secret/data/app/db", "{}", t, NULL), 403);
 }
 
 static void test_create_rules(void **state)
@@ -632,9 +636,9 @@ static void test_create_rules(void **state)
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/token/create",
 			      "{\"period\":\"1h\"}", t, NULL),
 			 400);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/token/create-orphan",
-			      "{}", t, NULL),
-			 403); /* no ACL on that path */
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "auth/token/create-orphan", "{}", t, NULL),
+	    403); /* no ACL on that path */
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/token/create",
 			      "{\"id\":\"hvs.mine\"}", f->root, NULL),
 			 400);
@@ -645,12 +649,10 @@ static void test_create_rules(void **state)
 			      "{\"meta\":{\"a\":1}}", f->root, NULL),
 			 400);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/token/create",
-			      "{\"policies\":[\"maker\",\"default\"]}", t,
-			      &b),
+			      "{\"policies\":[\"maker\",\"default\"]}", t, &b),
 			 200);
 	auth = json_object_get(b, "auth");
-	assert_int_equal(json_array_size(json_object_get(auth, "policies")),
-			 2);
+	assert_int_equal(json_array_size(json_object_get(auth, "policies")), 2);
 	assert_int_equal(jint(auth, "lease_duration"), 768 * 3600);
 	assert_true(json_is_true(json_object_get(auth, "renewable")));
 	assert_false(json_is_true(json_object_get(auth, "orphan")));
@@ -687,9 +689,9 @@ static void test_rate_limit(void **state)
 	assert_int_equal(call_from(f, VAULT_OP_UPDATE, "auth/token/create",
 				   "{}", f->root, "10.0.0.1", &b),
 			 429);
-	assert_non_null(strstr(json_string_value(json_array_get(
-				   json_object_get(b, "errors"), 0)),
-			       "rate limit quota exceeded"));
+	assert_non_null(strstr(
+	    json_string_value(json_array_get(json_object_get(b, "errors"), 0)),
+	    "rate limit quota exceeded"));
 	json_decref(b);
 	/* a login path of any method is limited too, before the 404 */
 	assert_int_equal(call_from(f, VAULT_OP_UPDATE, "auth/approle/login",
@@ -714,7 +716,7 @@ static void test_durations(void **state)
 	struct {
 		const char *s;
 		int64_t want;
-	} ok[] = {{"90", 90}, {"90s", 90}, {"15m", 900}, {"1h30m", 5400},
+	} ok[] = {{"90", 90},	  {"90s", 90},	 {"15m", 900}, {"1h30m", 5400},
 		  {"2d", 172800}, {"1500ms", 1}, {"", 0}};
 	const char *bad[] = {"x", "1y", "-5", "1h-", "h", "99999999999999999"};
 	int64_t v;
@@ -749,9 +751,9 @@ static void test_sealed_and_restart(void **state)
 
 	vault_core_seal(f->c);
 	assert_int_equal(vault_token_lookup(f->c, f->root, &e, NULL), -EACCES);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/token/create", "{}",
-			      f->root, NULL),
-			 503);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "auth/token/create", "{}", f->root, NULL),
+	    503);
 }
 
 int main(void)
@@ -763,8 +765,8 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_renew_capped_by_max, setup,
 					    teardown),
-	    cmocka_unit_test_setup_teardown(test_renew_periodic_and_root,
-					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_renew_periodic_and_root, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_expired_rejected, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_num_uses, setup, teardown),
@@ -783,8 +785,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_policy_endpoints, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_enforcement, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_create_rules, setup,
-					    teardown),
+	    cmocka_unit_test_setup_teardown(test_create_rules, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
 	    cmocka_unit_test(test_durations),
 	    cmocka_unit_test_setup_teardown(test_sealed_and_restart, setup,
