@@ -469,10 +469,14 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 			set_error(resp, 403, "permission denied");
 			goto respond;
 		}
-		/* a use counts once the request is allowed, as in Vault */
-		rc = vault_token_use(c, json_string_value(json_object_get(
-					    r.token, "id_hash")),
-				     &err);
+		/* a use counts once the request is allowed, as in Vault (only
+		 * tokens with num_uses need the locked read-modify-write) */
+		rc = json_integer_value(json_object_get(r.token, "num_uses")) > 0
+			 ? vault_token_use(c,
+					   json_string_value(json_object_get(
+					       r.token, "id_hash")),
+					   &err)
+			 : 0;
 		if (rc == -EPERM) {
 			set_error(resp, 403, "permission denied");
 			goto respond;

@@ -194,7 +194,7 @@ struct vault_storage;
 
 /*
  * A physical backend.  Keys are NUL-terminated paths ("core/keyring",
- * "sys/token/id/<hash>"); values are opaque bytes (the barrier's
+ * "core/token/id/<hash>"); values are opaque bytes (the barrier's
  * ciphertext).  get returns -ENOENT for a missing key and a new buffer the
  * caller frees with free(); put must be durable when it returns 0; delete
  * of a missing key is 0; list returns the immediate children of prefix
