@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "vault/core_int.h"
+#include "vault/logical.h"
 
 #define OPS(x) (1u << (x))
 #define OP_R OPS(VAULT_OP_READ)
@@ -61,7 +62,9 @@ struct route {
 
 static json_t *errors_body(const char *msg)
 {
-	return json_pack("{s:[s]}", "errors", msg);
+	/* "" → "errors": [], as Vault answers a missing secret */
+	return *msg ? json_pack("{s:[s]}", "errors", msg)
+		    : json_pack("{s:[]}", "errors");
 }
 
 static void set_error(struct vault_response *resp, int status, const char *msg)
@@ -339,7 +342,7 @@ static int token_is_root(json_t *t)
 	return 0;
 }
 
-static json_t *envelope(json_t *data)
+static json_t *envelope(json_t *data, const char *mount_type)
 {
 	char id[37];
 
@@ -347,7 +350,8 @@ static json_t *envelope(json_t *data)
 	return json_pack("{s:s, s:s, s:b, s:i, s:o?, s:n, s:n, s:n, s:s}",
 			 "request_id", id, "lease_id", "", "renewable", 0,
 			 "lease_duration", 0, "data", data, "wrap_info",
-			 "warnings", "auth", "mount_type", "");
+			 "warnings", "auth", "mount_type",
+			 mount_type ? mount_type : "");
 }
 
 static const char *op_name(enum vault_op op)
@@ -451,7 +455,24 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 		}
 	}
 	if (!rt) {
+		struct vault_logical_req lr = {
+		    .req = req, .path = path, .body = r.body};
+		struct vault_logical_resp lo;
 		char msg[VAULT_MAX_PATH + 64];
+
+		/* the mount table: sys/mounts and the secrets engines */
+		if (vault_logical_handle(c, &lr, &lo)) {
+			if (lo.status == 204) {
+				json_decref(lo.data);
+				resp->status = 204;
+			} else if (lo.status >= 400 && !lo.data) {
+				set_error(resp, lo.status, lo.error);
+			} else {
+				resp->status = lo.status;
+				resp->body = envelope(lo.data, lo.mount_type);
+			}
+			goto respond;
+		}
 
 		snprintf(msg, sizeof(msg),
 			 "no handler for route \"%s\". route entry not found.",
@@ -483,7 +504,7 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 	} else if (rt->flags & ROUTE_RAW) {
 		resp->body = data;
 	} else {
-		resp->body = envelope(data);
+		resp->body = envelope(data, NULL);
 	}
 respond:
 	if (audit(c, "response", &r, resp)) {
