@@ -543,9 +543,9 @@ static int h_mount_enable(struct vault_core *c,
 
 		if (!strncmp(k, mpath, a < b ? a : b)) {
 			pthread_mutex_unlock(&kv_write_lock);
+			fail(o, 400, "path is already in use at %.200s", k);
 			json_decref(t);
-			return fail(o, 400, "path is already in use at %.200s",
-				    k);
+			return -1;
 		}
 	}
 	e = mount_entry_new(version,
