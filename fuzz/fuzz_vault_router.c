@@ -1,10 +1,11 @@
 /*
  * fuzz_vault_router.c - libFuzzer harness for the secrets server's request
  * handling without HTTP (vault_handle): path normalisation, JSON bodies,
- * query overrides, routing, token lookup, unseal key decoding.  Input:
- * byte 0 = operation (low 3 bits) and whether to send the root token (bit
- * 3); then the path up to the first '\n', then the body.  The core is an
- * in-memory one, initialised and unsealed; a sys/seal the fuzzer manages
+ * query overrides, routing, token lookup, unseal key decoding, the mount
+ * table and the KV engines.  Input: byte 0 = operation (low 3 bits),
+ * whether to send the root token (bit 3) and the merge-patch Content-Type
+ * (bit 4); then the path up to the first '\n', then the body.  The core
+ * is an in-memory one, initialised and unsealed; a sys/seal the fuzzer manages
  * with the root token is undone by unsealing again.
  */
 #include <stddef.h>
@@ -50,6 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	q.op = (enum vault_op)(data[0] & 7) % 5;
 	q.method = "FUZZ";
 	q.token = (data[0] & 8) ? root : "hvs.not-a-token";
+	if (data[0] & 16) /* KV v2 PATCH needs it */
+		q.content_type = "application/merge-patch+json";
 	data++;
 	size--;
 	nl = memchr(data, '\n', size);

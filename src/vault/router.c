@@ -34,6 +34,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "vault/core_int.h"
+#include "vault/logical.h"
 #include "vault/router_int.h"
 #include "vault/token_int.h"
 
@@ -332,7 +334,7 @@ static int normalise_path(const char *raw, char *out, size_t cap)
 	return 0;
 }
 
-static json_t *envelope(json_t *data, json_t *auth)
+static json_t *envelope(json_t *data, json_t *auth, const char *mount_type)
 {
 	char id[37];
 
@@ -340,7 +342,8 @@ static json_t *envelope(json_t *data, json_t *auth)
 	return json_pack("{s:s, s:s, s:b, s:i, s:o?, s:n, s:n, s:o?, s:s}",
 			 "request_id", id, "lease_id", "", "renewable", 0,
 			 "lease_duration", 0, "data", data, "wrap_info",
-			 "warnings", "auth", auth, "mount_type", "");
+			 "warnings", "auth", auth, "mount_type",
+			 mount_type ? mount_type : "");
 }
 
 static const char *op_name(enum vault_op op)
@@ -487,7 +490,24 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 		}
 	}
 	if (!rt) {
+		struct vault_logical_req lr = {
+		    .req = req, .path = path, .body = r.body};
+		struct vault_logical_resp lo;
 		char msg[VAULT_MAX_PATH + 64];
+
+		/* the mount table: sys/mounts and the secrets engines */
+		if (vault_logical_handle(c, &lr, &lo)) {
+			if (lo.status == 204) {
+				json_decref(lo.data);
+				resp->status = 204;
+			} else if (lo.status >= 400 && !lo.data) {
+				set_error(resp, lo.status, lo.error);
+			} else {
+				resp->status = lo.status;
+				resp->body = envelope(lo.data, NULL, lo.mount_type);
+			}
+			goto respond;
+		}
 
 		snprintf(msg, sizeof(msg),
 			 "no handler for route \"%s\". route entry not found.",
@@ -519,7 +539,7 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 		json_decref(r.auth);
 		resp->body = data;
 	} else {
-		resp->body = envelope(data, r.auth);
+		resp->body = envelope(data, r.auth, NULL);
 	}
 	r.auth = NULL;
 respond:

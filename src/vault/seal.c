@@ -22,6 +22,8 @@
 #include <openssl/rand.h>
 
 #include "vault/token_int.h"
+#include "vault/core_int.h"
+#include "vault/logical.h"
 
 void vault_uuid(char out[37])
 {
@@ -381,6 +383,8 @@ int vault_core_init(struct vault_core *c, int shares, int threshold,
 		rc = vault_barrier_unseal(c->b, root, err);
 	if (!rc)
 		rc = create_root_token(c, token, err);
+	if (!rc) /* "secret/" as KV v2, as Vault's dev mode */
+		rc = vault_mounts_init_default(c, err);
 	vault_barrier_seal(c->b);
 	if (rc)
 		goto out;

@@ -121,7 +121,7 @@ check "envelope has request_id" 36 "$(echo "${OUT#* }" | jget '["request_id"].__
 check "Bearer token" 200 "$(code GET auth/token/lookup-self -H "Authorization: Bearer $ROOT")"
 check "bad token 403" '403 {"errors":["permission denied"]}' "$(req GET auth/token/lookup-self -H 'X-Vault-Token: hvs.wrong')"
 check "no token 403" 403 "$(code GET auth/token/lookup-self)"
-check "unknown route 404" '404 {"errors":["no handler for route \"secret/data/x\". route entry not found."]}' "$(req GET secret/data/x -H "X-Vault-Token: $ROOT")"
+check "unknown route 404" '404 {"errors":["no handler for route \"nomount/x\". route entry not found."]}' "$(req GET nomount/x -H "X-Vault-Token: $ROOT")"
 check "LIST unknown 404" 404 "$(code LIST secret/metadata/ -H "X-Vault-Token: $ROOT")"
 check "wrong method 405" 405 "$(code DELETE sys/seal-status)"
 check "malformed JSON 400" 400 "$(code PUT sys/unseal -d '{"key":')"

@@ -226,9 +226,9 @@ static void test_paths_methods_and_json_errors(void **state)
 	unseal_with(f, keys[0], 1, 1);
 	unseal_with(f, keys[1], 0, 0);
 	assert_int_equal(
-	    call(f, VAULT_OP_READ, "secret/data/x", NULL, root, &b), 404);
+	    call(f, VAULT_OP_READ, "nomount/data/x", NULL, root, &b), 404);
 	assert_string_equal(first_error(b), "no handler for route "
-					    "\"secret/data/x\". route entry "
+					    "\"nomount/data/x\". route entry "
 					    "not found.");
 	json_decref(b);
 	assert_int_equal(
