@@ -11,7 +11,6 @@
 #include "vault/vault.h"
 
 #define VAULT_SEAL_CONFIG_PATH "core/seal-config" /* plaintext, as Vault */
-#define VAULT_TOKEN_PREFIX "sys/token/id/"	  /* + sha256 hex of token */
 #define VAULT_VERSION_STRING "1.15.0+bulwark"
 #define VAULT_TOKEN_MAX 256
 
@@ -26,6 +25,8 @@ struct vault_core {
 	pthread_rwlock_t audit_lock;
 	char *audit_path;	       /* NULL: no audit device */
 	struct vault_audit *audit_dev; /* open while unsealed */
+
+	struct vault_tokens *tokens; /* token store state (token_int.h) */
 
 	pthread_mutex_t mu; /* guards everything below */
 	int initialized;    /* seal config present */
@@ -46,10 +47,11 @@ int vault_core_audit(struct vault_core *c, const char *type, json_t *auth,
 void vault_uuid(char out[37]);
 
 /*
- * Looks token up in the token store: 0 and *ret = the entry (JSON object
- * with "policies", "accessor", ...; new reference), -EPERM when unknown,
- * -EACCES when sealed.  The storage key is the token's SHA-256; the stored
- * hash is compared again in constant time.
+ * Looks token up in the token store (token.c): 0 and *ret = the entry (JSON
+ * object with "id_hash", "policies", "accessor", ...; new reference),
+ * -EPERM when unknown, expired or its parent revoked, -EACCES when sealed.
+ * The storage key is the token's SHA-256; the stored hash is compared again
+ * in constant time.
  */
 int vault_token_lookup(struct vault_core *c, const char *token, json_t **ret,
 		       struct bw_error *err);

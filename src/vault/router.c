@@ -10,9 +10,22 @@
  * envelope (unless the route answers raw JSON, as sys/init, sys/health ...
  * do in Vault) → audit the response.
  *
- * Routes are a table of {pattern, operations, flags, handler}: a pattern is
- * an exact path, or a prefix when it ends in "*".  The token store, AppRole,
- * KV engines and policies add rows here.
+ * Routes are tables of {pattern, operations, flags, handler}
+ * (router_int.h): a pattern is an exact path, or a prefix when it ends in
+ * "*".  This file holds the sys/ seal routes; token_routes.c the token store
+ * and policies; every table is listed in tables[].
+ *
+ * Policy enforcement: the token resolves to its entry (expired or revoked:
+ * 403), its policies to a merged ACL (cached, policy_store.c), and the
+ * operation needs a capability on the request path: read, list, delete,
+ * patch, and for PUT/POST "update" on routes flagged ROUTE_UPDATE_ONLY
+ * (Vault's rule for paths without an existence check, e.g. the token store),
+ * "create" or "update" elsewhere (Vault picks create when the path holds
+ * nothing yet; accepting either is the simple superset until a handler
+ * can tell).  ROUTE_SUDO routes need "sudo" too.  An unknown path is
+ * checked the same way before its 404, as Vault does.  Auth endpoints
+ * (ROUTE_AUTH_RATE, auth/<method>/login...) are rate limited per client
+ * address (429) before any token is looked at.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,46 +34,23 @@
 #include <strings.h>
 #include <time.h>
 
-#include "vault/core_int.h"
+#include "vault/router_int.h"
+#include "vault/token_int.h"
 
-#define OPS(x) (1u << (x))
+#define OPS(x) VAULT_OPS(x)
 #define OP_R OPS(VAULT_OP_READ)
 #define OP_U OPS(VAULT_OP_UPDATE)
 #define OP_D OPS(VAULT_OP_DELETE)
 #define OP_L OPS(VAULT_OP_LIST)
 
-enum route_flags {
-	ROUTE_UNAUTH = 1 << 0, /* no token needed, works sealed */
-	ROUTE_RAW = 1 << 1,    /* the handler's JSON is the whole body */
-	ROUTE_SUDO = 1 << 2,   /* needs a root token (sudo) */
-};
-
-/* What a handler sees. */
-struct rctx {
-	const struct vault_request *req;
-	const char *path;    /* normalised, no leading slash */
-	json_t *body;	     /* object, never NULL */
-	json_t *token;	     /* token entry, NULL on ROUTE_UNAUTH routes */
-	const char *token_s; /* the client token as sent */
-};
-
-/*
- * A handler fills resp->status and *ret_data (the "data" of the envelope,
- * or the whole body on ROUTE_RAW routes; NULL for 204), or returns an
- * error via verr().
- */
-typedef int (*handler_fn)(struct vault_core *c, struct rctx *r, int *ret_status,
-			  json_t **ret_data);
-
-struct route {
-	const char *pattern;
-	unsigned ops;
-	unsigned flags;
-	handler_fn fn;
-};
+#define route vault_route
+#define verr vault_verr
+typedef vault_handler_fn handler_fn;
 
 static json_t *errors_body(const char *msg)
 {
+	if (!*msg) /* Vault's 404 for a missing object: no message */
+		return json_pack("{s:[]}", "errors");
 	return json_pack("{s:[s]}", "errors", msg);
 }
 
@@ -78,7 +68,7 @@ struct herr {
 };
 static __thread struct herr *cur_err;
 
-static int verr(int status, const char *msg)
+int vault_verr(int status, const char *msg)
 {
 	if (cur_err) {
 		cur_err->status = status;
@@ -215,37 +205,6 @@ static int h_health(struct vault_core *c, struct rctx *r, int *status,
 	return *data ? 0 : verr(500, "internal error");
 }
 
-/* ---- auth/token/ ------------------------------------------------------------
- */
-
-static int h_lookup_self(struct vault_core *c, struct rctx *r, int *status,
-			 json_t **data)
-{
-	json_t *t = r->token;
-	json_t *created = json_object_get(t, "creation_unix");
-
-	*data = json_pack(
-	    "{s:O*, s:I, s:I, s:s, s:s, s:n, s:I, s:s, s:n, s:I, s:b, s:O*, "
-	    "s:O*, s:I, s:s, s:s}",
-	    "accessor", json_object_get(t, "accessor"), "creation_time",
-	    json_is_integer(created) ? json_integer_value(created) : 0,
-	    "creation_ttl", (json_int_t)0, "display_name",
-	    json_string_value(json_object_get(t, "display_name"))
-		? json_string_value(json_object_get(t, "display_name"))
-		: "",
-	    "entity_id", "", "expire_time", "explicit_max_ttl", (json_int_t)0,
-	    "id", r->token_s, "meta", "num_uses", (json_int_t)0, "orphan",
-	    json_is_true(json_object_get(t, "orphan")), "path",
-	    json_object_get(t, "path"), "policies",
-	    json_object_get(t, "policies"), "ttl", (json_int_t)0, "type",
-	    "service", "issue_time",
-	    json_string_value(json_object_get(t, "creation_time"))
-		? json_string_value(json_object_get(t, "creation_time"))
-		: "");
-	*status = 200;
-	return *data ? 0 : verr(500, "internal error");
-}
-
 /* ---- the table ---------------------------------------------------------- */
 
 static const struct route routes[] = {
@@ -265,27 +224,74 @@ static const struct route routes[] = {
      .ops = OP_R,
      .flags = ROUTE_UNAUTH | ROUTE_RAW,
      .fn = h_health},
-    {.pattern = "sys/seal", .ops = OP_U, .flags = ROUTE_SUDO, .fn = h_seal},
-    {.pattern = "auth/token/lookup-self",
-     .ops = OP_R,
-     .flags = 0,
-     .fn = h_lookup_self},
+    {.pattern = "sys/seal",
+     .ops = OP_U,
+     .flags = ROUTE_SUDO | ROUTE_UPDATE_ONLY,
+     .fn = h_seal},
+};
+
+static const struct {
+	const struct route *rows;
+	const size_t *n;
+} tables[] = {
+    {routes, NULL},
+    {vault_token_routes, &vault_token_routes_n},
 };
 
 static const struct route *route_find(const char *path)
 {
-	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		const char *p = routes[i].pattern;
-		size_t n = strlen(p);
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		size_t rows = tables[t].n ? *tables[t].n
+					  : sizeof(routes) / sizeof(routes[0]);
 
-		if (n && p[n - 1] == '*') {
-			if (!strncmp(path, p, n - 1))
-				return &routes[i];
-		} else if (!strcmp(path, p)) {
-			return &routes[i];
+		for (size_t i = 0; i < rows; i++) {
+			const struct route *r = &tables[t].rows[i];
+			size_t n = strlen(r->pattern);
+
+			if (n && r->pattern[n - 1] == '*') {
+				if (!strncmp(path, r->pattern, n - 1))
+					return r;
+			} else if (!strcmp(path, r->pattern)) {
+				return r;
+			}
 		}
 	}
 	return NULL;
+}
+
+/* An auth endpoint the rate limiter guards: a flagged route, or any
+ * "auth/<method>/login..." path (so a brute force on an unknown method
+ * is limited too). */
+static int auth_endpoint(const char *path, const struct route *rt)
+{
+	const char *m;
+
+	if (rt && (rt->flags & ROUTE_AUTH_RATE))
+		return 1;
+	if (strncmp(path, "auth/", 5))
+		return 0;
+	m = strchr(path + 5, '/');
+	return m && !strncmp(m + 1, "login", 5);
+}
+
+/* The capability an operation needs on a route (see ROUTE_UPDATE_ONLY). */
+static unsigned needed_caps(enum vault_op op, const struct route *rt)
+{
+	switch (op) {
+	case VAULT_OP_READ:
+		return VAULT_CAP_READ;
+	case VAULT_OP_UPDATE:
+		return rt && (rt->flags & ROUTE_UPDATE_ONLY)
+			   ? VAULT_CAP_UPDATE
+			   : VAULT_CAP_CREATE | VAULT_CAP_UPDATE;
+	case VAULT_OP_DELETE:
+		return VAULT_CAP_DELETE;
+	case VAULT_OP_LIST:
+		return VAULT_CAP_LIST;
+	case VAULT_OP_PATCH:
+		return VAULT_CAP_PATCH;
+	}
+	return 0;
 }
 
 /*
@@ -326,28 +332,15 @@ static int normalise_path(const char *raw, char *out, size_t cap)
 	return 0;
 }
 
-static int token_is_root(json_t *t)
-{
-	size_t i;
-	json_t *p;
-
-	json_array_foreach(json_object_get(t, "policies"), i, p)
-	{
-		if (json_is_string(p) && !strcmp(json_string_value(p), "root"))
-			return 1;
-	}
-	return 0;
-}
-
-static json_t *envelope(json_t *data)
+static json_t *envelope(json_t *data, json_t *auth)
 {
 	char id[37];
 
 	vault_uuid(id);
-	return json_pack("{s:s, s:s, s:b, s:i, s:o?, s:n, s:n, s:n, s:s}",
+	return json_pack("{s:s, s:s, s:b, s:i, s:o?, s:n, s:n, s:o?, s:s}",
 			 "request_id", id, "lease_id", "", "renewable", 0,
 			 "lease_duration", 0, "data", data, "wrap_info",
-			 "warnings", "auth", "mount_type", "");
+			 "warnings", "auth", auth, "mount_type", "");
 }
 
 static const char *op_name(enum vault_op op)
@@ -422,8 +415,18 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 		set_error(resp, 500, "internal error");
 		goto out;
 	}
+	if (auth_endpoint(path, rt) && !vault_rate_allow(c, req->remote_addr)) {
+		char msg[VAULT_MAX_PATH + 64];
+
+		snprintf(msg, sizeof(msg),
+			 "request path \"%s\": rate limit quota exceeded",
+			 path);
+		set_error(resp, 429, msg);
+		goto respond;
+	}
 	if (!rt || !(rt->flags & ROUTE_UNAUTH)) {
 		struct bw_error err;
+		struct vault_acl_ref *acl = NULL;
 		int rc;
 
 		if (vault_core_sealed(c)) {
@@ -440,13 +443,31 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 			set_error(resp, 403, "permission denied");
 			goto respond;
 		}
+		if (!rc)
+			rc = vault_acl_for(c, json_object_get(r.token, "policies"),
+					   &acl, &err);
 		if (rc) {
 			set_error(resp, 500, "internal error");
 			goto respond;
 		}
-		/* ACL check goes here once policies land (root: all) */
-		if (!token_is_root(r.token)) {
+		r.caps = vault_acl_capabilities(vault_acl_ref_acl(acl), path);
+		vault_acl_ref_put(acl);
+		if (!vault_caps_allow(r.caps, needed_caps(req->op, rt)) ||
+		    (rt && (rt->flags & ROUTE_SUDO) &&
+		     !vault_caps_allow(r.caps, VAULT_CAP_SUDO))) {
 			set_error(resp, 403, "permission denied");
+			goto respond;
+		}
+		/* a use counts once the request is allowed, as in Vault */
+		rc = vault_token_use(c, json_string_value(json_object_get(
+					    r.token, "id_hash")),
+				     &err);
+		if (rc == -EPERM) {
+			set_error(resp, 403, "permission denied");
+			goto respond;
+		}
+		if (rc) {
+			set_error(resp, 500, "internal error");
 			goto respond;
 		}
 	}
@@ -463,14 +484,12 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 		set_error(resp, 405, "unsupported operation");
 		goto respond;
 	}
-	if ((rt->flags & ROUTE_SUDO) && !token_is_root(r.token)) {
-		set_error(resp, 403, "permission denied");
-		goto respond;
-	}
 	cur_err = &he;
 	if (rt->fn(c, &r, &status, &data)) {
 		cur_err = NULL;
 		json_decref(data);
+		json_decref(r.auth);
+		r.auth = NULL;
 		set_error(resp, he.status ? he.status : 500,
 			  he.status ? he.msg : "internal error");
 		goto respond;
@@ -479,12 +498,15 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 	resp->status = status;
 	if (status == 204) {
 		json_decref(data);
+		json_decref(r.auth);
 		resp->body = NULL;
 	} else if (rt->flags & ROUTE_RAW) {
+		json_decref(r.auth);
 		resp->body = data;
 	} else {
-		resp->body = envelope(data);
+		resp->body = envelope(data, r.auth);
 	}
+	r.auth = NULL;
 respond:
 	if (audit(c, "response", &r, resp)) {
 		set_error(resp, 500, "internal error");

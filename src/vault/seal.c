@@ -10,9 +10,6 @@
  * unseal keys given so far are kept (zeroed when consumed or reset) until
  * threshold of them arrive.  With one share the key is the root key itself
  * (as Vault), otherwise vault_shamir_split/combine.
- *
- * Tokens are "hvs." + 32 base62 characters (190 random bits); the store
- * keys them by SHA-256 so the token itself is never written anywhere.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,7 +21,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "vault/core_int.h"
+#include "vault/token_int.h"
 
 void vault_uuid(char out[37])
 {
@@ -149,7 +146,9 @@ int vault_core_new(struct vault_storage *st, struct vault_core **ret,
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_rwlock_init(&c->audit_lock, NULL);
 	vault_uuid(c->cluster_id);
-	rc = vault_barrier_new(st, &c->b);
+	rc = vault_tokens_new(&c->tokens);
+	if (!rc)
+		rc = vault_barrier_new(st, &c->b);
 	if (!rc)
 		rc = load_seal_config_locked(c, err);
 	if (rc) {
@@ -165,6 +164,7 @@ void vault_core_free(struct vault_core *c)
 	if (!c)
 		return;
 	vault_barrier_free(c->b); /* seals: zeroes the keys */
+	vault_tokens_free(c->tokens);
 	progress_reset_locked(c);
 	vault_audit_close(c->audit_dev);
 	free(c->audit_path);
@@ -189,6 +189,7 @@ void vault_core_seal(struct vault_core *c)
 	pthread_mutex_lock(&c->mu);
 	progress_reset_locked(c);
 	vault_barrier_seal(c->b);
+	vault_tokens_clear_cache(c->tokens);
 	pthread_rwlock_wrlock(&c->audit_lock);
 	vault_audit_close(c->audit_dev);
 	c->audit_dev = NULL;
@@ -271,108 +272,25 @@ int vault_core_audit(struct vault_core *c, const char *type, json_t *auth,
 	return rc ? -EIO : 0;
 }
 
-static void token_hash(const char *token, char out[65])
-{
-	uint8_t md[32];
-	unsigned mdlen = 0;
-
-	EVP_Digest(token, strlen(token), md, &mdlen, EVP_sha256(), NULL);
-	hex_encode(md, 32, out);
-}
-
-/* "hvs." + 32 base62 characters, by rejection sampling (no modulo bias). */
-static int token_generate(char out[40])
-{
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				       "abcdefghijklmnopqrstuvwxyz0123456789";
-	size_t n = 0;
-
-	memcpy(out, "hvs.", 4);
-	while (n < 32) {
-		uint8_t r[64];
-
-		if (RAND_bytes(r, sizeof(r)) != 1)
-			return -EIO;
-		for (size_t i = 0; i < sizeof(r) && n < 32; i++)
-			if (r[i] < 248) /* 248 = 4 * 62 */
-				out[4 + n++] = alphabet[r[i] % 62];
-		OPENSSL_cleanse(r, sizeof(r));
-	}
-	out[36] = '\0';
-	return 0;
-}
-
-static void iso_time(char *buf, size_t len)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Stores the root token's entry; the barrier must be unsealed. */
-static int create_root_token(struct vault_core *c, char token[40],
+/* Stores the root token (policies ["root"], no expiry, an orphan) and the
+ * "default" policy; the barrier must be unsealed. */
+static int create_root_token(struct vault_core *c,
+			     char token[VAULT_TOKEN_LEN + 1],
 			     struct bw_error *err)
 {
-	char hash[65], path[sizeof(VAULT_TOKEN_PREFIX) + 64], accessor[40];
-	char now[32];
-	json_t *e;
-	char *text;
-	int rc = token_generate(token);
-
-	if (rc || (rc = token_generate(accessor)))
-		return bw_errorf(err, rc, NULL, 0, 0, "RNG failure");
-	token_hash(token, hash);
-	snprintf(path, sizeof(path), "%s%s", VAULT_TOKEN_PREFIX, hash);
-	iso_time(now, sizeof(now));
-	e = json_pack("{s:s, s:s, s:[s], s:s, s:s, s:s, s:I, s:I, s:I, s:b, "
-		      "s:s}",
-		      "id_hash", hash, "accessor", accessor + 4, "policies",
-		      "root", "path", "auth/token/root", "display_name", "root",
-		      "creation_time", now, "creation_unix",
-		      (json_int_t)time(NULL), "ttl", (json_int_t)0, "num_uses",
-		      (json_int_t)0, "orphan", 1, "type", "service");
-	text = e ? json_dumps(e, JSON_COMPACT) : NULL;
-	json_decref(e);
-	if (!text)
-		return -ENOMEM;
-	rc = vault_barrier_put(c->b, path, (const uint8_t *)text, strlen(text),
-			       err);
-	free(text);
-	return rc;
-}
-
-int vault_token_lookup(struct vault_core *c, const char *token, json_t **ret,
-		       struct bw_error *err)
-{
-	char hash[65], path[sizeof(VAULT_TOKEN_PREFIX) + 64];
-	uint8_t *v = NULL;
-	size_t n = 0;
-	json_t *e;
-	const char *stored;
+	json_t *pol = json_pack("[s]", "root");
+	struct vault_token_params p = {.policies = pol,
+				       .display_name = "root",
+				       .path = "auth/token/root"};
 	int rc;
 
-	if (!token || !*token ||
-	    strnlen(token, VAULT_TOKEN_MAX + 1) > VAULT_TOKEN_MAX)
-		return bw_errorf(err, -EPERM, NULL, 0, 0, "permission denied");
-	token_hash(token, hash);
-	snprintf(path, sizeof(path), "%s%s", VAULT_TOKEN_PREFIX, hash);
-	rc = vault_barrier_get(c->b, path, &v, &n, err);
-	if (rc == -ENOENT)
-		return bw_errorf(err, -EPERM, NULL, 0, 0, "permission denied");
-	if (rc)
-		return rc;
-	e = json_loadb((const char *)v, n, 0, NULL);
-	free(v);
-	stored = e ? json_string_value(json_object_get(e, "id_hash")) : NULL;
-	if (!stored || strlen(stored) != 64 ||
-	    CRYPTO_memcmp(stored, hash, 64)) {
-		json_decref(e);
-		return bw_errorf(err, -EPERM, NULL, 0, 0, "permission denied");
-	}
-	*ret = e;
-	return 0;
+	if (!pol)
+		return -ENOMEM;
+	rc = vault_token_create(c, &p, token, NULL, err);
+	json_decref(pol);
+	if (!rc)
+		rc = vault_policy_ensure_default(c, err);
+	return rc;
 }
 
 static int check_init_params(int shares, int threshold, struct bw_error *err)
@@ -419,7 +337,7 @@ int vault_core_init(struct vault_core *c, int shares, int threshold,
 {
 	uint8_t *root = NULL, *keys = NULL;
 	size_t klen, keys_size = 0;
-	char token[40] = "";
+	char token[VAULT_TOKEN_LEN + 1] = "";
 	json_t *out = NULL;
 	char cfg[96];
 	int rc = check_init_params(shares, threshold, err);

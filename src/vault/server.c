@@ -139,6 +139,8 @@ static enum MHD_Result dispatch(struct vault_server *s,
 {
 	struct vault_request q = {.method = method};
 	struct vault_response resp;
+	const union MHD_ConnectionInfo *ci;
+	char addr[INET6_ADDRSTRLEN] = "";
 	const char *list;
 	enum MHD_Result ret;
 
@@ -150,6 +152,22 @@ static enum MHD_Result dispatch(struct vault_server *s,
 	q.body = rq->buf;
 	q.body_len = rq->len;
 	q.token = client_token(c);
+	/* the client's address: the audit log and the auth rate limiter */
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET,
+				  &((const struct sockaddr_in *)sa)->sin_addr,
+				  addr, sizeof(addr));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+				  &((const struct sockaddr_in6 *)sa)->sin6_addr,
+				  addr, sizeof(addr));
+		if (addr[0])
+			q.remote_addr = addr;
+	}
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &q);
 	list = NULL;
 	for (size_t i = 0; i < q.nquery; i++)
