@@ -14,8 +14,13 @@ static const struct {
 	const char *summary;
 } vault_commands[] = {
     {"audit", cmd_vault_audit, "audit log tools: verify a log's hash chain"},
+    {"kv", cmd_vault_kv, "read, write, list and delete KV secrets"},
+    {"operator", cmd_vault_operator, "init, unseal and seal a server"},
+    {"policy", cmd_vault_policy, "write, read, list and delete ACL policies"},
     {"server", cmd_vault_server,
      "run the secrets server (--config FILE, or --dev in memory)"},
+    {"status", cmd_vault_status, "print a server's seal status"},
+    {"token", cmd_vault_token, "create, look up and revoke tokens"},
 };
 
 #define N_VAULT_COMMANDS (sizeof(vault_commands) / sizeof(vault_commands[0]))

@@ -30,6 +30,12 @@ int cmd_k8s_audit(int argc, char **argv);
  * subcommand name. */
 int cmd_vault_audit(int argc, char **argv);
 int cmd_vault_server(int argc, char **argv);
+/* the client, vault CLI style (cmd_vault_{operator,status,kv,token,policy}.c) */
+int cmd_vault_operator(int argc, char **argv);
+int cmd_vault_status(int argc, char **argv);
+int cmd_vault_kv(int argc, char **argv);
+int cmd_vault_token(int argc, char **argv);
+int cmd_vault_policy(int argc, char **argv);
 
 /* Shared helpers for commands. */
 int cli_is_help(const char *arg);   /* -h / --help / help */

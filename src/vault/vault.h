@@ -407,4 +407,143 @@ int vault_server_start(const struct vault_config *cfg, struct vault_core *c,
 unsigned vault_server_port(const struct vault_server *s);
 void vault_server_stop(struct vault_server *s);
 
+/* ==== client (client.c) ================================================== */
+/*
+ * The client side of `bulwark vault` (src/cli/cmd_vault_*.c): one libcurl
+ * easy handle per client, reused (keep-alive) for every request of a
+ * command; TLS verification on unless skip_verify; bounded responses; and
+ * the pure helpers the commands share (Vault CLI style flags, k=v
+ * arguments, durations, KV v2 paths), unit-tested on their own.  Not
+ * thread-safe: one client per thread.
+ */
+
+#define VAULT_DEFAULT_ADDR "https://127.0.0.1:8200"
+#define VAULT_CLIENT_MAX_RESPONSE (32u << 20) /* bytes of one response */
+#define VAULT_CLIENT_MAX_INPUT (32u << 20)    /* k=@file, k=-, policy file */
+#define VAULT_CLIENT_TIMEOUT_MS 60000L        /* VAULT_CLIENT_TIMEOUT's default */
+#define VAULT_CLIENT_CONNECT_TIMEOUT_MS 10000L
+#define VAULT_CLIENT_MAX_ARGS 4096
+
+struct vault_client_config {
+	const char *address; /* "https://host:port"; NULL: VAULT_DEFAULT_ADDR */
+	const char *token;   /* sent as X-Vault-Token; may be NULL */
+	const char *ca_cert; /* PEM file to verify the server with; NULL: system */
+	int skip_verify;     /* no certificate/host verification (insecure) */
+	long timeout_ms;     /* whole request; 0: VAULT_CLIENT_TIMEOUT_MS */
+};
+
+struct vault_client; /* opaque */
+
+/* Copies cfg (the token into memory zeroed at free).  -EINVAL for an
+ * address that is not http(s)://, -ENOMEM, -EIO when libcurl fails. */
+int vault_client_new(const struct vault_client_config *cfg,
+		     struct vault_client **ret, struct bw_error *err);
+void vault_client_free(struct vault_client *c); /* NULL is fine */
+const char *vault_client_address(const struct vault_client *c);
+
+/*
+ * One API call: method "GET", "PUT", "POST", "DELETE", "PATCH" or "LIST"
+ * (sent as GET ?list=true, as Vault's Go client does) on /v1/<path>, with
+ * body (NULL: none) as JSON (PATCH as application/merge-patch+json).
+ * Returns 0 once any HTTP response arrived: its status in *ret_status and
+ * its JSON in *ret_body (new reference; NULL when empty; an error body that
+ * is not JSON becomes {"errors": ["<text>"]}).  Negative for transport
+ * failures (-ECONNREFUSED, -ETIMEDOUT, -EPROTO for TLS or a 2xx body that
+ * is not JSON, -EFBIG over VAULT_CLIENT_MAX_RESPONSE) with err filled.
+ */
+int vault_client_request(struct vault_client *c, const char *method,
+			 const char *path, const json_t *body, int *ret_status,
+			 json_t **ret_body, struct bw_error *err);
+
+/*
+ * Formats an API error as the vault CLI does into buf:
+ *   Error making API request.\n\nURL: GET https://.../v1/path\n
+ *   Code: 403. Errors:\n\n* permission denied
+ * Returns buf.
+ */
+const char *vault_client_error_text(const struct vault_client *c,
+				    const char *method, const char *path,
+				    int status, const json_t *body, char *buf,
+				    size_t len);
+
+/*
+ * The KV engine mounted over path: asks sys/internal/ui/mounts/<path> as
+ * the vault CLI does, falls back to sys/mounts, and when neither answers
+ * (not implemented, or no permission) assumes KV v2 at "secret/" for paths
+ * under it and KV v1 at the first segment otherwise.  Writes the mount
+ * ("secret/", with its slash) into mount and 1 or 2 into *ret_version.
+ */
+int vault_kv_detect(struct vault_client *c, const char *path, char *mount,
+		    size_t mount_len, int *ret_version, struct bw_error *err);
+
+/* Pure half of the above: finds path's longest mount in a sys/mounts body
+ * (either {"secret/": {...}} or the envelope's "data"); 0, or -ENOENT. */
+int vault_kv_match_mounts(const json_t *mounts, const char *path, char *mount,
+			  size_t mount_len, int *ret_version);
+
+/*
+ * The API path of a KV path: for version 2, mount + kind ("data",
+ * "metadata", ...) + "/" + the rest ("secret/app" -> "secret/data/app");
+ * for version 1 the path itself.  A leading "/" is dropped; a path already
+ * naming kind under the mount is kept as is (as the vault CLI does).
+ * 0, -EINVAL (empty or outside mount), -ENAMETOOLONG.
+ */
+int vault_kv_path(const char *mount, int version, const char *kind,
+		  const char *path, char *buf, size_t len,
+		  struct bw_error *err);
+
+/*
+ * Vault CLI key=value arguments into a JSON object: "k=v" a string,
+ * "k=@file" the file's contents, "k=-" stdin's, a lone "-" a JSON object
+ * read from stdin (merged); stdin may be used once; a key repeated becomes
+ * an array, as vault's kvbuilder.  in is stdin (for tests).  -EINVAL with
+ * err naming the argument, -E2BIG over VAULT_CLIENT_MAX_INPUT.
+ */
+int vault_kv_parse_args(int argc, char *const *argv, FILE *in, json_t **ret,
+			struct bw_error *err);
+
+/* Reads all of f (at most max bytes, else -E2BIG) into a new NUL-terminated
+ * buffer; *ret_len without the NUL.  The caller frees it. */
+int vault_read_all(FILE *f, size_t max, char **ret, size_t *ret_len,
+		   struct bw_error *err);
+
+/*
+ * Durations as Vault takes them: an integer is seconds ("3600"), else
+ * Go-style number-unit groups "1h30m", "90s", "1.5h", "2d" (units ms, s,
+ * m, h, d; the result rounded down to whole seconds).  0 or -EINVAL.
+ */
+int vault_parse_duration(const char *s, long long *ret_seconds);
+/* seconds as vault prints them: "1h30m", "768h", "45s", "0s". */
+const char *vault_format_duration(long long seconds, char *buf, size_t len);
+/* Go's strconv.ParseBool: 1 t T TRUE true True / 0 f F FALSE false False. */
+int vault_parse_bool(const char *s, int *ret);
+
+/*
+ * Vault CLI flags (Go's flag package): "-name", "--name", "-name=value",
+ * "-name value"; a bool takes no separate value ("-name=false" works);
+ * flags and arguments may interleave; "--" ends flags; a lone "-" is an
+ * argument.  STRINGS flags repeat (values appended to a JSON array).
+ * Arguments land in args (room for argc) and *ret_nargs.  Returns 0, 1
+ * for -h/-help/--help, or -EINVAL naming the bad flag.
+ */
+enum vault_flag_type {
+	VAULT_FLAG_BOOL,     /* int * */
+	VAULT_FLAG_STRING,   /* const char ** (points into argv) */
+	VAULT_FLAG_INT,      /* long * */
+	VAULT_FLAG_DURATION, /* long long * seconds */
+	VAULT_FLAG_STRINGS,  /* json_t ** (array, created on first use) */
+};
+struct vault_flag {
+	const char *name;
+	enum vault_flag_type type;
+	void *dest;
+};
+int vault_flags_parse(const struct vault_flag *flags, size_t nflags,
+		      int argc, char **argv, char **args, int *ret_nargs,
+		      struct bw_error *err);
+
+/* Go's %v of a JSON value as vault's table output prints it: strings as
+ * is, null "<nil>", arrays "[a b]", objects "map[k:v]".  New string. */
+char *vault_value_text(const json_t *v);
+
 #endif

@@ -1,0 +1,74 @@
+/*
+ * vault_cli.h - what the `bulwark vault` client commands share
+ * (cmd_vault_client.c): the global flags and environment of the vault CLI
+ * (VAULT_ADDR, VAULT_TOKEN or ~/.vault-token, VAULT_CACERT,
+ * VAULT_SKIP_VERIFY, VAULT_FORMAT, VAULT_CLIENT_TIMEOUT), one client per
+ * command, and vault-style output (tables, -format json, -field).
+ *
+ * Exit codes are the vault CLI's: 0 success, 1 usage error, 2 an API or
+ * transport error (and "not found"); `status` has its own (0/2/1).
+ */
+#ifndef BW_CLI_VAULT_CLI_H
+#define BW_CLI_VAULT_CLI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "vault/vault.h"
+
+#define VCLI_MAX_FLAGS 32
+
+struct vcli {
+	const char *prog;  /* "bulwark vault kv get", for messages */
+	const char *usage; /* printed by -h and on usage errors */
+	const char *address, *ca_cert, *format, *field;
+	int skip_verify;
+	struct vault_client *client;
+	char *args[VAULT_CLIENT_MAX_ARGS];
+	int nargs;
+};
+
+/* Parses the extra flags plus the common -address, -ca-cert,
+ * -tls-skip-verify, -format and -field.  Returns -1 to go on, else the exit
+ * code (0 after -h, 1 on a usage error, printed). */
+int vcli_parse(struct vcli *v, const struct vault_flag *extra, size_t n,
+	       int argc, char **argv);
+/* Checks the positional count; -1 to go on, else 1 (usage printed). */
+int vcli_nargs(struct vcli *v, int min, int max);
+/* Opens the client from flags and environment; -1 to go on, else 2. */
+int vcli_connect(struct vcli *v);
+void vcli_done(struct vcli *v);
+
+/* An API call: -1 with *status and *body set when a response came (any
+ * status), else prints "Error <what>: <transport error>" and returns 2. */
+int vcli_call(struct vcli *v, const char *what, const char *method,
+	      const char *path, const json_t *body, int *status,
+	      json_t **ret_body);
+/* Prints "Error <what>: Error making API request. ... Code: N ..." and
+ * returns 2. */
+int vcli_api_error(struct vcli *v, const char *what, const char *method,
+		   const char *path, int status, const json_t *body);
+
+int vcli_json(const struct vcli *v); /* -format json / VAULT_FORMAT=json */
+/* Refuses formats other than table and json (1 printed), else -1. */
+int vcli_check_format(const struct vcli *v);
+void vcli_print_json(const json_t *j);
+/* Prints the raw value of v->field from obj (no newline when stdout is not
+ * a terminal, as vault); 0, or 1 when absent (printed). */
+int vcli_print_field(const struct vcli *v, const json_t *obj);
+
+/* A "Key  Value" table; rows are [key, text] pairs added in order. */
+struct vcli_table {
+	json_t *rows;
+};
+void vcli_table_add(struct vcli_table *t, const char *key, const char *text);
+void vcli_table_addv(struct vcli_table *t, const char *key, const json_t *v);
+/* All of obj's members, sorted; integers under *ttl / period keys as
+ * durations, as vault prints them. */
+void vcli_table_add_object(struct vcli_table *t, const json_t *obj);
+void vcli_table_print(struct vcli_table *t, const char *title); /* frees */
+
+/* sys/seal-status as vault's table (cmd_vault_status.c). */
+void vcli_print_seal_status(const json_t *status);
+
+#endif
