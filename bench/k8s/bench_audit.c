@@ -224,8 +224,8 @@ int main(int argc, char **argv)
 	       (double)len / t_load / 1e6);
 	printf("  checks:          %8.1f ms  %10.0f objects/s\n", t_chk * 1e3,
 	       (double)loaded.n / t_chk);
-	printf("  sort:            %8.1f ms  %10.0f findings/s\n",
-	       t_sort * 1e3, (double)out2.n / t_sort);
+	printf("  sort:            %8.1f ms  %10.0f findings/s\n", t_sort * 1e3,
+	       (double)out2.n / t_sort);
 	(void)sink;
 	report_findings_free(&out);
 	report_findings_free(&out2);
