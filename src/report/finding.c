@@ -59,6 +59,7 @@ struct pool_str {
 	const char *src;  /* the caller's pointer */
 	const char *copy; /* in the pool */
 	size_t len;
+	int whole; /* copy holds all of src (not cut at REPORT_MAX_TEXT) */
 };
 
 struct pool_fws {
@@ -133,16 +134,24 @@ static const char *pool_intern(struct report_pool *pl, const char *s, int *bad)
 
 	if (!s)
 		return NULL;
-	n = keep_len(s);
 	e = &pl->strs[ptr_slot(s)];
-	if (e->src == s && e->len == n && !memcmp(e->copy, s, n))
-		return e->copy;
+	if (e->src == s) {
+		/* An uncut copy is still right when the text is equal (one
+		 * pass); a cut one when its first len bytes are. */
+		if (e->whole && !strcmp(e->copy, s))
+			return e->copy;
+		if (!e->whole && keep_len(s) == e->len &&
+		    !memcmp(e->copy, s, e->len))
+			return e->copy;
+	}
+	n = keep_len(s);
 	if (!(e->copy = pool_strndup(pl, s, n, bad))) {
 		e->src = NULL;
 		return NULL;
 	}
 	e->src = s;
 	e->len = n;
+	e->whole = !s[n];
 	return e->copy;
 }
 
@@ -389,8 +398,10 @@ static int cmp_opt(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int cmp_finding(const struct report_finding *a,
-		       const struct report_finding *b)
+/* The object a finding is about: file, document, item, kind, namespace,
+ * name. */
+static int cmp_object(const struct report_finding *a,
+		      const struct report_finding *b)
 {
 	int c;
 
@@ -403,53 +414,97 @@ static int cmp_finding(const struct report_finding *a,
 	if ((c = cmp_opt(a->kind, b->kind)) || (c = cmp_opt(a->ns, b->ns)) ||
 	    (c = cmp_opt(a->obj_name, b->obj_name)))
 		return c;
-	if (a->severity != b->severity)
-		return a->severity > b->severity ? -1 : 1;
-	if ((c = cmp_opt(a->id, b->id)) ||
-	    (c = cmp_opt(a->container, b->container)))
-		return c;
-	return cmp_opt(a->path, b->path);
+	return 0;
 }
 
-/* Sorted through pointers (a finding is large to move around); ties keep
- * the order the findings were added in. */
-static int cmp_finding_ptr(const void *pa, const void *pb)
+/* The report order: by object, then severity (highest first), id,
+ * container, path; ties keep the order the findings were added in (a and
+ * b point into the set's array). */
+static int cmp_finding(const void *pa, const void *pb)
 {
 	const struct report_finding *a =
 	    *(const struct report_finding *const *)pa;
 	const struct report_finding *b =
 	    *(const struct report_finding *const *)pb;
-	int c = cmp_finding(a, b);
+	int c;
 
-	if (c)
+	if ((c = cmp_object(a, b)))
+		return c;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if ((c = cmp_opt(a->id, b->id)) ||
+	    (c = cmp_opt(a->container, b->container)) ||
+	    (c = cmp_opt(a->path, b->path)))
 		return c;
 	return a < b ? -1 : a > b;
+}
+
+/* Sorts order[] (pointers to the findings, as a finding is large to move
+ * around).  An audit adds findings object by object in document order, so
+ * usually the objects are already in order: then only each object's run
+ * of findings needs sorting, which is the same result for much less
+ * work. */
+static void sort_order(const struct report_finding **order, size_t n)
+{
+	size_t i, start;
+
+	for (i = 1; i < n; i++)
+		if (cmp_object(order[i - 1], order[i]) > 0)
+			break;
+	if (i < n) {
+		qsort(order, n, sizeof(*order), cmp_finding);
+		return;
+	}
+	for (start = 0, i = 1; i <= n; i++) {
+		if (i < n && !cmp_object(order[start], order[i]))
+			continue;
+		if (i - start > 1)
+			qsort(order + start, i - start, sizeof(*order),
+			      cmp_finding);
+		start = i;
+	}
 }
 
 void report_findings_sort(struct report_findings *s)
 {
 	const struct report_finding **order;
-	struct report_finding *sorted;
-	size_t i;
+	size_t *from, i;
 
 	if (!s || s->n < 2)
 		return;
 	order = malloc(s->n * sizeof(*order));
-	sorted = malloc(s->n * sizeof(*sorted));
-	if (!order || !sorted) {
+	from = malloc(s->n * sizeof(*from));
+	if (!order || !from) {
 		free(order);
-		free(sorted);
+		free(from);
 		return; /* unsorted but intact */
 	}
 	for (i = 0; i < s->n; i++)
 		order[i] = &s->f[i];
-	qsort(order, s->n, sizeof(*order), cmp_finding_ptr);
+	sort_order(order, s->n);
+	/* Position i takes the finding at from[i]: applied in place, cycle
+	 * by cycle, so the findings are not copied into a second array. */
 	for (i = 0; i < s->n; i++)
-		sorted[i] = *order[i];
+		from[i] = (size_t)(order[i] - s->f);
 	free(order);
-	free(s->f);
-	s->f = sorted;
-	s->cap = s->n;
+	for (i = 0; i < s->n; i++) {
+		struct report_finding keep;
+		size_t j = i;
+
+		if (from[i] == i)
+			continue;
+		keep = s->f[i];
+		while (from[j] != i) {
+			size_t next = from[j];
+
+			s->f[j] = s->f[next];
+			from[j] = j;
+			j = next;
+		}
+		s->f[j] = keep;
+		from[j] = j;
+	}
+	free(from);
 }
 
 int report_findings_gate(const struct report_findings *s,
