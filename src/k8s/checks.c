@@ -326,6 +326,28 @@ vemit(struct k8s_check_ctx *c, const char *path, const char *fmt, va_list ap)
 		c->rc = rc;
 }
 
+/* What snprintf(buf, size, "%s.%s[.%s]", a, b, c) writes (a and b not
+ * NULL, c may be), without the formatting machinery: every finding has
+ * such a path. */
+static void join_path(char *buf, size_t size, const char *a, const char *b,
+		      const char *c)
+{
+	const char *parts[3] = {a, b, c};
+	size_t len = 0;
+
+	for (size_t i = 0; i < 3 && parts[i]; i++) {
+		size_t n = strlen(parts[i]);
+
+		if (i && len + 1 < size)
+			buf[len++] = '.';
+		if (n > size - 1 - len)
+			n = size - 1 - len;
+		memcpy(buf + len, parts[i], n);
+		len += n;
+	}
+	buf[len] = '\0';
+}
+
 /* A finding at an object field ("spec.replicas"). */
 static void __attribute__((format(printf, 3, 4)))
 emit_obj(struct k8s_check_ctx *c, const char *field, const char *fmt, ...)
@@ -344,7 +366,7 @@ emit_pod(struct k8s_check_ctx *c, const char *field, const char *fmt, ...)
 	char path[CHK_PATH_MAX];
 	va_list ap;
 
-	snprintf(path, sizeof(path), "%s.%s", c->spec_path, field);
+	join_path(path, sizeof(path), c->spec_path, field, NULL);
 	va_start(ap, fmt);
 	vemit(c, path, fmt, ap);
 	va_end(ap);
@@ -357,11 +379,8 @@ emit_ctr(struct k8s_check_ctx *c, const char *field, const char *fmt, ...)
 	char path[CHK_PATH_MAX];
 	va_list ap;
 
-	if (field && *field)
-		snprintf(path, sizeof(path), "%s.%s.%s", c->spec_path, c->cpath,
-			 field);
-	else
-		snprintf(path, sizeof(path), "%s.%s", c->spec_path, c->cpath);
+	join_path(path, sizeof(path), c->spec_path, c->cpath,
+		  field && *field ? field : NULL);
 	va_start(ap, fmt);
 	vemit(c, path, fmt, ap);
 	va_end(ap);
