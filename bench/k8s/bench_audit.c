@@ -99,8 +99,8 @@ static json_t *workload(unsigned i)
 			"metadata", "name", name, "namespace", ns);
 	if (!strcmp(kind, "Pod")) {
 		json_object_update(obj, tmpl);
-		json_object_set(json_object_get(obj, "metadata"), "namespace",
-				json_string(ns));
+		json_object_set_new(json_object_get(obj, "metadata"),
+				    "namespace", json_string(ns));
 		json_object_set_new(json_object_get(obj, "metadata"), "name",
 				    json_string(name));
 		json_decref(tmpl);
