@@ -244,26 +244,45 @@ static int list_has(const char *list, const char *id)
 	return 0;
 }
 
-int k8s_ignored(const struct k8s_object *o, json_t *pod_meta, const char *id,
-		const char **ret_reason)
+/* The bulwark.io/ignore lists that apply to an object: its own and its pod
+ * template's. */
+struct chk_ignore {
+	json_t *meta[2];
+	const char *list[2];
+};
+
+static void ignore_init(struct chk_ignore *ig, const struct k8s_object *o,
+			json_t *pod_meta)
 {
-	json_t *m = o ? json_object_get(o->obj, "metadata") : NULL;
-	json_t *where[2] = {m, pod_meta};
-	size_t i;
+	ig->meta[0] = o ? json_object_get(o->obj, "metadata") : NULL;
+	ig->meta[1] = pod_meta;
+	for (size_t i = 0; i < 2; i++)
+		ig->list[i] = annotation(ig->meta[i], "bulwark.io/ignore");
+}
 
-	if (!id)
-		return 0;
-	for (i = 0; i < 2; i++) {
-		const char *l = annotation(where[i], "bulwark.io/ignore");
-
-		if (l && list_has(l, id)) {
+static int ignore_match(const struct chk_ignore *ig, const char *id,
+			const char **ret_reason)
+{
+	for (size_t i = 0; i < 2; i++) {
+		if (ig->list[i] && list_has(ig->list[i], id)) {
 			if (ret_reason)
 				*ret_reason = annotation(
-				    where[i], "bulwark.io/ignore-reason");
+				    ig->meta[i], "bulwark.io/ignore-reason");
 			return 1;
 		}
 	}
 	return 0;
+}
+
+int k8s_ignored(const struct k8s_object *o, json_t *pod_meta, const char *id,
+		const char **ret_reason)
+{
+	struct chk_ignore ig;
+
+	if (!id)
+		return 0;
+	ignore_init(&ig, o, pod_meta);
+	return ignore_match(&ig, id, ret_reason);
 }
 
 /* ---- emitting ------------------------------------------------------------ */
@@ -296,7 +315,7 @@ vemit(struct k8s_check_ctx *c, const char *path, const char *fmt, va_list ap)
 	f.path = path;
 	f.frameworks = k->frameworks;
 	f.nframeworks = k->nframeworks;
-	if (k8s_ignored(c->o, c->meta, k->id, &reason)) {
+	if (ignore_match(c->ignore, k->id, &reason)) {
 		f.suppressed = 1;
 		snprintf(why, sizeof(why), "annotation bulwark.io/ignore: %s",
 			 reason ? reason : "(no reason given)");
@@ -305,6 +324,28 @@ vemit(struct k8s_check_ctx *c, const char *path, const char *fmt, va_list ap)
 	rc = report_findings_add(c->out, &f);
 	if (rc && !c->rc)
 		c->rc = rc;
+}
+
+/* What snprintf(buf, size, "%s.%s[.%s]", a, b, c) writes (a and b not
+ * NULL, c may be), without the formatting machinery: every finding has
+ * such a path. */
+static void join_path(char *buf, size_t size, const char *a, const char *b,
+		      const char *c)
+{
+	const char *parts[3] = {a, b, c};
+	size_t len = 0;
+
+	for (size_t i = 0; i < 3 && parts[i]; i++) {
+		size_t n = strlen(parts[i]);
+
+		if (i && len + 1 < size)
+			buf[len++] = '.';
+		if (n > size - 1 - len)
+			n = size - 1 - len;
+		memcpy(buf + len, parts[i], n);
+		len += n;
+	}
+	buf[len] = '\0';
 }
 
 /* A finding at an object field ("spec.replicas"). */
@@ -325,7 +366,7 @@ emit_pod(struct k8s_check_ctx *c, const char *field, const char *fmt, ...)
 	char path[CHK_PATH_MAX];
 	va_list ap;
 
-	snprintf(path, sizeof(path), "%s.%s", c->spec_path, field);
+	join_path(path, sizeof(path), c->spec_path, field, NULL);
 	va_start(ap, fmt);
 	vemit(c, path, fmt, ap);
 	va_end(ap);
@@ -338,11 +379,8 @@ emit_ctr(struct k8s_check_ctx *c, const char *field, const char *fmt, ...)
 	char path[CHK_PATH_MAX];
 	va_list ap;
 
-	if (field && *field)
-		snprintf(path, sizeof(path), "%s.%s.%s", c->spec_path, c->cpath,
-			 field);
-	else
-		snprintf(path, sizeof(path), "%s.%s", c->spec_path, c->cpath);
+	join_path(path, sizeof(path), c->spec_path, c->cpath,
+		  field && *field ? field : NULL);
 	va_start(ap, fmt);
 	vemit(c, path, fmt, ap);
 	va_end(ap);
@@ -1268,27 +1306,60 @@ static int select_list(const char *list, unsigned char *sel, const char *opt,
 	return 0;
 }
 
-struct ctr_walk {
-	struct k8s_check_ctx *c;
+/* An object's containers, listed once (k8s_each_container's order and
+ * paths) and then visited by every container check. */
+struct chk_ctr {
+	json_t *ctr;
+	enum k8s_container_kind kind;
+	const char *name;
+	char path[64];
 };
 
-static int on_container(void *ctx, json_t *ctr, enum k8s_container_kind kind,
-			const char *path)
-{
-	struct k8s_check_ctx *c = ctx;
+struct chk_ctrs {
+	struct chk_ctr *v;
+	size_t n, cap; /* at most the containers of one object */
+};
 
-	c->cpath = path;
-	c->cname = json_string_value(json_object_get(ctr, "name"));
-	c->check->container_fn(c, ctr, kind);
+static int collect_container(void *ctx, json_t *ctr,
+			     enum k8s_container_kind kind, const char *path)
+{
+	struct chk_ctrs *cs = ctx;
+	struct chk_ctr *e;
+
+	if (cs->n == cs->cap) {
+		size_t ncap = cs->cap ? cs->cap * 2 : 8;
+		struct chk_ctr *nv = realloc(cs->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		cs->v = nv;
+		cs->cap = ncap;
+	}
+	e = &cs->v[cs->n++];
+	e->ctr = ctr;
+	e->kind = kind;
+	e->name = json_string_value(json_object_get(ctr, "name"));
+	snprintf(e->path, sizeof(e->path), "%s", path);
+	return 0;
+}
+
+static void run_container_check(struct k8s_check_ctx *c,
+				const struct chk_ctrs *cs)
+{
+	for (size_t i = 0; i < cs->n && !c->rc; i++) {
+		c->cpath = cs->v[i].path;
+		c->cname = cs->v[i].name;
+		c->check->container_fn(c, cs->v[i].ctr, cs->v[i].kind);
+	}
 	c->cname = NULL;
 	c->cpath = NULL;
-	return c->rc;
 }
 
 int k8s_audit_checks(const struct k8s_set *set, const struct k8s_audit_opts *o,
 		     struct report_findings *out, struct bw_error *err)
 {
 	unsigned char *only, *skip;
+	struct chk_ctrs ctrs = {0};
 	struct chk_index idx;
 	size_t i, k;
 	int rc;
@@ -1333,26 +1404,33 @@ int k8s_audit_checks(const struct k8s_set *set, const struct k8s_audit_opts *o,
 		return bw_errorf(err, rc, NULL, 0, 0, "out of memory");
 	}
 	for (i = 0; i < set->n && !rc; i++) {
+		struct chk_ignore ig;
 		struct k8s_check_ctx c = {
-		    .o = &set->objs[i], .idx = &idx, .out = out};
+		    .o = &set->objs[i], .idx = &idx, .ignore = &ig, .out = out};
 
 		if (k8s_pod_spec(c.o, &c.spec, &c.meta, &c.spec_path)) {
 			c.spec = NULL;
 			c.meta = NULL;
 			c.spec_path = NULL;
 		}
+		ignore_init(&ig, c.o, c.meta);
+		ctrs.n = 0;
+		if (c.spec &&
+		    (rc = k8s_each_container(c.spec, collect_container, &ctrs)))
+			break;
 		for (k = 0; k < k8s_nchecks && !c.rc; k++) {
 			if (!only[k])
 				continue;
 			c.check = &k8s_checks[k];
 			if (c.check->object_fn)
 				c.check->object_fn(&c);
-			else if (c.check->container_fn && c.spec)
-				k8s_each_container(c.spec, on_container, &c);
+			else if (c.check->container_fn)
+				run_container_check(&c, &ctrs);
 		}
 		rc = c.rc;
 		out->objects++;
 	}
+	free(ctrs.v);
 	index_free(&idx);
 	free(only);
 	if (rc)

@@ -7,12 +7,14 @@
 
 #include "k8s/k8s.h"
 
-struct chk_index; /* NetworkPolicies, PDBs, ServiceAccounts of the set */
+struct chk_index;  /* NetworkPolicies, PDBs, ServiceAccounts of the set */
+struct chk_ignore; /* the object's bulwark.io/ignore annotations */
 
 struct k8s_check_ctx {
 	const struct k8s_check *check;
 	const struct k8s_object *o;
 	const struct chk_index *idx;
+	const struct chk_ignore *ignore;
 	json_t *spec;	       /* pod spec, NULL for non-workloads */
 	json_t *meta;	       /* pod metadata (may be NULL) */
 	const char *spec_path; /* "spec.template.spec" */

@@ -42,13 +42,21 @@ struct frame {
 	int is_map;
 	int have_key;  /* mapping: a key is pending */
 	int key_merge; /* the pending key is "<<" */
-	char *key;
+	char *key;     /* the pending key: keys[depth] of the builder */
 	size_t key_len;
 	json_t *merges; /* array of mappings to merge in, NULL if none */
 };
 
+/* A mapping's pending key, kept in a buffer per nesting level that is
+ * reused for every key at that level (grown to the longest key seen). */
+struct key_buf {
+	char *p;
+	size_t cap;
+};
+
 struct builder {
 	struct frame stack[K8S_MAX_DEPTH + 1];
+	struct key_buf keys[K8S_MAX_DEPTH + 1];
 	int depth;
 	json_t *root;
 	struct anchor *anchors;
@@ -101,7 +109,6 @@ static void frame_clear(struct frame *f)
 	json_decref(f->node);
 	json_decref(f->merges);
 	free(f->anchor);
-	free(f->key);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -126,6 +133,11 @@ static void builder_free(struct builder *b)
 	free(b->anchors);
 	b->anchors = NULL;
 	b->cap_anchors = 0;
+	for (size_t i = 0; i <= K8S_MAX_DEPTH; i++) {
+		free(b->keys[i].p);
+		b->keys[i].p = NULL;
+		b->keys[i].cap = 0;
+	}
 }
 
 /* Semantic error in the current document: report once, drop the tree. */
@@ -357,6 +369,7 @@ static int attach(struct stream *s, struct builder *b, json_t *v, size_t count,
 		  const char *anchor, const yaml_mark_t *m)
 {
 	struct frame *f;
+	size_t size;
 
 	if (!v)
 		return -ENOMEM;
@@ -382,8 +395,6 @@ static int attach(struct stream *s, struct builder *b, json_t *v, size_t count,
 	if (!f->is_map)
 		return json_array_append_new(f->node, v) ? -ENOMEM : 0;
 	if (f->key_merge) {
-		free(f->key);
-		f->key = NULL;
 		f->have_key = 0;
 		f->key_merge = 0;
 		if (!json_is_object(v) && !json_is_array(v)) {
@@ -397,18 +408,19 @@ static int attach(struct stream *s, struct builder *b, json_t *v, size_t count,
 			return json_decref(v), -ENOMEM;
 		return json_array_append_new(f->merges, v) ? -ENOMEM : 0;
 	}
-	if (json_object_getn(f->node, f->key, f->key_len)) {
-		json_decref(v);
-		doc_fail(s, b, m, "duplicate mapping key \"%.*s\"",
-			 (int)(f->key_len > 100 ? 100 : f->key_len), f->key);
-		return 1;
-	}
+	/* One hash lookup, not two: a key that was already there replaces
+	 * the value without growing the mapping, and the document is dropped
+	 * anyway. */
+	size = json_object_size(f->node);
 	if (json_object_setn_new(f->node, f->key, f->key_len, v)) {
 		doc_fail(s, b, m, "mapping key is not valid UTF-8");
 		return 1;
 	}
-	free(f->key);
-	f->key = NULL;
+	if (json_object_size(f->node) == size) {
+		doc_fail(s, b, m, "duplicate mapping key \"%.*s\"",
+			 (int)(f->key_len > 100 ? 100 : f->key_len), f->key);
+		return 1;
+	}
 	f->have_key = 0;
 	return 0;
 }
@@ -419,12 +431,20 @@ static int set_key(struct stream *s, struct builder *b, const char *k, size_t n,
 		   int merge, const yaml_mark_t *m)
 {
 	struct frame *f = &b->stack[b->depth - 1];
+	struct key_buf *kb = &b->keys[b->depth - 1];
 
 	(void)s;
 	(void)m;
-	f->key = malloc(n + 1);
-	if (!f->key)
-		return -ENOMEM;
+	if (n + 1 > kb->cap) {
+		size_t ncap = n + 1 > 64 ? n + 1 : 64;
+		char *np = realloc(kb->p, ncap);
+
+		if (!np)
+			return -ENOMEM;
+		kb->p = np;
+		kb->cap = ncap;
+	}
+	f->key = kb->p;
 	memcpy(f->key, k, n);
 	f->key[n] = '\0';
 	f->key_len = n;

@@ -1,13 +1,21 @@
 /*
  * finding.c - the policy findings set (finding.h): copying findings into
- * one allocation each, rules, problems, sorting and the --fail-on gate.
+ * the set's string pool, rules, problems, sorting and the --fail-on gate.
  *
- * A finding's strings are packed into a single block (the struct's
- * pointers point into it), so adding a finding costs one allocation and
- * freeing it one free: an audit of 10,000 manifests makes hundreds of
- * thousands of findings.
+ * An audit of 10,000 manifests makes hundreds of thousands of findings,
+ * and most of a finding's text is repeated: the check's id, title,
+ * rationale, remediation and framework pairs are the same for every
+ * finding of that check, the object's file, kind, namespace and name for
+ * every finding about that object.  So strings are carved out of large
+ * chunks (no allocation per finding, one free per chunk), and those
+ * repeated fields are stored once: a small direct-mapped cache maps the
+ * caller's pointer to the pooled copy, and the copy is shared only when it
+ * still equals the caller's string (a caller that reuses a buffer for
+ * different text gets a fresh copy).  Pooled strings are never modified.
  */
 #include <errno.h>
+#include <stdalign.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -28,110 +36,237 @@ static size_t keep_len(const char *s)
 	return n;
 }
 
-struct packer {
-	char *p;
-	size_t need;
+/* ---- the string pool ------------------------------------------------------
+ */
+
+/* A chunk holds many findings' strings; a single request (one string of at
+ * most REPORT_MAX_TEXT bytes, or one framework array) always fits. */
+#define POOL_CHUNK (64u << 10)
+#define POOL_CACHE 256 /* entries of each cache, a power of two */
+
+_Static_assert(REPORT_MAX_TEXT <= POOL_CHUNK / 4 &&
+		   REPORT_MAX_FRAMEWORKS *
+			   sizeof(struct report_framework_ref) <=
+		       POOL_CHUNK / 4,
+	       "a pool request must fit a chunk");
+
+struct pool_chunk {
+	struct pool_chunk *next;
+	alignas(max_align_t) char data[];
 };
 
-static void pack_size(struct packer *pk, const char *s)
+struct pool_str {
+	const char *src;  /* the caller's pointer */
+	const char *copy; /* in the pool */
+	size_t len;
+	int whole; /* copy holds all of src (not cut at REPORT_MAX_TEXT) */
+};
+
+struct pool_fws {
+	const struct report_framework_ref *src;
+	const struct report_framework_ref *copy;
+	size_t n;
+};
+
+struct report_pool {
+	struct pool_chunk *chunks;
+	char *p; /* free space in the newest chunk */
+	size_t left;
+	struct pool_str strs[POOL_CACHE];
+	struct pool_fws fws[POOL_CACHE];
+};
+
+static size_t ptr_slot(const void *p)
 {
-	if (s)
-		pk->need += keep_len(s) + 1;
+	return (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ull) >>
+			56) &
+	       (POOL_CACHE - 1);
 }
 
-static const char *pack(struct packer *pk, const char *s)
+static void *pool_alloc(struct report_pool *pl, size_t size, size_t align)
 {
-	char *r;
+	size_t pad = (align - (uintptr_t)pl->p % align) % align;
+	void *r;
+
+	if (!pl->p || pad + size > pl->left) {
+		struct pool_chunk *c = malloc(sizeof(*c) + POOL_CHUNK);
+
+		if (!c)
+			return NULL;
+		c->next = pl->chunks;
+		pl->chunks = c;
+		pl->p = c->data;
+		pl->left = POOL_CHUNK;
+		pad = 0;
+	}
+	r = pl->p + pad;
+	pl->p += pad + size;
+	pl->left -= pad + size;
+	return r;
+}
+
+static const char *pool_strndup(struct report_pool *pl, const char *s, size_t n,
+				int *bad)
+{
+	char *r = pool_alloc(pl, n + 1, 1);
+
+	if (!r) {
+		*bad = 1;
+		return NULL;
+	}
+	memcpy(r, s, n);
+	r[n] = '\0';
+	return r;
+}
+
+/* A copy of s (cut to keep_len), NULL for NULL. */
+static const char *pool_copy(struct report_pool *pl, const char *s, int *bad)
+{
+	return s ? pool_strndup(pl, s, keep_len(s), bad) : NULL;
+}
+
+/* Like pool_copy, sharing the copy made for the same pointer last time
+ * when the text is still the same. */
+static const char *pool_intern(struct report_pool *pl, const char *s, int *bad)
+{
+	struct pool_str *e;
 	size_t n;
 
 	if (!s)
 		return NULL;
+	e = &pl->strs[ptr_slot(s)];
+	if (e->src == s) {
+		/* An uncut copy is still right when the text is equal (one
+		 * pass); a cut one when its first len bytes are. */
+		if (e->whole && !strcmp(e->copy, s))
+			return e->copy;
+		if (!e->whole && keep_len(s) == e->len &&
+		    !memcmp(e->copy, s, e->len))
+			return e->copy;
+	}
 	n = keep_len(s);
-	r = pk->p;
-	memcpy(r, s, n);
-	r[n] = '\0';
-	pk->p += n + 1;
-	return r;
+	if (!(e->copy = pool_strndup(pl, s, n, bad))) {
+		e->src = NULL;
+		return NULL;
+	}
+	e->src = s;
+	e->len = n;
+	e->whole = !s[n];
+	return e->copy;
 }
+
+/* 1 when the pooled copy c is what pool_copy(s) would make. */
+static int same_text(const char *c, const char *s)
+{
+	size_t n;
+
+	if (!c || !s)
+		return c == s;
+	n = keep_len(s);
+	return !memcmp(c, s, n) && c[n] == '\0';
+}
+
+/* The framework pairs, shared like pool_intern's strings. */
+static const struct report_framework_ref *
+pool_frameworks(struct report_pool *pl, const struct report_framework_ref *fw,
+		size_t n, int *bad)
+{
+	struct pool_fws *e = &pl->fws[ptr_slot(fw)];
+	struct report_framework_ref *c;
+	size_t i;
+
+	if (e->src == fw && e->n == n) {
+		for (i = 0; i < n; i++)
+			if (!same_text(e->copy[i].framework, fw[i].framework) ||
+			    !same_text(e->copy[i].control, fw[i].control))
+				break;
+		if (i == n)
+			return e->copy;
+	}
+	c = pool_alloc(pl, n * sizeof(*c),
+		       alignof(struct report_framework_ref));
+	if (!c) {
+		*bad = 1;
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		c[i].framework = pool_intern(pl, fw[i].framework, bad);
+		c[i].control = pool_intern(pl, fw[i].control, bad);
+	}
+	if (*bad)
+		return NULL;
+	e->src = fw;
+	e->copy = c;
+	e->n = n;
+	return c;
+}
+
+static void pool_free(struct report_pool *pl)
+{
+	struct pool_chunk *c, *next;
+
+	if (!pl)
+		return;
+	for (c = pl->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(pl);
+}
+
+/* ---- findings ------------------------------------------------------------ */
 
 int report_findings_add(struct report_findings *s,
 			const struct report_finding *f)
 {
+	struct report_pool *pl;
 	struct report_finding c;
-	struct report_framework_ref *fw;
-	struct packer pk = {0};
-	size_t nfw, i;
-	char *block;
+	size_t nfw;
+	int bad = 0;
 
 	if (!s || !f || !f->id)
 		return -EINVAL;
 	if (s->n >= REPORT_MAX_FINDINGS)
 		return -E2BIG;
+	if (!s->pool && !(s->pool = calloc(1, sizeof(*s->pool))))
+		return -ENOMEM;
 	if (s->n == s->cap) {
 		size_t ncap = s->cap ? s->cap * 2 : 64;
 		struct report_finding *nf = realloc(s->f, ncap * sizeof(*nf));
-		void **nb;
 
 		if (!nf)
 			return -ENOMEM;
 		s->f = nf;
-		nb = realloc(s->blocks, ncap * sizeof(*nb));
-		if (!nb)
-			return -ENOMEM;
-		s->blocks = nb;
 		s->cap = ncap;
 	}
+	pl = s->pool;
 	nfw = f->frameworks ? f->nframeworks : 0;
 	if (nfw > REPORT_MAX_FRAMEWORKS)
 		nfw = REPORT_MAX_FRAMEWORKS;
-	pk.need = nfw * sizeof(*fw);
-	pack_size(&pk, f->id);
-	pack_size(&pk, f->name);
-	pack_size(&pk, f->title);
-	pack_size(&pk, f->message);
-	pack_size(&pk, f->remediation);
-	pack_size(&pk, f->rationale);
-	pack_size(&pk, f->file);
-	pack_size(&pk, f->kind);
-	pack_size(&pk, f->ns);
-	pack_size(&pk, f->obj_name);
-	pack_size(&pk, f->container);
-	pack_size(&pk, f->path);
-	pack_size(&pk, f->suppress_reason);
-	for (i = 0; i < nfw; i++) {
-		pack_size(&pk, f->frameworks[i].framework);
-		pack_size(&pk, f->frameworks[i].control);
-	}
-	block = malloc(pk.need ? pk.need : 1);
-	if (!block)
-		return -ENOMEM;
-	fw = (struct report_framework_ref *)(void *)block;
-	pk.p = block + nfw * sizeof(*fw);
 	c = *f;
-	c.id = pack(&pk, f->id);
-	c.name = pack(&pk, f->name);
-	c.title = pack(&pk, f->title);
-	c.message = pack(&pk, f->message);
-	c.remediation = pack(&pk, f->remediation);
-	c.rationale = pack(&pk, f->rationale);
-	c.file = pack(&pk, f->file);
-	c.kind = pack(&pk, f->kind);
-	c.ns = pack(&pk, f->ns);
-	c.obj_name = pack(&pk, f->obj_name);
-	c.container = pack(&pk, f->container);
-	c.path = pack(&pk, f->path);
-	c.suppress_reason = pack(&pk, f->suppress_reason);
-	for (i = 0; i < nfw; i++) {
-		fw[i].framework = pack(&pk, f->frameworks[i].framework);
-		fw[i].control = pack(&pk, f->frameworks[i].control);
-	}
-	c.frameworks = nfw ? fw : NULL;
+	/* What the check and the object repeat is shared ... */
+	c.id = pool_intern(pl, f->id, &bad);
+	c.name = pool_intern(pl, f->name, &bad);
+	c.title = pool_intern(pl, f->title, &bad);
+	c.remediation = pool_intern(pl, f->remediation, &bad);
+	c.rationale = pool_intern(pl, f->rationale, &bad);
+	c.file = pool_intern(pl, f->file, &bad);
+	c.kind = pool_intern(pl, f->kind, &bad);
+	c.ns = pool_intern(pl, f->ns, &bad);
+	c.obj_name = pool_intern(pl, f->obj_name, &bad);
+	c.container = pool_intern(pl, f->container, &bad);
+	c.frameworks =
+	    nfw ? pool_frameworks(pl, f->frameworks, nfw, &bad) : NULL;
 	c.nframeworks = nfw;
+	/* ... what is about this finding alone is copied. */
+	c.message = pool_copy(pl, f->message, &bad);
+	c.path = pool_copy(pl, f->path, &bad);
+	c.suppress_reason = pool_copy(pl, f->suppress_reason, &bad);
+	if (bad)
+		return -ENOMEM; /* what was carved stays in the pool */
 	if ((unsigned)c.severity > VULN_SEV_CRITICAL)
 		c.severity = VULN_SEV_NONE;
-	s->f[s->n] = c;
-	s->blocks[s->n] = block;
-	s->n++;
+	s->f[s->n++] = c;
 	return 0;
 }
 
@@ -252,22 +387,22 @@ int report_findings_set_target(struct report_findings *s, const char *t)
 	return 0;
 }
 
+/* Equal strings are often the same pooled copy: compared by address
+ * first. */
 static int cmp_opt(const char *a, const char *b)
 {
+	if (a == b)
+		return 0;
 	if (!a || !b)
 		return (a != NULL) - (b != NULL);
 	return strcmp(a, b);
 }
 
-struct sort_item {
-	struct report_finding f;
-	void *block;
-};
-
-static int cmp_finding(const void *pa, const void *pb)
+/* The object a finding is about: file, document, item, kind, namespace,
+ * name. */
+static int cmp_object(const struct report_finding *a,
+		      const struct report_finding *b)
 {
-	const struct report_finding *a = &((const struct sort_item *)pa)->f;
-	const struct report_finding *b = &((const struct sort_item *)pb)->f;
 	int c;
 
 	if ((c = cmp_opt(a->file, b->file)))
@@ -279,34 +414,97 @@ static int cmp_finding(const void *pa, const void *pb)
 	if ((c = cmp_opt(a->kind, b->kind)) || (c = cmp_opt(a->ns, b->ns)) ||
 	    (c = cmp_opt(a->obj_name, b->obj_name)))
 		return c;
+	return 0;
+}
+
+/* The report order: by object, then severity (highest first), id,
+ * container, path; ties keep the order the findings were added in (a and
+ * b point into the set's array). */
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const struct report_finding *a =
+	    *(const struct report_finding *const *)pa;
+	const struct report_finding *b =
+	    *(const struct report_finding *const *)pb;
+	int c;
+
+	if ((c = cmp_object(a, b)))
+		return c;
 	if (a->severity != b->severity)
 		return a->severity > b->severity ? -1 : 1;
 	if ((c = cmp_opt(a->id, b->id)) ||
-	    (c = cmp_opt(a->container, b->container)))
+	    (c = cmp_opt(a->container, b->container)) ||
+	    (c = cmp_opt(a->path, b->path)))
 		return c;
-	return cmp_opt(a->path, b->path);
+	return a < b ? -1 : a > b;
+}
+
+/* Sorts order[] (pointers to the findings, as a finding is large to move
+ * around).  An audit adds findings object by object in document order, so
+ * usually the objects are already in order: then only each object's run
+ * of findings needs sorting, which is the same result for much less
+ * work. */
+static void sort_order(const struct report_finding **order, size_t n)
+{
+	size_t i, start;
+
+	for (i = 1; i < n; i++)
+		if (cmp_object(order[i - 1], order[i]) > 0)
+			break;
+	if (i < n) {
+		qsort(order, n, sizeof(*order), cmp_finding);
+		return;
+	}
+	for (start = 0, i = 1; i <= n; i++) {
+		if (i < n && !cmp_object(order[start], order[i]))
+			continue;
+		if (i - start > 1)
+			qsort(order + start, i - start, sizeof(*order),
+			      cmp_finding);
+		start = i;
+	}
 }
 
 void report_findings_sort(struct report_findings *s)
 {
-	struct sort_item *tmp;
-	size_t i;
+	const struct report_finding **order;
+	size_t *from, i;
 
 	if (!s || s->n < 2)
 		return;
-	tmp = malloc(s->n * sizeof(*tmp));
-	if (!tmp)
+	order = malloc(s->n * sizeof(*order));
+	from = malloc(s->n * sizeof(*from));
+	if (!order || !from) {
+		free(order);
+		free(from);
 		return; /* unsorted but intact */
-	for (i = 0; i < s->n; i++) {
-		tmp[i].f = s->f[i];
-		tmp[i].block = s->blocks[i];
 	}
-	qsort(tmp, s->n, sizeof(*tmp), cmp_finding);
+	for (i = 0; i < s->n; i++)
+		order[i] = &s->f[i];
+	sort_order(order, s->n);
+	/* Position i takes the finding at from[i]: applied in place, cycle
+	 * by cycle, so the findings are not copied into a second array. */
+	for (i = 0; i < s->n; i++)
+		from[i] = (size_t)(order[i] - s->f);
+	free(order);
 	for (i = 0; i < s->n; i++) {
-		s->f[i] = tmp[i].f;
-		s->blocks[i] = tmp[i].block;
+		struct report_finding keep;
+		size_t j = i;
+
+		if (from[i] == i)
+			continue;
+		keep = s->f[i];
+		while (from[j] != i) {
+			size_t next = from[j];
+
+			s->f[j] = s->f[next];
+			from[j] = j;
+			j = next;
+		}
+		s->f[j] = keep;
+		from[j] = j;
 	}
-	free(tmp);
+	free(from);
 }
 
 int report_findings_gate(const struct report_findings *s,
@@ -328,9 +526,7 @@ void report_findings_free(struct report_findings *s)
 
 	if (!s)
 		return;
-	for (i = 0; i < s->n; i++)
-		free(s->blocks[i]);
-	free(s->blocks);
+	pool_free(s->pool);
 	free(s->f);
 	for (i = 0; i < s->nrules; i++)
 		rule_free(&s->rules[i]);

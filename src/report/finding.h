@@ -13,10 +13,11 @@
  * the reason, so reports can list it.
  *
  * Ownership: report_findings_add copies every string of the template into
- * one allocation per finding; the set owns its findings and rules and
- * frees them with report_findings_free.  Bounded: REPORT_MAX_FINDINGS
- * findings, REPORT_MAX_FRAMEWORKS pairs per finding, REPORT_MAX_TEXT bytes
- * per string (longer input is cut at a UTF-8 boundary).
+ * the set's string pool (strings that findings repeat, such as a check's
+ * rationale or an object's name, are stored once and shared); the set owns
+ * its findings and rules and frees them with report_findings_free.  Bounded:
+ * REPORT_MAX_FINDINGS findings, REPORT_MAX_FRAMEWORKS pairs per finding,
+ * REPORT_MAX_TEXT bytes per string (longer input is cut at a UTF-8 boundary).
  */
 #ifndef BW_REPORT_FINDING_H
 #define BW_REPORT_FINDING_H
@@ -80,10 +81,11 @@ struct report_rule {
 	size_t nframeworks;
 };
 
+struct report_pool; /* finding.c: where the findings' strings live */
+
 struct report_findings {
-	struct report_finding *f; /* each one's strings live in one block
-				     pointed to by blocks[i] */
-	void **blocks;
+	struct report_finding *f; /* strings point into pool */
+	struct report_pool *pool;
 	size_t n, cap;
 	struct report_rule *rules;
 	size_t nrules, caprules;

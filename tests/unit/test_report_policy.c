@@ -2,7 +2,8 @@
  * test_report_policy.c - the policy findings writers (report_write_policy):
  * table grouping and counts, JSON bulwark.audit/v1 keys, SARIF rules and
  * locations, JUnit counts, HTML escaping of hostile strings, suppressed
- * findings, sorting and the gate.  With BW_REPORT_OUT set the documents
+ * findings, sorting, the findings' shared string copies and the gate.
+ * With BW_REPORT_OUT set the documents
  * are written there (audit.json, audit.sarif, audit.junit.xml,
  * audit.html) for tests/integration/test_report_policy.sh, which checks
  * them against the SARIF schema, the bulwark.audit/v1 schema and an XML
@@ -330,6 +331,132 @@ static void test_long_strings_are_cut_at_utf8_boundary(void **st)
 	report_findings_free(&s);
 }
 
+/* Shared copies are keyed by the caller's pointer: a buffer reused for
+ * other text (or cut text) must not get the earlier copy. */
+static void test_add_copies_a_reused_buffer_each_time(void **st)
+{
+	struct report_findings s = {0};
+	struct report_framework_ref refs[2] = {{"FW", "1.1"}, {"FW", "2.2"}};
+	char title[32], name[32], *big = malloc(REPORT_MAX_TEXT + 8);
+	struct report_finding f = {.id = "X",
+				   .title = title,
+				   .obj_name = name,
+				   .frameworks = refs,
+				   .nframeworks = 2,
+				   .doc = -1,
+				   .item = -1};
+
+	(void)st;
+	assert_non_null(big);
+	snprintf(title, sizeof(title), "first title");
+	snprintf(name, sizeof(name), "web");
+	assert_int_equal(report_findings_add(&s, &f), 0);
+	assert_int_equal(report_findings_add(&s, &f), 0);
+	snprintf(title, sizeof(title), "first titlf");
+	snprintf(name, sizeof(name), "we");
+	refs[1].control = "3.3";
+	assert_int_equal(report_findings_add(&s, &f), 0);
+	/* cut text: the same pointer, first longer then cut the same way */
+	memset(big, 'a', REPORT_MAX_TEXT + 7);
+	big[REPORT_MAX_TEXT + 7] = '\0';
+	f.title = big;
+	assert_int_equal(report_findings_add(&s, &f), 0);
+	big[REPORT_MAX_TEXT + 2] = '\0';
+	assert_int_equal(report_findings_add(&s, &f), 0);
+	big[REPORT_MAX_TEXT - 3] = '\0';
+	assert_int_equal(report_findings_add(&s, &f), 0);
+
+	assert_int_equal(s.n, 6);
+	assert_string_equal(s.f[0].title, "first title");
+	assert_string_equal(s.f[1].title, "first title");
+	assert_ptr_equal(s.f[0].title, s.f[1].title); /* stored once */
+	assert_string_equal(s.f[1].obj_name, "web");
+	assert_string_equal(s.f[1].frameworks[1].control, "2.2");
+	assert_string_equal(s.f[2].title, "first titlf");
+	assert_string_equal(s.f[2].obj_name, "we");
+	assert_string_equal(s.f[2].frameworks[1].control, "3.3");
+	assert_string_equal(s.f[0].frameworks[1].control, "2.2");
+	assert_int_equal(strlen(s.f[3].title), REPORT_MAX_TEXT - 1);
+	assert_int_equal(strlen(s.f[4].title), REPORT_MAX_TEXT - 1);
+	assert_int_equal(strlen(s.f[5].title), REPORT_MAX_TEXT - 3);
+	free(big);
+	report_findings_free(&s);
+}
+
+/* Sorting takes a shortcut when the objects are already in order: the
+ * result must be what sorting the whole array gives, ties in the order
+ * they were added. */
+static void check_sorted(const struct report_findings *s)
+{
+	for (size_t i = 1; i < s->n; i++) {
+		const struct report_finding *a = &s->f[i - 1], *b = &s->f[i];
+		int c = a->doc != b->doc ? (a->doc < b->doc ? -1 : 1)
+					 : strcmp(a->obj_name, b->obj_name);
+
+		if (!c && a->severity != b->severity)
+			c = a->severity > b->severity ? -1 : 1;
+		if (!c)
+			c = strcmp(a->id, b->id);
+		if (!c)
+			c = strcmp(a->path, b->path);
+		if (!c) /* tie: the message holds the order of adding */
+			c = strtol(a->message, NULL, 10) <
+				    strtol(b->message, NULL, 10)
+				? -1
+				: 1;
+		assert_true(c < 0);
+	}
+}
+
+static void add_numbered(struct report_findings *s, int doc, const char *obj,
+			 const char *id, enum vuln_severity sev,
+			 const char *path)
+{
+	char msg[16];
+	struct report_finding f = {.id = id,
+				   .severity = sev,
+				   .message = msg,
+				   .file = "m.yaml",
+				   .doc = doc,
+				   .item = -1,
+				   .kind = "Pod",
+				   .obj_name = obj,
+				   .path = path};
+
+	snprintf(msg, sizeof(msg), "%zu", s->n);
+	assert_int_equal(report_findings_add(s, &f), 0);
+}
+
+static void test_sort_in_order_objects_same_as_full_sort(void **st)
+{
+	static const char *const ids[] = {"B", "A", "C", "A"};
+	static const char *const paths[] = {"x", "y", "x", "x"};
+	struct report_findings s = {0};
+	int round, doc, k;
+
+	(void)st;
+	for (round = 0; round < 2; round++) {
+		memset(&s, 0, sizeof(s));
+		for (doc = 0; doc < 50; doc++) {
+			/* round 1: documents out of order (the full sort) */
+			int d = round ? (doc * 7) % 50 : doc;
+
+			for (k = 0; k < 12; k++)
+				add_numbered(
+				    &s, d, d % 2 ? "a" : "b", ids[(k + d) % 4],
+				    (enum vuln_severity)(k % 3), paths[k % 4]);
+			add_numbered(&s, d, d % 2 ? "a" : "b", "A",
+				     VULN_SEV_LOW, "x");
+			add_numbered(&s, d, d % 2 ? "a" : "b", "A",
+				     VULN_SEV_LOW, "x");
+		}
+		report_findings_sort(&s);
+		assert_int_equal(s.n, 50 * 14);
+		check_sorted(&s);
+		report_findings_free(&s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +469,8 @@ int main(void)
 	    cmocka_unit_test(
 		test_sbom_formats_refused_and_junit_refused_for_scan),
 	    cmocka_unit_test(test_long_strings_are_cut_at_utf8_boundary),
+	    cmocka_unit_test(test_add_copies_a_reused_buffer_each_time),
+	    cmocka_unit_test(test_sort_in_order_objects_same_as_full_sort),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
