@@ -639,8 +639,8 @@ static void test_verify_rejects_malformed(void **state)
 	    "[1,2]\n",
 	    "\n",
 	    "{\"type\":\"request\"}\n",
-	    "{\"time\":\"t\",\"type\":\"request\",\"prev_hash\":\"00\","
-	    "\"hash\":\"00\"}\n",
+	    ("{\"time\":\"t\",\"type\":\"request\",\"prev_hash\":\"00\","
+	     "\"hash\":\"00\"}\n"),
 	    "{\"time\":\"t\",\"type\":\"request\",\"type\":\"response\"}\n",
 	};
 	char path[512];
