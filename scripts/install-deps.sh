@@ -19,6 +19,8 @@ PKGS=(
   # scanner test images (scripts/make-test-images.sh): zstd layers, a real
   # Go binary with build info, and .deb repacking when offline
   zstd golang-go dpkg-repack
+  # TLS tests (self-signed certificates, HTTPS clients)
+  openssl curl
   # fuzzing / sanitizers (clang's libFuzzer + ASan runtimes)
   libclang-rt-14-dev
 )

@@ -9,7 +9,7 @@ set -euo pipefail
 : "${BULWARK:?BULWARK must point to the bulwark binary}"
 : "${BW_SOURCE_DIR:?BW_SOURCE_DIR must point to the source tree}"
 for t in openssl python3; do
-	command -v $t >/dev/null || { echo "SKIP: $t missing" >&2; exit 77; }
+	command -v $t >/dev/null || { [ "${CI:-}" = "true" ] && { echo "FAIL: $t missing (required in CI)" >&2; exit 1; }; echo "SKIP: $t missing" >&2; exit 77; }
 done
 
 T=$(mktemp -d /tmp/bw-adm.XXXXXX)

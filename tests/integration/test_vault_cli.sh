@@ -15,7 +15,7 @@
 set -euo pipefail
 : "${BULWARK:?BULWARK must point to the bulwark binary}"
 for c in openssl curl python3; do
-	command -v $c >/dev/null || { echo "SKIP: $c is needed" >&2; exit 77; }
+	command -v $c >/dev/null || { [ "${CI:-}" = "true" ] && { echo "FAIL: $c is needed (required in CI)" >&2; exit 1; }; echo "SKIP: $c is needed" >&2; exit 77; }
 done
 
 T=$(mktemp -d /tmp/bw-vault-cli.XXXXXX)
