@@ -10,6 +10,7 @@
 set -euo pipefail
 : "${BULWARK:?BULWARK must point to the bulwark binary}"
 command -v openssl >/dev/null && command -v curl >/dev/null || {
+	[ "${CI:-}" = "true" ] && { echo "FAIL: openssl and curl are needed (required in CI)" >&2; exit 1; }
 	echo "SKIP: openssl and curl are needed" >&2
 	exit 77
 }

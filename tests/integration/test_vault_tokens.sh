@@ -12,6 +12,7 @@ set -euo pipefail
 : "${BULWARK:?BULWARK must point to the bulwark binary}"
 command -v openssl >/dev/null && command -v curl >/dev/null &&
 	command -v python3 >/dev/null || {
+	[ "${CI:-}" = "true" ] && { echo "FAIL: openssl, curl and python3 are needed (required in CI)" >&2; exit 1; }
 	echo "SKIP: openssl, curl and python3 are needed" >&2
 	exit 77
 }
