@@ -154,8 +154,8 @@ int vault_audit_log(struct vault_audit *a, const char *type, json_t *auth,
 void vault_audit_close(struct vault_audit *a);
 
 /* "hmac-sha256:<hex>" of s with the salt, into buf (>= 80 bytes). */
-const char *vault_audit_hash(const uint8_t salt[32], const char *s, char *buf,
-			     size_t len);
+const char *vault_audit_hash(const uint8_t salt[32], const char *s,
+			     char *buf, size_t len);
 
 /*
  * Verifies a log's hash chain: 0 when every line is well-formed and
@@ -165,6 +165,7 @@ const char *vault_audit_hash(const uint8_t salt[32], const char *s, char *buf,
  */
 int vault_audit_verify(const char *path, size_t *ret_lines,
 		       struct bw_error *err);
+
 
 /* ==== server ============================================================= */
 /*
@@ -205,12 +206,12 @@ struct vault_storage_ops {
 	const char *name;
 	int (*get)(struct vault_storage *s, const char *key, uint8_t **ret,
 		   size_t *ret_len, struct bw_error *err);
-	int (*put)(struct vault_storage *s, const char *key, const uint8_t *val,
-		   size_t len, struct bw_error *err);
+	int (*put)(struct vault_storage *s, const char *key,
+		   const uint8_t *val, size_t len, struct bw_error *err);
 	int (*delete)(struct vault_storage *s, const char *key,
 		      struct bw_error *err);
-	int (*list)(struct vault_storage *s, const char *prefix, json_t **ret,
-		    struct bw_error *err);
+	int (*list)(struct vault_storage *s, const char *prefix,
+		    json_t **ret, struct bw_error *err);
 	void (*close)(struct vault_storage *s); /* frees s */
 };
 
@@ -239,8 +240,8 @@ struct vault_barrier; /* opaque */
 /*
  * The encryption barrier over a storage backend (not owned).  Each value
  * is stored as
- *   version (1 byte, 1) | term (4 bytes BE) | nonce (12) | ciphertext | tag
- * (16) with AES-256-GCM under the keyring key of that term, the AAD being the
+ *   version (1 byte, 1) | term (4 bytes BE) | nonce (12) | ciphertext | tag (16)
+ * with AES-256-GCM under the keyring key of that term, the AAD being the
  * version, term and storage path, so a value copied to another path, or
  * with its header changed, fails authentication (-EBADMSG).  The keyring
  * (all terms' keys; the newest encrypts, all decrypt) is itself stored at
@@ -303,7 +304,8 @@ void vault_core_free(struct vault_core *c); /* seals, zeroes */
 typedef int (*vault_audit_fn)(void *ctx, const char *type, json_t *auth,
 			      json_t *request, json_t *response,
 			      const char *error);
-void vault_core_set_audit(struct vault_core *c, vault_audit_fn fn, void *ctx);
+void vault_core_set_audit(struct vault_core *c, vault_audit_fn fn,
+			  void *ctx);
 
 /*
  * Logs to the audit device at path (vault_audit_*): it is opened at every
@@ -342,22 +344,22 @@ json_t *vault_core_seal_status(struct vault_core *c);
 /* ---- router (router.c) -------------------------------------------------- */
 
 enum vault_op {
-	VAULT_OP_READ,	 /* GET, HEAD */
+	VAULT_OP_READ,   /* GET, HEAD */
 	VAULT_OP_UPDATE, /* PUT, POST (Vault does not tell them apart) */
 	VAULT_OP_DELETE, /* DELETE */
-	VAULT_OP_LIST,	 /* LIST, GET ?list=true */
-	VAULT_OP_PATCH,	 /* PATCH */
+	VAULT_OP_LIST,   /* LIST, GET ?list=true */
+	VAULT_OP_PATCH,  /* PATCH */
 };
 
 struct vault_request {
 	enum vault_op op;
-	const char *method;   /* as received, for the audit log */
-	const char *raw_path; /* the URL path after "/v1/" */
-	const char *body;     /* may be NULL; not NUL-terminated */
+	const char *method;          /* as received, for the audit log */
+	const char *raw_path;        /* the URL path after "/v1/" */
+	const char *body;            /* may be NULL; not NUL-terminated */
 	size_t body_len;
-	const char *token;	  /* X-Vault-Token or Bearer; NULL */
-	const char *remote_addr;  /* for the audit log; may be NULL */
-	const char *content_type; /* Content-Type header; may be NULL */
+	const char *token;           /* X-Vault-Token or Bearer; NULL */
+	const char *remote_addr;     /* for the audit log; may be NULL */
+	const char *content_type;    /* Content-Type header; may be NULL */
 	size_t nquery;
 	struct {
 		const char *key, *value; /* value may be NULL */
@@ -382,11 +384,11 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 /* ---- server (server.c, config.c) ---------------------------------------- */
 
 struct vault_config {
-	char *listen;	     /* "127.0.0.1:8200" */
+	char *listen;        /* "127.0.0.1:8200" */
 	char *tls_cert_file; /* required unless dev */
 	char *tls_key_file;
-	char *storage_path; /* SQLite file; required unless dev */
-	char *audit_log;    /* optional */
+	char *storage_path;  /* SQLite file; required unless dev */
+	char *audit_log;     /* optional */
 	int dev;
 	/*
 	 * Benchmark floor (bench/vault/): GET /v1/sys/internal/bench-floor
@@ -425,17 +427,16 @@ void vault_server_stop(struct vault_server *s);
 #define VAULT_DEFAULT_ADDR "https://127.0.0.1:8200"
 #define VAULT_CLIENT_MAX_RESPONSE (32u << 20) /* bytes of one response */
 #define VAULT_CLIENT_MAX_INPUT (32u << 20)    /* k=@file, k=-, policy file */
-#define VAULT_CLIENT_TIMEOUT_MS 60000L /* VAULT_CLIENT_TIMEOUT's default */
+#define VAULT_CLIENT_TIMEOUT_MS 60000L        /* VAULT_CLIENT_TIMEOUT's default */
 #define VAULT_CLIENT_CONNECT_TIMEOUT_MS 10000L
 #define VAULT_CLIENT_MAX_ARGS 4096
 
 struct vault_client_config {
 	const char *address; /* "https://host:port"; NULL: VAULT_DEFAULT_ADDR */
 	const char *token;   /* sent as X-Vault-Token; may be NULL */
-	const char
-	    *ca_cert;	 /* PEM file to verify the server with; NULL: system */
-	int skip_verify; /* no certificate/host verification (insecure) */
-	long timeout_ms; /* whole request; 0: VAULT_CLIENT_TIMEOUT_MS */
+	const char *ca_cert; /* PEM file to verify the server with; NULL: system */
+	int skip_verify;     /* no certificate/host verification (insecure) */
+	long timeout_ms;     /* whole request; 0: VAULT_CLIENT_TIMEOUT_MS */
 };
 
 struct vault_client; /* opaque */
@@ -535,7 +536,7 @@ int vault_parse_bool(const char *s, int *ret);
 enum vault_flag_type {
 	VAULT_FLAG_BOOL,     /* int * */
 	VAULT_FLAG_STRING,   /* const char ** (points into argv) */
-	VAULT_FLAG_INT,	     /* long * */
+	VAULT_FLAG_INT,      /* long * */
 	VAULT_FLAG_DURATION, /* long long * seconds */
 	VAULT_FLAG_STRINGS,  /* json_t ** (array, created on first use) */
 };
@@ -544,8 +545,8 @@ struct vault_flag {
 	enum vault_flag_type type;
 	void *dest;
 };
-int vault_flags_parse(const struct vault_flag *flags, size_t nflags, int argc,
-		      char **argv, char **args, int *ret_nargs,
+int vault_flags_parse(const struct vault_flag *flags, size_t nflags,
+		      int argc, char **argv, char **args, int *ret_nargs,
 		      struct bw_error *err);
 
 /* Go's %v of a JSON value as vault's table output prints it: strings as
