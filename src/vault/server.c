@@ -197,7 +197,11 @@ static enum MHD_Result dispatch(struct vault_server *s,
 	for (size_t i = 0; i < q.nquery; i++)
 		if (!strcmp(q.query[i].key, "list"))
 			list = q.query[i].value;
-	if (q.op == VAULT_OP_READ && list && !strcmp(list, "true"))
+	/* Go's strconv.ParseBool, as Vault: node-vault sends ?list=1 */
+	if (q.op == VAULT_OP_READ && list &&
+	    (!strcmp(list, "true") || !strcmp(list, "1") ||
+	     !strcmp(list, "t") || !strcmp(list, "T") ||
+	     !strcmp(list, "TRUE") || !strcmp(list, "True")))
 		q.op = VAULT_OP_LIST;
 	vault_handle(s->core, &q, &resp);
 	ret = send_json(c, resp.status, resp.body);
