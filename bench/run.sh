@@ -7,3 +7,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 bash "$here/runtime/run.sh" "$B"
 bash "$here/scan/run.sh" "$B"
 bash "$here/k8s/run.sh" "$B"
+bash "$here/vault/run.sh" "$B"

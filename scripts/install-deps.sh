@@ -21,6 +21,8 @@ PKGS=(
   zstd golang-go dpkg-repack
   # TLS tests (self-signed certificates, HTTPS clients)
   openssl curl
+  # tests/integration/test_vault_node.sh (the node-vault npm client)
+  nodejs
   # fuzzing / sanitizers (clang's libFuzzer + ASan runtimes)
   libclang-rt-14-dev
 )
@@ -31,6 +33,10 @@ for p in "${PKGS[@]}"; do
     missing+=("$p")
   fi
 done
+
+# Debian's npm package conflicts with a NodeSource nodejs (which ships npm):
+# ask for it only when there is no npm at all
+command -v npm >/dev/null || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PKGS[@]} packages present"

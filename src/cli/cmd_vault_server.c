@@ -85,6 +85,8 @@ int cmd_vault_server(int argc, char **argv)
 	    {"dev", no_argument, NULL, 'd'},
 	    {"listen", required_argument, NULL, 'l'},
 	    {"help", no_argument, NULL, 'h'},
+	    /* hidden: bench/vault/ only, refused without --dev */
+	    {"bench-floor", no_argument, NULL, 'B'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *config = NULL, *listen = NULL;
@@ -94,7 +96,7 @@ int cmd_vault_server(int argc, char **argv)
 	struct vault_server *srv = NULL;
 	struct bw_error err;
 	sigset_t set;
-	int dev = 0, o, sig = 0, status = 1, rc;
+	int dev = 0, floor = 0, o, sig = 0, status = 1, rc;
 
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "c:dl:h", opts, NULL)) != -1) {
@@ -108,6 +110,9 @@ int cmd_vault_server(int argc, char **argv)
 		case 'l':
 			listen = optarg;
 			break;
+		case 'B':
+			floor = 1;
+			break;
 		case 'h':
 			server_usage(stdout);
 			return 0;
@@ -116,7 +121,7 @@ int cmd_vault_server(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc || (!config && !dev)) {
+	if (optind != argc || (!config && !dev) || (floor && !dev)) {
 		server_usage(stderr);
 		return 2;
 	}
@@ -126,6 +131,7 @@ int cmd_vault_server(int argc, char **argv)
 		return 2;
 	}
 	cfg.dev = dev; /* --dev with a config: its listener and TLS only */
+	cfg.bench_floor = floor;
 	if (listen) {
 		free(cfg.listen);
 		cfg.listen = strdup(listen);

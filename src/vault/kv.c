@@ -46,7 +46,49 @@
 #define KV_KEYBUF (VAULT_STORAGE_MAX_KEY + 1)
 #define KV_DEFAULT_LEASE_TTL 2764800 /* 768h, Vault's system default */
 
-static pthread_mutex_t kv_write_lock = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * Writers' locks: a KV v2 write is a read-modify-write of the key's
+ * metadata, so writes to one key are serialised by its stripe (a hash of
+ * mount uuid and key); writes to different keys run concurrently, and
+ * their storage writes share fsyncs (the SQLite group commit).  Mount
+ * table changes and the mount config (which every write reads) take
+ * kv_mount_lock exclusively; key writes hold it shared.
+ */
+#define KV_LOCK_STRIPES 64
+static pthread_rwlock_t kv_mount_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t kv_key_locks[KV_LOCK_STRIPES];
+static pthread_once_t kv_locks_once = PTHREAD_ONCE_INIT;
+
+static void kv_locks_init(void)
+{
+	for (size_t i = 0; i < KV_LOCK_STRIPES; i++)
+		pthread_mutex_init(&kv_key_locks[i], NULL);
+}
+
+static pthread_mutex_t *kv_stripe(const char *uuid, const char *key)
+{
+	uint32_t h = 2166136261u; /* FNV-1a over "uuid/key" */
+
+	for (const char *p = uuid; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	h = (h ^ '/') * 16777619u;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	pthread_once(&kv_locks_once, kv_locks_init);
+	return &kv_key_locks[h % KV_LOCK_STRIPES];
+}
+
+static void kv_lock_key(const char *uuid, const char *key)
+{
+	pthread_rwlock_rdlock(&kv_mount_lock);
+	pthread_mutex_lock(kv_stripe(uuid, key));
+}
+
+static void kv_unlock_key(const char *uuid, const char *key)
+{
+	pthread_mutex_unlock(kv_stripe(uuid, key));
+	pthread_rwlock_unlock(&kv_mount_lock);
+}
 
 static const char *const reserved_mounts[] = {"sys/", "auth/", "cubbyhole/",
 					      "identity/"};
@@ -531,10 +573,10 @@ static int h_mount_enable(struct vault_core *c,
 			return fail(o, 400, "cannot mount under \"%s\"",
 				    reserved_mounts[i]);
 	}
-	pthread_mutex_lock(&kv_write_lock);
+	pthread_rwlock_wrlock(&kv_mount_lock);
 	rc = mounts_load(c, &t);
 	if (rc) {
-		pthread_mutex_unlock(&kv_write_lock);
+		pthread_rwlock_unlock(&kv_mount_lock);
 		return io_fail(o, rc);
 	}
 	json_object_foreach(t, k, v)
@@ -542,7 +584,7 @@ static int h_mount_enable(struct vault_core *c,
 		size_t a = strlen(k), b = strlen(mpath);
 
 		if (!strncmp(k, mpath, a < b ? a : b)) {
-			pthread_mutex_unlock(&kv_write_lock);
+			pthread_rwlock_unlock(&kv_mount_lock);
 			fail(o, 400, "path is already in use at %.200s", k);
 			json_decref(t);
 			return -1;
@@ -554,7 +596,7 @@ static int h_mount_enable(struct vault_core *c,
 		rc = -ENOMEM;
 	else
 		rc = jput(c, VAULT_MOUNTS_PATH, t);
-	pthread_mutex_unlock(&kv_write_lock);
+	pthread_rwlock_unlock(&kv_mount_lock);
 	json_decref(t);
 	return rc ? io_fail(o, rc) : ok(o, 204, NULL);
 }
@@ -568,7 +610,7 @@ static int h_mount_disable(struct vault_core *c, const char *mpath,
 
 	if (!strcmp(mpath, "sys/"))
 		return fail(o, 400, "cannot unmount \"sys/\"");
-	pthread_mutex_lock(&kv_write_lock);
+	pthread_rwlock_wrlock(&kv_mount_lock);
 	rc = mounts_load(c, &t);
 	if (rc)
 		goto out;
@@ -583,7 +625,7 @@ static int h_mount_disable(struct vault_core *c, const char *mpath,
 	if (!rc)
 		rc = purge(c, prefix, 0);
 out:
-	pthread_mutex_unlock(&kv_write_lock);
+	pthread_rwlock_unlock(&kv_mount_lock);
 	json_decref(t);
 	return rc ? io_fail(o, rc) : ok(o, 204, NULL);
 }
@@ -595,15 +637,15 @@ static int h_mount_tune(struct vault_core *c,
 	json_t *t = NULL, *e, *opts, *desc, *ver, *cfg;
 	int rc;
 
-	pthread_mutex_lock(&kv_write_lock);
+	pthread_rwlock_wrlock(&kv_mount_lock);
 	rc = mounts_load(c, &t);
 	if (rc) {
-		pthread_mutex_unlock(&kv_write_lock);
+		pthread_rwlock_unlock(&kv_mount_lock);
 		return io_fail(o, rc);
 	}
 	e = json_object_get(t, mpath);
 	if (!e) {
-		pthread_mutex_unlock(&kv_write_lock);
+		pthread_rwlock_unlock(&kv_mount_lock);
 		json_decref(t);
 		return fail(o, 400, "no mount at %.200s", mpath);
 	}
@@ -618,7 +660,7 @@ static int h_mount_tune(struct vault_core *c,
 		    0, "description", json_object_get(e, "description"),
 		    "options", json_object_get(e, "options"));
 
-		pthread_mutex_unlock(&kv_write_lock);
+		pthread_rwlock_unlock(&kv_mount_lock);
 		json_decref(t);
 		return ok(o, 200, out);
 	}
@@ -629,7 +671,7 @@ static int h_mount_tune(struct vault_core *c,
 	    (ver && (!json_is_string(ver) ||
 		     version_of(json_string_value(ver)) !=
 			 mount_version(e)))) {
-		pthread_mutex_unlock(&kv_write_lock);
+		pthread_rwlock_unlock(&kv_mount_lock);
 		json_decref(t);
 		return fail(o, 400, "changing the KV version of a mount is not "
 				    "supported");
@@ -645,14 +687,14 @@ static int h_mount_tune(struct vault_core *c,
 		if (!v)
 			continue;
 		if (duration_param(v, &secs)) {
-			pthread_mutex_unlock(&kv_write_lock);
+			pthread_rwlock_unlock(&kv_mount_lock);
 			json_decref(t);
 			return fail(o, 400, "invalid %s", *k);
 		}
 		json_object_set_new(cfg, *k, json_integer(secs));
 	}
 	rc = jput(c, VAULT_MOUNTS_PATH, t);
-	pthread_mutex_unlock(&kv_write_lock);
+	pthread_rwlock_unlock(&kv_mount_lock);
 	json_decref(t);
 	return rc ? io_fail(o, rc) : ok(o, 204, NULL);
 }
@@ -937,16 +979,16 @@ static int h_config(struct vault_core *c, const struct vault_logical_req *lr,
 	}
 	if (lr->req->op != VAULT_OP_UPDATE)
 		return fail(o, 405, "unsupported operation");
-	pthread_mutex_lock(&kv_write_lock);
+	pthread_rwlock_wrlock(&kv_mount_lock);
 	rc = cfg_load(c, uuid, &cfg);
 	if (!rc && apply_settings(cfg, lr->body, 0, 0, o)) {
-		pthread_mutex_unlock(&kv_write_lock);
+		pthread_rwlock_unlock(&kv_mount_lock);
 		json_decref(cfg);
 		return -1;
 	}
 	if (!rc)
 		rc = jput(c, key, cfg);
-	pthread_mutex_unlock(&kv_write_lock);
+	pthread_rwlock_unlock(&kv_mount_lock);
 	json_decref(cfg);
 	return rc ? io_fail(o, rc) : ok(o, 204, NULL);
 }
@@ -995,7 +1037,7 @@ static int h_metadata(struct vault_core *c, const struct vault_logical_req *lr,
 		return m ? ok(o, 200, m) : fail(o, 404, "%s", "");
 	}
 	now_time(now, 0);
-	pthread_mutex_lock(&kv_write_lock);
+	kv_lock_key(uuid, key);
 	rc = meta_load(c, uuid, key, &m);
 	if (rc)
 		goto out;
@@ -1006,7 +1048,7 @@ static int h_metadata(struct vault_core *c, const struct vault_logical_req *lr,
 		break;
 	case VAULT_OP_PATCH:
 		if (!m) {
-			pthread_mutex_unlock(&kv_write_lock);
+			kv_unlock_key(uuid, key);
 			return fail(o, 404, "%s", "");
 		}
 		/* fall through */
@@ -1017,7 +1059,7 @@ static int h_metadata(struct vault_core *c, const struct vault_logical_req *lr,
 		}
 		if (apply_settings(m, lr->body, 1,
 				   lr->req->op == VAULT_OP_PATCH, o)) {
-			pthread_mutex_unlock(&kv_write_lock);
+			kv_unlock_key(uuid, key);
 			json_decref(m);
 			return -1;
 		}
@@ -1025,12 +1067,12 @@ static int h_metadata(struct vault_core *c, const struct vault_logical_req *lr,
 		rc = meta_save(c, uuid, key, m);
 		break;
 	default:
-		pthread_mutex_unlock(&kv_write_lock);
+		kv_unlock_key(uuid, key);
 		json_decref(m);
 		return fail(o, 405, "unsupported operation");
 	}
 out:
-	pthread_mutex_unlock(&kv_write_lock);
+	kv_unlock_key(uuid, key);
 	json_decref(m);
 	return rc ? io_fail(o, rc) : ok(o, 204, NULL);
 }
@@ -1128,7 +1170,7 @@ static int data_write(struct vault_core *c, const struct vault_logical_req *lr,
 	if (cas && (int_param(cas, &casv) || casv < 0))
 		return fail(o, 400, "invalid cas parameter");
 	now_time(now, 0);
-	pthread_mutex_lock(&kv_write_lock);
+	kv_lock_key(uuid, key);
 	rc = cfg_load(c, uuid, &cfg);
 	if (!rc)
 		rc = meta_load(c, uuid, key, &m);
@@ -1225,7 +1267,7 @@ static int data_write(struct vault_core *c, const struct vault_logical_req *lr,
 io:
 	io_fail(o, rc);
 out:
-	pthread_mutex_unlock(&kv_write_lock);
+	kv_unlock_key(uuid, key);
 	json_decref(pruned);
 	json_decref(cfg);
 	json_decref(m);
@@ -1306,7 +1348,7 @@ static int versions_op(struct vault_core *c, const char *uuid,
 			return fail(o, 400, "invalid version number");
 	}
 	now_time(now, 0);
-	pthread_mutex_lock(&kv_write_lock);
+	kv_lock_key(uuid, key);
 	rc = meta_load(c, uuid, key, &m);
 	if (rc || !m)
 		goto out;
@@ -1340,7 +1382,7 @@ static int versions_op(struct vault_core *c, const char *uuid,
 	json_object_set_new(m, "updated_time", json_string(now));
 	rc = meta_save(c, uuid, key, m);
 out:
-	pthread_mutex_unlock(&kv_write_lock);
+	kv_unlock_key(uuid, key);
 	json_decref(m);
 	return rc ? io_fail(o, rc) : ok(o, 204, NULL);
 }

@@ -32,7 +32,29 @@ struct vault_server {
 	struct vault_core *core;
 	char *cert, *key; /* PEM, alive as long as the daemon */
 	unsigned port;
+	int bench_floor; /* dev only: see struct vault_config */
 };
+
+/* The benchmark floor's fixed answer: the transport's cost alone. */
+#define BENCH_FLOOR_PATH "/v1/sys/internal/bench-floor"
+static const char bench_floor_body[] = "{\"data\":{\"floor\":true}}";
+
+static enum MHD_Result send_floor(struct MHD_Connection *c)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+	    sizeof(bench_floor_body) - 1, (void *)bench_floor_body,
+	    MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+				"application/json");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	ret = MHD_queue_response(c, 200, r);
+	MHD_destroy_response(r);
+	return ret;
+}
 
 struct req {
 	char *buf;
@@ -175,7 +197,11 @@ static enum MHD_Result dispatch(struct vault_server *s,
 	for (size_t i = 0; i < q.nquery; i++)
 		if (!strcmp(q.query[i].key, "list"))
 			list = q.query[i].value;
-	if (q.op == VAULT_OP_READ && list && !strcmp(list, "true"))
+	/* Go's strconv.ParseBool, as Vault: node-vault sends ?list=1 */
+	if (q.op == VAULT_OP_READ && list &&
+	    (!strcmp(list, "true") || !strcmp(list, "1") ||
+	     !strcmp(list, "t") || !strcmp(list, "T") ||
+	     !strcmp(list, "TRUE") || !strcmp(list, "True")))
 		q.op = VAULT_OP_LIST;
 	vault_handle(s->core, &q, &resp);
 	ret = send_json(c, resp.status, resp.body);
@@ -260,6 +286,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		return rq->queued
 			   ? MHD_YES
 			   : send_error(c, 413, "http: request body too large");
+	if (s->bench_floor && !strcmp(url, BENCH_FLOOR_PATH))
+		return send_floor(c);
 	return dispatch(s, c, url, method, rq);
 }
 
@@ -376,6 +404,9 @@ int vault_server_start(const struct vault_config *cfg, struct vault_core *c,
 		return bw_errorf(err, -EINVAL, NULL, 0, 0,
 				 "tls_cert_file and tls_key_file are required "
 				 "(plain HTTP only with --dev)");
+	if (cfg->bench_floor && !cfg->dev)
+		return bw_errorf(err, -EINVAL, NULL, 0, 0,
+				 "the benchmark floor needs --dev");
 	rc = parse_listen(cfg->listen ? cfg->listen : "127.0.0.1:8200", &ss,
 			  &any, err);
 	if (rc)
@@ -394,6 +425,7 @@ int vault_server_start(const struct vault_config *cfg, struct vault_core *c,
 	if (!s)
 		return -ENOMEM;
 	s->core = c;
+	s->bench_floor = cfg->bench_floor;
 	if (tls) {
 		flags |= MHD_USE_TLS;
 		rc = read_pem(cfg->tls_cert_file, &s->cert, err);

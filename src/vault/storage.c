@@ -6,7 +6,11 @@
  * BLOB), journal_mode=WAL with synchronous=FULL so a put's transaction is
  * fsync'ed to the WAL before sqlite3_step returns: every acknowledged write
  * survives a crash or kill -9.  One connection, serialised by a mutex
- * (writes are serialised by SQLite anyway; reads are short).
+ * (writes are serialised by SQLite anyway; reads are short).  Concurrent
+ * writers share a transaction (group commit, group_write): each waits for
+ * the fsync that covers its write, so every write is still durable before
+ * it returns, and N writers pay one fsync instead of N.  Reads go through
+ * a bounded cache of the stored (encrypted) values, updated by each commit.
  *
  * In-memory (--dev): a sorted array of entries under a mutex.
  *
@@ -69,11 +73,49 @@ static int list_add_child(json_t *arr, const char *key, size_t plen)
 /* ---- SQLite ---------------------------------------------------------------
  */
 
+/*
+ * The read cache: ciphertext as stored (never plaintext, as Vault's
+ * physical cache), write-through, bounded by entries and bytes.  A miss
+ * fills it only if no write committed since the miss began (wseq), so a
+ * slow reader cannot put back a value older than a committed write.
+ */
+#define CACHE_BUCKETS 4096u
+#define CACHE_MAX_ENTRIES 65536u
+#define CACHE_MAX_BYTES (32u << 20)
+
+struct cache_ent {
+	struct cache_ent *next;
+	uint64_t hash;
+	char *key;
+	uint8_t *val;
+	size_t len;
+};
+
+/* A put or delete waiting for the group commit (group_write). */
+struct pending {
+	struct pending *next;
+	const char *key;
+	const uint8_t *val; /* NULL: delete */
+	size_t len;
+	int rc, done;
+	char msg[160];
+};
+
 struct sqlite_storage {
 	struct vault_storage base;
 	sqlite3 *db;
-	sqlite3_stmt *get, *put, *del, *list;
-	pthread_mutex_t mu;
+	sqlite3_stmt *get, *put, *del, *list, *begin, *commit, *rollback;
+	pthread_mutex_t mu; /* the connection */
+	/* the cache (cmu) */
+	pthread_mutex_t cmu;
+	struct cache_ent *bucket[CACHE_BUCKETS];
+	size_t centries, cbytes, evict_at;
+	uint64_t wseq;
+	/* the group commit queue (qmu) */
+	pthread_mutex_t qmu;
+	pthread_cond_t qcv;
+	struct pending *qhead, **qtail;
+	int leader; /* a thread is committing a batch */
 };
 
 static int sql_err(struct sqlite_storage *s, struct bw_error *err,
@@ -83,30 +125,137 @@ static int sql_err(struct sqlite_storage *s, struct bw_error *err,
 			 sqlite3_errmsg(s->db));
 }
 
+static uint64_t key_hash(const char *key)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	for (; *key; key++)
+		h = (h ^ (uint8_t)*key) * 1099511628211ull;
+	return h;
+}
+
+static void cache_ent_free(struct cache_ent *e)
+{
+	free(e->key);
+	free(e->val);
+	free(e);
+}
+
+/* Under cmu. */
+static struct cache_ent **cache_slot(struct sqlite_storage *s, const char *key,
+				     uint64_t h)
+{
+	struct cache_ent **pp = &s->bucket[h % CACHE_BUCKETS];
+
+	while (*pp && ((*pp)->hash != h || strcmp((*pp)->key, key)))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* Under cmu. */
+static void cache_drop(struct sqlite_storage *s, const char *key, uint64_t h)
+{
+	struct cache_ent **pp = cache_slot(s, key, h), *e = *pp;
+
+	if (!e)
+		return;
+	*pp = e->next;
+	s->centries--;
+	s->cbytes -= e->len;
+	cache_ent_free(e);
+}
+
+/* Under cmu: makes room by dropping whole chains, round robin. */
+static void cache_evict(struct sqlite_storage *s, size_t len)
+{
+	while (s->centries && (s->centries >= CACHE_MAX_ENTRIES ||
+			       s->cbytes + len > CACHE_MAX_BYTES)) {
+		struct cache_ent *e = s->bucket[s->evict_at], *next;
+
+		s->bucket[s->evict_at] = NULL;
+		s->evict_at = (s->evict_at + 1) % CACHE_BUCKETS;
+		for (; e; e = next) {
+			next = e->next;
+			s->centries--;
+			s->cbytes -= e->len;
+			cache_ent_free(e);
+		}
+	}
+}
+
+/* Under cmu: best effort (a failed allocation only leaves it uncached). */
+static void cache_store(struct sqlite_storage *s, const char *key, uint64_t h,
+			const uint8_t *val, size_t len)
+{
+	struct cache_ent *e;
+
+	cache_drop(s, key, h);
+	if (len > CACHE_MAX_BYTES / 64)
+		return;
+	cache_evict(s, len);
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return;
+	e->key = strdup(key);
+	e->val = malloc(len ? len : 1);
+	if (!e->key || !e->val) {
+		cache_ent_free(e);
+		return;
+	}
+	if (len)
+		memcpy(e->val, val, len);
+	e->len = len;
+	e->hash = h;
+	e->next = s->bucket[h % CACHE_BUCKETS];
+	s->bucket[h % CACHE_BUCKETS] = e;
+	s->centries++;
+	s->cbytes += len;
+}
+
 static int sqlite_get(struct vault_storage *base, const char *key,
 		      uint8_t **ret, size_t *ret_len, struct bw_error *err)
 {
 	struct sqlite_storage *s = (struct sqlite_storage *)base;
 	int rc = check_key(key, err), step;
+	uint64_t h, seq;
+	struct cache_ent *e;
+	uint8_t *out = NULL;
+	size_t n = 0;
 
 	if (rc)
 		return rc;
+	h = key_hash(key);
+	pthread_mutex_lock(&s->cmu);
+	e = *cache_slot(s, key, h);
+	if (e) {
+		out = malloc(e->len ? e->len : 1);
+		if (out && e->len)
+			memcpy(out, e->val, e->len);
+		n = e->len;
+	}
+	seq = s->wseq;
+	pthread_mutex_unlock(&s->cmu);
+	if (e) {
+		if (!out)
+			return -ENOMEM;
+		*ret = out;
+		*ret_len = n;
+		return 0;
+	}
+
 	pthread_mutex_lock(&s->mu);
 	sqlite3_bind_text(s->get, 1, key, -1, SQLITE_STATIC);
 	step = sqlite3_step(s->get);
 	if (step == SQLITE_ROW) {
 		const void *v = sqlite3_column_blob(s->get, 0);
-		int n = sqlite3_column_bytes(s->get, 0);
-		uint8_t *out = malloc(n > 0 ? (size_t)n : 1);
+		int vn = sqlite3_column_bytes(s->get, 0);
 
-		if (!out) {
+		n = vn > 0 ? (size_t)vn : 0;
+		out = malloc(n ? n : 1);
+		if (!out)
 			rc = -ENOMEM;
-		} else {
-			if (n > 0)
-				memcpy(out, v, (size_t)n);
-			*ret = out;
-			*ret_len = (size_t)n;
-		}
+		else if (n)
+			memcpy(out, v, n);
 	} else if (step == SQLITE_DONE) {
 		rc = -ENOENT;
 	} else {
@@ -115,7 +264,119 @@ static int sqlite_get(struct vault_storage *base, const char *key,
 	sqlite3_reset(s->get);
 	sqlite3_clear_bindings(s->get);
 	pthread_mutex_unlock(&s->mu);
-	return rc;
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&s->cmu);
+	if (s->wseq == seq)
+		cache_store(s, key, h, out, n);
+	pthread_mutex_unlock(&s->cmu);
+	*ret = out;
+	*ret_len = n;
+	return 0;
+}
+
+static void batch_fail(struct sqlite_storage *s, struct pending *batch,
+		       const char *what)
+{
+	for (struct pending *p = batch; p; p = p->next) {
+		p->rc = -EIO;
+		snprintf(p->msg, sizeof(p->msg), "storage %s: %s", what,
+			 sqlite3_errmsg(s->db));
+	}
+}
+
+static int step_reset(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+/*
+ * One transaction for every write queued while the previous one was
+ * committing: a single WAL fsync (synchronous=FULL) makes all of them
+ * durable before any caller returns.  One failing statement fails the
+ * whole batch (rolled back): nothing is half-written.
+ */
+static void commit_batch(struct sqlite_storage *s, struct pending *batch)
+{
+	struct pending *p;
+
+	pthread_mutex_lock(&s->mu);
+	if (step_reset(s->begin)) {
+		batch_fail(s, batch, "begin");
+		goto out;
+	}
+	for (p = batch; p; p = p->next) {
+		sqlite3_stmt *st = p->val ? s->put : s->del;
+
+		sqlite3_bind_text(st, 1, p->key, -1, SQLITE_STATIC);
+		if (p->val)
+			sqlite3_bind_blob(st, 2,
+					  p->len ? (const void *)p->val : "",
+					  (int)p->len, SQLITE_STATIC);
+		if (step_reset(st))
+			break;
+	}
+	if (p || step_reset(s->commit)) {
+		batch_fail(s, batch,
+			   p ? (p->val ? "write" : "delete") : "commit");
+		(void)step_reset(s->rollback);
+		goto out;
+	}
+	pthread_mutex_lock(&s->cmu);
+	for (p = batch; p; p = p->next) {
+		uint64_t h = key_hash(p->key);
+
+		if (p->val)
+			cache_store(s, p->key, h, p->val, p->len);
+		else
+			cache_drop(s, p->key, h);
+	}
+	s->wseq++;
+	pthread_mutex_unlock(&s->cmu);
+out:
+	pthread_mutex_unlock(&s->mu);
+}
+
+/*
+ * Queues the write and waits until a commit covering it has ended: the
+ * first writer to find no commit running becomes the leader and commits
+ * everything queued; the others wait on qcv (or lead the next batch).
+ */
+static int group_write(struct sqlite_storage *s, const char *key,
+		       const uint8_t *val, size_t len, struct bw_error *err)
+{
+	struct pending me = {.key = key, .val = val, .len = len};
+
+	pthread_mutex_lock(&s->qmu);
+	*s->qtail = &me;
+	s->qtail = &me.next;
+	while (!me.done) {
+		struct pending *batch, *p;
+
+		if (s->leader) {
+			pthread_cond_wait(&s->qcv, &s->qmu);
+			continue;
+		}
+		s->leader = 1;
+		batch = s->qhead;
+		s->qhead = NULL;
+		s->qtail = &s->qhead;
+		pthread_mutex_unlock(&s->qmu);
+		commit_batch(s, batch);
+		pthread_mutex_lock(&s->qmu);
+		for (p = batch; p; p = p->next)
+			p->done = 1;
+		s->leader = 0;
+		pthread_cond_broadcast(&s->qcv);
+	}
+	pthread_mutex_unlock(&s->qmu);
+	if (me.rc)
+		return bw_errorf(err, me.rc, NULL, 0, 0, "%s", me.msg);
+	return 0;
 }
 
 static int sqlite_put(struct vault_storage *base, const char *key,
@@ -129,17 +390,7 @@ static int sqlite_put(struct vault_storage *base, const char *key,
 	if (len > VAULT_STORAGE_MAX_VALUE)
 		return bw_errorf(err, -E2BIG, NULL, 0, 0,
 				 "storage value too large");
-	pthread_mutex_lock(&s->mu);
-	sqlite3_bind_text(s->put, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(s->put, 2, len ? (const void *)val : "", (int)len,
-			  SQLITE_STATIC);
-	/* autocommit: the transaction (and its fsync) ends in this step */
-	if (sqlite3_step(s->put) != SQLITE_DONE)
-		rc = sql_err(s, err, "write");
-	sqlite3_reset(s->put);
-	sqlite3_clear_bindings(s->put);
-	pthread_mutex_unlock(&s->mu);
-	return rc;
+	return group_write(s, key, val ? val : (const uint8_t *)"", len, err);
 }
 
 static int sqlite_delete(struct vault_storage *base, const char *key,
@@ -148,16 +399,7 @@ static int sqlite_delete(struct vault_storage *base, const char *key,
 	struct sqlite_storage *s = (struct sqlite_storage *)base;
 	int rc = check_key(key, err);
 
-	if (rc)
-		return rc;
-	pthread_mutex_lock(&s->mu);
-	sqlite3_bind_text(s->del, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(s->del) != SQLITE_DONE)
-		rc = sql_err(s, err, "delete");
-	sqlite3_reset(s->del);
-	sqlite3_clear_bindings(s->del);
-	pthread_mutex_unlock(&s->mu);
-	return rc;
+	return rc ? rc : group_write(s, key, NULL, 0, err);
 }
 
 static int sqlite_list(struct vault_storage *base, const char *prefix,
@@ -205,8 +447,22 @@ static void sqlite_close(struct vault_storage *base)
 	sqlite3_finalize(s->put);
 	sqlite3_finalize(s->del);
 	sqlite3_finalize(s->list);
+	sqlite3_finalize(s->begin);
+	sqlite3_finalize(s->commit);
+	sqlite3_finalize(s->rollback);
 	sqlite3_close(s->db);
+	for (size_t i = 0; i < CACHE_BUCKETS; i++) {
+		struct cache_ent *e = s->bucket[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			cache_ent_free(e);
+		}
+	}
 	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->cmu);
+	pthread_mutex_destroy(&s->qmu);
+	pthread_cond_destroy(&s->qcv);
 	free(s);
 }
 
@@ -236,6 +492,10 @@ int vault_storage_sqlite_open(const char *path, struct vault_storage **ret,
 		return -ENOMEM;
 	s->base.ops = &sqlite_ops;
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->cmu, NULL);
+	pthread_mutex_init(&s->qmu, NULL);
+	pthread_cond_init(&s->qcv, NULL);
+	s->qtail = &s->qhead;
 	rc = sqlite3_open_v2(path, &s->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				 SQLITE_OPEN_NOMUTEX,
@@ -268,7 +528,10 @@ int vault_storage_sqlite_open(const char *path, struct vault_storage **ret,
 	    sqlite3_prepare_v2(s->db,
 			       "SELECT key FROM kv WHERE key >= ?1 AND "
 			       "substr(key, 1, ?2) = ?1 ORDER BY key",
-			       -1, &s->list, NULL)) {
+			       -1, &s->list, NULL) ||
+	    sqlite3_prepare_v2(s->db, "BEGIN IMMEDIATE", -1, &s->begin, NULL) ||
+	    sqlite3_prepare_v2(s->db, "COMMIT", -1, &s->commit, NULL) ||
+	    sqlite3_prepare_v2(s->db, "ROLLBACK", -1, &s->rollback, NULL)) {
 		rc = bw_errorf(err, -EIO, path, 0, 0, "prepare: %s",
 			       sqlite3_errmsg(s->db));
 		goto fail;

@@ -390,6 +390,13 @@ struct vault_config {
 	char *storage_path;  /* SQLite file; required unless dev */
 	char *audit_log;     /* optional */
 	int dev;
+	/*
+	 * Benchmark floor (bench/vault/): GET /v1/sys/internal/bench-floor
+	 * answers a fixed 200 from the transport, without the core.  Never
+	 * read from a config file (vault_config_load cannot set it); only the
+	 * command line sets it, and vault_server_start refuses it unless dev.
+	 */
+	int bench_floor;
 };
 
 /* Reads a YAML or JSON config (flat mapping of the fields above; unknown

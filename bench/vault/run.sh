@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# bench/vault/run.sh BUILD_DIR - the secrets server's KV v2 throughput over
+# TLS with keep-alive, 32 concurrent clients on loopback (bench_kv).
+#
+# 1. floor: `bulwark vault server --dev --bench-floor` with the same TLS
+#    certificate, listener and thread pool; GET sys/internal/bench-floor is a
+#    fixed 200 answered by the transport (server.c) without the core.  This
+#    is the HTTP+TLS ceiling on this machine, and the client measured alone.
+# 2. read:  a real server (config: TLS + SQLite storage in a temp dir,
+#    WAL + synchronous=FULL), initialised and unsealed; GET secret/data/...
+#    with the root token (32 keys, one per client).
+# 3. write: the same server; POST secret/data/... (each write fsync'ed to
+#    the WAL before its response).
+# Prints requests/s, p50/p99 latency, CPU per request on each side, and the
+# ratio read/floor.  Targets: read >= 20000/s and >= 0.5 x floor; durable
+# write >= 1000/s.  Knobs: BW_VAULT_BENCH_THREADS (32), _SECONDS (5).
+set -euo pipefail
+B=$(cd "${1:-build}" && pwd)
+THREADS=${BW_VAULT_BENCH_THREADS:-32}
+SECS=${BW_VAULT_BENCH_SECONDS:-5}
+for x in "$B/bulwark" "$B/bench_kv"; do
+	[ -x "$x" ] || { echo "bench/vault: $x missing (build first)" >&2; exit 1; }
+done
+T=$(mktemp -d /tmp/bw-vault-bench.XXXXXX)
+PID=""
+cleanup() {
+	[ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
+	-addext "subjectAltName=IP:127.0.0.1" \
+	-keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
+cat >"$T/vault.yaml" <<YAML
+listen: "127.0.0.1:0"
+tls_cert_file: $T/cert.pem
+tls_key_file: $T/key.pem
+storage_path: $T/vault.db
+YAML
+
+start() { # start ARGS...: sets PID, PORT
+	"$B/bulwark" vault server "$@" >"$T/server.out" 2>&1 &
+	PID=$!
+	PORT=""
+	for _ in $(seq 1 100); do
+		PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$T/server.out")
+		[ -n "$PORT" ] && return 0
+		kill -0 "$PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "bench/vault: server did not start" >&2
+	cat "$T/server.out" >&2
+	exit 1
+}
+stop() { kill -TERM "$PID"; wait "$PID" || true; PID=""; }
+bench() { # bench PHASE [TOKEN]
+	"$B/bench_kv" --port "$PORT" --cacert "$T/cert.pem" --phase "$1" \
+		--token "${2:-}" --threads "$THREADS" --seconds "$SECS" \
+		--server-pid "$PID"
+}
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+show() { # show LABEL LINE
+	printf '%-7s %9s req/s  p50 %6s us  p99 %6s us  cpu/req client %5s us server %5s us\n' \
+		"$1" "$(echo "$2" | field rps)" "$(echo "$2" | field p50_us)" \
+		"$(echo "$2" | field p99_us)" "$(echo "$2" | field client_cpu_us)" \
+		"$(echo "$2" | field server_cpu_us)"
+}
+
+echo "== vault KV v2 over TLS, keep-alive, $THREADS clients, ${SECS}s per phase, $(nproc) CPUs"
+start --dev --bench-floor --config "$T/vault.yaml"
+FLOOR=$(bench floor)
+stop
+
+start --config "$T/vault.yaml"
+api() { # api METHOD PATH [JSON]
+	curl -sS --fail --cacert "$T/cert.pem" -X "$1" ${3:+-d "$3"} \
+		"https://127.0.0.1:$PORT/v1/$2"
+}
+jget() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]][0] if sys.argv[1]=="keys" else json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+INIT=$(api PUT sys/init '{"secret_shares":1,"secret_threshold":1}')
+ROOT=$(echo "$INIT" | jget root_token)
+KEY=$(echo "$INIT" | jget keys)
+api PUT sys/unseal "{\"key\":\"$KEY\"}" >/dev/null
+READ=$(bench read "$ROOT")
+WRITE=$(bench write "$ROOT")
+stop
+
+show floor "$FLOOR"
+show read "$READ"
+show write "$WRITE"
+python3 - "$FLOOR" "$READ" "$WRITE" <<'PY'
+import sys
+rps = [float(dict(kv.split("=") for kv in l.split())["rps"]) for l in sys.argv[1:]]
+floor, read, write = rps
+ok = lambda b: "ok" if b else "MISSED"
+print(f"read/floor  {read / floor:.2f}   (target >= 0.50: {ok(read / floor >= 0.5)})")
+print(f"read        {read:.0f}/s   (target >= 20000: {ok(read >= 20000)})")
+print(f"write       {write:.0f}/s   (durable; target >= 1000: {ok(write >= 1000)})")
+PY
