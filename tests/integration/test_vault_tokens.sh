@@ -165,17 +165,20 @@ done
 ok "no token in clear in storage or the audit log"
 
 # --- rate limit --------------------------------------------------------------
-got429=0
-for _ in $(seq 1 40); do
-	c=$(code POST auth/token/create "$ROOT" -d '{"policies":["default"],"ttl":"1m"}')
-	if [ "$c" = 429 ]; then got429=1; break; fi
-done
+# One curl, one keep-alive connection, 40 requests back to back: faster
+# than the bucket refills (5/s) even on a slow machine.  The code and the
+# body of the same 429 answer are checked.
+burst=(); for i in $(seq 1 40); do burst+=(-o "$T/rl.$i" "$A/v1/auth/token/create"); done
+curl -sS --cacert "$T/cert.pem" -X POST -H "X-Vault-Token: $ROOT" \
+	-d '{"policies":["default"],"ttl":"1m"}' -w '%{http_code}\n' "${burst[@]}" >"$T/rl.codes"
+got429=0; body429=""
+n=$(grep -n '^429$' "$T/rl.codes" | head -1 | cut -d: -f1)
+if [ -n "$n" ]; then got429=1; body429=$(cat "$T/rl.$n"); fi
 check "auth burst rate limited (429)" 1 "$got429"
-check "429 body is a Vault error" True "$(body POST auth/token/create "$ROOT" -d '{}' | jget '["errors"][0].endswith("rate limit quota exceeded")')"
-got429=0
-for _ in $(seq 1 40); do
-	if [ "$(code POST auth/approle/login "" -d '{}')" = 429 ]; then got429=1; break; fi
-done
+check "429 body is a Vault error" True "$(printf '%s' "$body429" | jget '["errors"][0].endswith("rate limit quota exceeded")')"
+burst=(); for i in $(seq 1 40); do burst+=(-o /dev/null "$A/v1/auth/approle/login"); done
+curl -sS --cacert "$T/cert.pem" -X POST -d '{}' -w '%{http_code}\n' "${burst[@]}" >"$T/rl.codes"
+got429=0; grep -q '^429$' "$T/rl.codes" && got429=1
 check "login paths limited too (429)" 1 "$got429"
 check "other paths not limited" 200 "$(code GET auth/token/lookup-self "$ROOT")"
 stop
