@@ -70,8 +70,8 @@ static void setup(void)
 /* Remembers a token the response hands out, for the next input. */
 static void remember(json_t *body)
 {
-	const char *t = json_string_value(json_object_get(
-	    json_object_get(body, "auth"), "client_token"));
+	const char *t = json_string_value(
+	    json_object_get(json_object_get(body, "auth"), "client_token"));
 
 	if (!t)
 		t = json_string_value(json_object_get(

@@ -307,8 +307,8 @@ static int cidrs_allow(json_t *list, const char *addr)
 
 	if (!json_array_size(list))
 		return 1;
-	json_array_foreach(list, i, x) if (cidr_match(json_string_value(x),
-						      addr)) return 1;
+	json_array_foreach(
+	    list, i, x) if (cidr_match(json_string_value(x), addr)) return 1;
 	return 0;
 }
 
@@ -373,7 +373,8 @@ static json_t *role_read_data(json_t *role)
 	    "{s:O, s:O, s:I, s:I, s:O, s:I, s:I, s:I, s:I, s:O, s:O, s:b, "
 	    "s:b, s:s, s:b, s:I, s:I}",
 	    "bind_secret_id", json_object_get(role, "bind_secret_id"),
-	    "secret_id_bound_cidrs", json_object_get(role, "secret_id_bound_cidrs"),
+	    "secret_id_bound_cidrs",
+	    json_object_get(role, "secret_id_bound_cidrs"),
 	    "secret_id_num_uses", (json_int_t)jint(role, "secret_id_num_uses"),
 	    "secret_id_ttl", (json_int_t)jint(role, "secret_id_ttl"),
 	    "token_bound_cidrs", json_object_get(role, "token_bound_cidrs"),
@@ -443,18 +444,16 @@ static int role_write(struct vault_core *c, struct rctx *r, const char *name,
 		char id[37];
 
 		vault_uuid(id);
-		role = json_pack("{s:s, s:b, s:[], s:[], s:[], s:I, s:I, s:I, "
-				 "s:I, s:I, s:I, s:I, s:b}",
-				 "role_id", id, "bind_secret_id", 1,
-				 "token_policies", "secret_id_bound_cidrs",
-				 "token_bound_cidrs", "token_ttl",
-				 (json_int_t)0, "token_max_ttl", (json_int_t)0,
-				 "token_explicit_max_ttl", (json_int_t)0,
-				 "token_period", (json_int_t)0,
-				 "token_num_uses", (json_int_t)0,
-				 "secret_id_ttl", (json_int_t)0,
-				 "secret_id_num_uses", (json_int_t)0,
-				 "token_no_default_policy", 0);
+		role = json_pack(
+		    "{s:s, s:b, s:[], s:[], s:[], s:I, s:I, s:I, "
+		    "s:I, s:I, s:I, s:I, s:b}",
+		    "role_id", id, "bind_secret_id", 1, "token_policies",
+		    "secret_id_bound_cidrs", "token_bound_cidrs", "token_ttl",
+		    (json_int_t)0, "token_max_ttl", (json_int_t)0,
+		    "token_explicit_max_ttl", (json_int_t)0, "token_period",
+		    (json_int_t)0, "token_num_uses", (json_int_t)0,
+		    "secret_id_ttl", (json_int_t)0, "secret_id_num_uses",
+		    (json_int_t)0, "token_no_default_policy", 0);
 		created = 1;
 		rc = role ? 0 : -ENOMEM;
 	}
@@ -536,7 +535,8 @@ static int role_write(struct vault_core *c, struct rctx *r, const char *name,
 			rc = vault_verr(400, "invalid role_id");
 			goto out;
 		}
-		if (!created || strcmp(json_string_value(v), jstr(role, "role_id"))) {
+		if (!created ||
+		    strcmp(json_string_value(v), jstr(role, "role_id"))) {
 			json_t *o = NULL;
 
 			vault_token_hash(json_string_value(v), hash);
@@ -592,7 +592,8 @@ static int delete_all(struct vault_core *c, const char *prefix)
 		return rc;
 	json_array_foreach(keys, i, k)
 	{
-		snprintf(key, sizeof(key), "%s%s", prefix, json_string_value(k));
+		snprintf(key, sizeof(key), "%s%s", prefix,
+			 json_string_value(k));
 		if ((rc = vault_barrier_delete(c->b, key, NULL)))
 			break;
 	}
@@ -664,7 +665,7 @@ static json_t *secret_data(struct vault_core *c, json_t *e)
 	gmtime_r(&t, &tm);
 	strftime(ct, sizeof(ct), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	t = (time_t)(jint(e, "last_updated_time") ? jint(e, "last_updated_time")
-						   : jint(e, "creation_time"));
+						  : jint(e, "creation_time"));
 	gmtime_r(&t, &tm);
 	strftime(ut, sizeof(ut), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (exp > 0) {
@@ -686,8 +687,8 @@ static json_t *secret_data(struct vault_core *c, json_t *e)
 			 json_object_get(e, "token_bound_cidrs"));
 }
 
-static int secret_create(struct vault_core *c, struct rctx *r,
-			 const char *name, int *status, json_t **data)
+static int secret_create(struct vault_core *c, struct rctx *r, const char *name,
+			 int *status, json_t **data)
 {
 	char sid[37], acc[37], sh[65], ah[65], key[AR_KEY];
 	int64_t now = vault_tokens_now(c), ttl, uses;
@@ -750,8 +751,7 @@ static int secret_create(struct vault_core *c, struct rctx *r,
 
 		json_object_foreach(meta, k, x) if (!json_is_string(x) ||
 						    strlen(k) > 128 ||
-						    json_string_length(x) >
-							512)
+						    json_string_length(x) > 512)
 		{
 			vault_verr(400, "metadata must be strings");
 			goto out;
@@ -771,8 +771,8 @@ static int secret_create(struct vault_core *c, struct rctx *r,
 		      sh, "accessor", acc, "creation_time", (json_int_t)now,
 		      "expiration_time", (json_int_t)(ttl ? now + ttl : 0),
 		      "ttl", (json_int_t)ttl, "num_uses", (json_int_t)uses,
-		      "metadata", meta, "cidr_list", cidrs,
-		      "token_bound_cidrs", tcidrs);
+		      "metadata", meta, "cidr_list", cidrs, "token_bound_cidrs",
+		      tcidrs);
 	link = json_pack("{s:s, s:s}", "hash", sh, "accessor", acc);
 	if (!e || !link) {
 		vault_verr(500, "internal error");
@@ -789,10 +789,10 @@ static int secret_create(struct vault_core *c, struct rctx *r,
 		rc = vault_verr(500, "internal error");
 		goto out;
 	}
-	*data = json_pack("{s:s, s:s, s:I, s:I}", "secret_id", sid,
-			  "secret_id_accessor", acc, "secret_id_ttl",
-			  (json_int_t)ttl, "secret_id_num_uses",
-			  (json_int_t)uses);
+	*data =
+	    json_pack("{s:s, s:s, s:I, s:I}", "secret_id", sid,
+		      "secret_id_accessor", acc, "secret_id_ttl",
+		      (json_int_t)ttl, "secret_id_num_uses", (json_int_t)uses);
 	OPENSSL_cleanse(sid, sizeof(sid));
 	*status = 200;
 	rc = *data ? 0 : vault_verr(500, "internal error");
@@ -912,9 +912,8 @@ static int secret_hash_param(struct vault_core *c, struct rctx *r,
 	return 0;
 }
 
-static int secret_lookup(struct vault_core *c, struct rctx *r,
-			 const char *name, int by_accessor, int *status,
-			 json_t **data)
+static int secret_lookup(struct vault_core *c, struct rctx *r, const char *name,
+			 int by_accessor, int *status, json_t **data)
 {
 	char sh[65];
 	json_t *e = NULL;
@@ -924,7 +923,8 @@ static int secret_lookup(struct vault_core *c, struct rctx *r,
 		return -1;
 	rc = secret_get(c, name, sh, &e);
 	if (rc == -ENOENT) {
-		*status = 204; /* Vault: an unknown secret id reads as nothing */
+		*status =
+		    204; /* Vault: an unknown secret id reads as nothing */
 		return 0;
 	}
 	if (rc)
@@ -991,12 +991,11 @@ static int h_role(struct vault_core *c, struct rctx *r, int *status,
 	}
 	rc = role_get(c, name, &role);
 	if (rc == -ENOENT)
-		return vault_verr(op == VAULT_OP_READ || op == VAULT_OP_LIST
-				      ? 404
-				      : 400,
-			       op == VAULT_OP_READ || op == VAULT_OP_LIST
-				   ? ""
-				   : "role does not exist");
+		return vault_verr(
+		    op == VAULT_OP_READ || op == VAULT_OP_LIST ? 404 : 400,
+		    op == VAULT_OP_READ || op == VAULT_OP_LIST
+			? ""
+			: "role does not exist");
 	if (rc)
 		return vault_verr(500, "internal error");
 	if (!strcmp(rest, "/role-id")) {
@@ -1033,8 +1032,9 @@ static int h_role(struct vault_core *c, struct rctx *r, int *status,
 		return secret_destroy(c, r, name, 0, status);
 	if (!strcmp(rest, "/secret-id-accessor/destroy"))
 		return secret_destroy(c, r, name, 1, status);
-	snprintf(key, sizeof(key), "no handler for route \"%s\". route entry "
-				   "not found.",
+	snprintf(key, sizeof(key),
+		 "no handler for route \"%s\". route entry "
+		 "not found.",
 		 r->path);
 	return vault_verr(404, key);
 }
@@ -1064,7 +1064,8 @@ static int login_token(struct vault_core *c, struct rctx *r, const char *name,
 			root |= !strcmp(json_string_value(x), "root");
 		}
 	}
-	if (!root && !json_is_true(json_object_get(role, "token_no_default_policy"))) {
+	if (!root &&
+	    !json_is_true(json_object_get(role, "token_no_default_policy"))) {
 		int have = 0;
 
 		for (i = 0; i < n; i++)
@@ -1108,7 +1109,8 @@ static int login_token(struct vault_core *c, struct rctx *r, const char *name,
 static int h_login(struct vault_core *c, struct rctx *r, int *status,
 		   json_t **data)
 {
-	const char *rid = json_string_value(json_object_get(r->body, "role_id"));
+	const char *rid =
+	    json_string_value(json_object_get(r->body, "role_id"));
 	const char *sid =
 	    json_string_value(json_object_get(r->body, "secret_id"));
 	const char *addr = r->req->remote_addr;
@@ -1139,7 +1141,8 @@ static int h_login(struct vault_core *c, struct rctx *r, int *status,
 		json_decref(role);
 		return vault_verr(400, AR_INVALID);
 	}
-	if (!cidrs_allow(json_object_get(role, "secret_id_bound_cidrs"), addr) ||
+	if (!cidrs_allow(json_object_get(role, "secret_id_bound_cidrs"),
+			 addr) ||
 	    !cidrs_allow(json_object_get(role, "token_bound_cidrs"), addr)) {
 		json_decref(role);
 		return vault_verr(400, AR_INVALID);
@@ -1154,9 +1157,10 @@ static int h_login(struct vault_core *c, struct rctx *r, int *status,
 		vault_token_hash(sid, hash);
 		pthread_mutex_lock(&ar_mu);
 		rc = secret_get(c, name, hash, &e);
-		if (!rc && (!cidrs_allow(json_object_get(e, "cidr_list"), addr) ||
-			    !cidrs_allow(json_object_get(e, "token_bound_cidrs"),
-					 addr)))
+		if (!rc &&
+		    (!cidrs_allow(json_object_get(e, "cidr_list"), addr) ||
+		     !cidrs_allow(json_object_get(e, "token_bound_cidrs"),
+				  addr)))
 			rc = -EPERM;
 		if (!rc) {
 			left = jint(e, "num_uses");
@@ -1168,8 +1172,8 @@ static int h_login(struct vault_core *c, struct rctx *r, int *status,
 				json_object_set_new(
 				    e, "last_updated_time",
 				    json_integer(vault_tokens_now(c)));
-				snprintf(key, sizeof(key), "%s%s/%s",
-					 AR_SECRET, name, hash);
+				snprintf(key, sizeof(key), "%s%s/%s", AR_SECRET,
+					 name, hash);
 				rc = put_json(c, key, e);
 			}
 			if (rc)
@@ -1196,14 +1200,13 @@ static int h_login(struct vault_core *c, struct rctx *r, int *status,
 static json_t *auth_mount(const char *type, const char *desc,
 			  const char *accessor)
 {
-	return json_pack("{s:s, s:s, s:s, s:{s:I, s:I, s:s}, s:b, s:b, s:{}, "
-			 "s:s, s:b}",
-			 "type", type, "description", desc, "accessor",
-			 accessor, "config", "default_lease_ttl", (json_int_t)0,
-			 "max_lease_ttl", (json_int_t)0, "token_type",
-			 "default-service", "local", 0, "seal_wrap", 0,
-			 "options", "uuid", accessor, "external_entropy_access",
-			 0);
+	return json_pack(
+	    "{s:s, s:s, s:s, s:{s:I, s:I, s:s}, s:b, s:b, s:{}, "
+	    "s:s, s:b}",
+	    "type", type, "description", desc, "accessor", accessor, "config",
+	    "default_lease_ttl", (json_int_t)0, "max_lease_ttl", (json_int_t)0,
+	    "token_type", "default-service", "local", 0, "seal_wrap", 0,
+	    "options", "uuid", accessor, "external_entropy_access", 0);
 }
 
 static int h_sys_auth(struct vault_core *c, struct rctx *r, int *status,

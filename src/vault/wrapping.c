@@ -99,7 +99,8 @@ static int get_json(struct vault_core *c, const char *key, json_t **ret)
 int vault_wrap_response(struct vault_core *c, const char *creation_path,
 			int64_t ttl, json_t *body, json_t **ret)
 {
-	char token[VAULT_TOKEN_LEN + 1], hash[65], key[sizeof(WRAP_PREFIX) + 64];
+	char token[VAULT_TOKEN_LEN + 1], hash[65],
+	    key[sizeof(WRAP_PREFIX) + 64];
 	char ct[40], id[37];
 	struct vault_token_params p = {.path = creation_path,
 				       .display_name = "response-wrapping",
@@ -186,7 +187,8 @@ static int wrap_token_get(struct vault_core *c, const char *t, char hash[65],
 		vault_barrier_delete(c->b, key, NULL);
 		return vault_verr(400, WRAP_INVALID);
 	}
-	pol = json_string_value(json_array_get(json_object_get(e, "policies"), 0));
+	pol = json_string_value(
+	    json_array_get(json_object_get(e, "policies"), 0));
 	if (json_array_size(json_object_get(e, "policies")) != 1 || !pol ||
 	    strcmp(pol, VAULT_WRAPPING_POLICY)) {
 		json_decref(e);
@@ -292,7 +294,8 @@ static void lease_id_of(json_t *e, char *out, size_t n)
 static int lease_token(struct vault_core *c, const char *lease, char hash[65],
 		       json_t **ret)
 {
-	char key[sizeof(VAULT_TOKEN_ACCESSOR_PREFIX) + 64], want[LEASE_MAX + 80];
+	char key[sizeof(VAULT_TOKEN_ACCESSOR_PREFIX) + 64],
+	    want[LEASE_MAX + 80];
 	const char *slash;
 	json_t *link = NULL, *e = NULL;
 	size_t n;
@@ -306,8 +309,7 @@ static int lease_token(struct vault_core *c, const char *lease, char hash[65],
 		return vault_verr(400, "invalid lease");
 	snprintf(key, sizeof(key), "%s%s", VAULT_TOKEN_ACCESSOR_PREFIX,
 		 slash + 1);
-	if (get_json(c, key, &link) ||
-	    strlen(jstr(link, "id_hash")) != 64) {
+	if (get_json(c, key, &link) || strlen(jstr(link, "id_hash")) != 64) {
 		json_decref(link);
 		return vault_verr(400, "invalid lease");
 	}
@@ -344,15 +346,13 @@ static int h_lease_lookup(struct vault_core *c, struct rctx *r, int *status,
 	rfc3339(jint(e, "creation_time"), it);
 	rfc3339(exp, et);
 	rfc3339(jint(e, "last_renewal_time"), lr);
-	*data = json_pack("{s:s, s:s, s:o, s:o, s:b, s:I}", "id",
-			  lease_param(r), "issue_time", it, "expire_time",
-			  exp > 0 ? json_string(et) : json_null(),
-			  "last_renewal",
-			  jint(e, "last_renewal_time") > 0 ? json_string(lr)
-							    : json_null(),
-			  "renewable",
-			  json_is_true(json_object_get(e, "renewable")), "ttl",
-			  (json_int_t)(exp > now ? exp - now : 0));
+	*data = json_pack(
+	    "{s:s, s:s, s:o, s:o, s:b, s:I}", "id", lease_param(r),
+	    "issue_time", it, "expire_time",
+	    exp > 0 ? json_string(et) : json_null(), "last_renewal",
+	    jint(e, "last_renewal_time") > 0 ? json_string(lr) : json_null(),
+	    "renewable", json_is_true(json_object_get(e, "renewable")), "ttl",
+	    (json_int_t)(exp > now ? exp - now : 0));
 	json_decref(e);
 	*status = 200;
 	return *data ? 0 : vault_verr(500, "internal error");
@@ -426,11 +426,10 @@ static int h_lease_renew(struct vault_core *c, struct rctx *r, int *status,
 	if (rc)
 		return vault_verr(500, "internal error");
 	exp = jint(e, "expire_time");
-	*data = json_pack("{s:s, s:b, s:I}", "lease_id", lease_param(r),
-			  "renewable",
-			  json_is_true(json_object_get(e, "renewable")),
-			  "lease_duration",
-			  (json_int_t)(exp > now ? exp - now : 0));
+	*data = json_pack(
+	    "{s:s, s:b, s:I}", "lease_id", lease_param(r), "renewable",
+	    json_is_true(json_object_get(e, "renewable")), "lease_duration",
+	    (json_int_t)(exp > now ? exp - now : 0));
 	json_decref(e);
 	*status = 200;
 	return *data ? 0 : vault_verr(500, "internal error");
@@ -503,24 +502,40 @@ static int h_lease_revoke_prefix(struct vault_core *c, struct rctx *r,
 #define UPD ROUTE_UPDATE_ONLY
 
 const struct vault_route vault_wrapping_routes[] = {
-    {.pattern = "sys/wrapping/unwrap", .ops = OP_U, .flags = UPD | ROUTE_RAW,
+    {.pattern = "sys/wrapping/unwrap",
+     .ops = OP_U,
+     .flags = UPD | ROUTE_RAW,
      .fn = h_unwrap},
-    {.pattern = "sys/wrapping/lookup", .ops = OP_U, .flags = UPD,
+    {.pattern = "sys/wrapping/lookup",
+     .ops = OP_U,
+     .flags = UPD,
      .fn = h_wrap_lookup},
     {.pattern = "sys/wrapping/wrap", .ops = OP_U, .flags = UPD, .fn = h_wrap},
-    {.pattern = "sys/leases/lookup", .ops = OP_U, .flags = UPD,
+    {.pattern = "sys/leases/lookup",
+     .ops = OP_U,
+     .flags = UPD,
      .fn = h_lease_lookup},
-    {.pattern = "sys/leases/lookup/*", .ops = OP_L, .flags = ROUTE_SUDO,
+    {.pattern = "sys/leases/lookup/*",
+     .ops = OP_L,
+     .flags = ROUTE_SUDO,
      .fn = h_lease_list},
-    {.pattern = "sys/leases/renew", .ops = OP_U, .flags = UPD,
+    {.pattern = "sys/leases/renew",
+     .ops = OP_U,
+     .flags = UPD,
      .fn = h_lease_renew},
     {.pattern = "sys/renew", .ops = OP_U, .flags = UPD, .fn = h_lease_renew},
-    {.pattern = "sys/leases/revoke", .ops = OP_U, .flags = UPD,
+    {.pattern = "sys/leases/revoke",
+     .ops = OP_U,
+     .flags = UPD,
      .fn = h_lease_revoke},
-    {.pattern = "sys/leases/revoke/*", .ops = OP_U, .flags = UPD,
+    {.pattern = "sys/leases/revoke/*",
+     .ops = OP_U,
+     .flags = UPD,
      .fn = h_lease_revoke},
-    {.pattern = "sys/leases/revoke-prefix/*", .ops = OP_U,
-     .flags = UPD | ROUTE_SUDO, .fn = h_lease_revoke_prefix},
+    {.pattern = "sys/leases/revoke-prefix/*",
+     .ops = OP_U,
+     .flags = UPD | ROUTE_SUDO,
+     .fn = h_lease_revoke_prefix},
 };
 
 const size_t vault_wrapping_routes_n =

@@ -180,8 +180,7 @@ static int login_from(struct fx *f, const char *rid, const char *sid,
 	return st;
 }
 
-static int login(struct fx *f, const char *rid, const char *sid,
-		 char token[64])
+static int login(struct fx *f, const char *rid, const char *sid, char token[64])
 {
 	return login_from(f, rid, sid, "127.0.0.1", token, NULL);
 }
@@ -266,20 +265,18 @@ static void test_role_crud(void **state)
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/token/create",
 			      "{\"policies\": [\"app\"]}", f->root, &b),
 			 200);
-	assert_int_equal(
-	    call(f, VAULT_OP_READ, "auth/approle/role/app",
-		 NULL,
-		 json_string_value(json_object_get(json_object_get(b, "auth"),
-						   "client_token")),
-		 NULL),
-	    403);
+	assert_int_equal(call(f, VAULT_OP_READ, "auth/approle/role/app", NULL,
+			      json_string_value(json_object_get(
+				  json_object_get(b, "auth"), "client_token")),
+			      NULL),
+			 403);
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_DELETE, "auth/approle/role/app",
-			      NULL, f->root, NULL),
+	assert_int_equal(call(f, VAULT_OP_DELETE, "auth/approle/role/app", NULL,
+			      f->root, NULL),
 			 204);
-	assert_int_equal(
-	    call(f, VAULT_OP_READ, "auth/approle/role/app", NULL, f->root, NULL),
-	    404);
+	assert_int_equal(call(f, VAULT_OP_READ, "auth/approle/role/app", NULL,
+			      f->root, NULL),
+			 404);
 	assert_int_equal(login(f, "my-custom-id", "x", NULL), 400);
 }
 
@@ -314,8 +311,8 @@ static void test_login_flow(void **state)
 				json_object_get(auth, "policies"), 1)),
 			    "default");
 	assert_string_equal(
-	    json_string_value(json_object_get(
-		json_object_get(auth, "metadata"), "role_name")),
+	    json_string_value(json_object_get(json_object_get(auth, "metadata"),
+					      "role_name")),
 	    "app");
 	assert_true(json_is_true(json_object_get(auth, "orphan")));
 	json_decref(b);
@@ -360,9 +357,9 @@ static void test_login_flow(void **state)
 	assert_string_equal(first_error(b), "invalid role or secret ID");
 	json_decref(b);
 	assert_int_equal(login(f, rid, NULL, NULL), 400);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/approle/login", "{}",
-			      NULL, NULL),
-			 400);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "auth/approle/login", "{}", NULL, NULL),
+	    400);
 
 	/* lookup, list, destroy the secret id */
 	snprintf(key, sizeof(key), "{\"secret_id\": \"%s\"}", sid);
@@ -429,7 +426,8 @@ static void test_secret_id_limits(void **state)
 			      "auth/approle/role/app/secret-id",
 			      "{\"num_uses\": 3}", f->root, NULL),
 			 400);
-	secret_id(f, "{\"num_uses\": 1, \"metadata\": \"{\\\"k\\\":\\\"v\\\"}\"}",
+	secret_id(f,
+		  "{\"num_uses\": 1, \"metadata\": \"{\\\"k\\\":\\\"v\\\"}\"}",
 		  sid, NULL);
 	assert_int_equal(login(f, rid, sid, NULL), 200);
 	assert_int_equal(login(f, rid, sid, NULL), 400);
@@ -456,8 +454,8 @@ static void test_cidr_and_no_secret(void **state)
 	role_id(f, rid);
 	assert_int_equal(login_from(f, rid, NULL, "10.1.2.3", NULL, NULL), 200);
 	assert_int_equal(login_from(f, rid, NULL, "::1", NULL, NULL), 200);
-	assert_int_equal(login_from(f, rid, NULL, "::ffff:10.1.9.9", NULL, NULL),
-			 200);
+	assert_int_equal(
+	    login_from(f, rid, NULL, "::ffff:10.1.9.9", NULL, NULL), 200);
 	assert_int_equal(login_from(f, rid, NULL, "10.2.0.1", NULL, NULL), 400);
 	assert_int_equal(login_from(f, rid, NULL, NULL, NULL, NULL), 400);
 
@@ -507,9 +505,9 @@ static void test_sys_auth(void **state)
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/auth/userpass",
 			      "{\"type\": \"userpass\"}", f->root, NULL),
 			 400);
-	assert_int_equal(call(f, VAULT_OP_DELETE, "sys/auth/approle", NULL,
-			      f->root, NULL),
-			 400);
+	assert_int_equal(
+	    call(f, VAULT_OP_DELETE, "sys/auth/approle", NULL, f->root, NULL),
+	    400);
 	/* sealed: login answers 503 */
 	vault_core_seal(f->c);
 	assert_int_equal(login(f, "a", "b", NULL), 503);
@@ -541,12 +539,12 @@ static void test_wrapping(void **state)
 	json_decref(b);
 
 	/* a wrapping token does nothing but unwrap and lookup */
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/data/app/db", NULL,
-			      wtok, NULL),
-			 403);
-	assert_int_equal(call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL,
-			      wtok, NULL),
-			 403);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/data/app/db", NULL, wtok, NULL),
+	    403);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL, wtok, NULL),
+	    403);
 	assert_int_equal(
 	    call(f, VAULT_OP_UPDATE, "sys/wrapping/lookup", NULL, wtok, &b),
 	    200);
@@ -564,9 +562,9 @@ static void test_wrapping(void **state)
 	    call(f, VAULT_OP_UPDATE, "sys/wrapping/unwrap", NULL, wtok, NULL),
 	    403);
 	snprintf(body, sizeof(body), "{\"token\": \"%s\"}", wtok);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/wrapping/unwrap", body,
-			      f->root, &b),
-			 400);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "sys/wrapping/unwrap", body, f->root, &b),
+	    400);
 	assert_string_equal(first_error(b),
 			    "wrapping token is not valid or does not exist");
 	json_decref(b);
@@ -580,9 +578,9 @@ static void test_wrapping(void **state)
 		 json_string_value(json_object_get(
 		     json_object_get(b, "wrap_info"), "token")));
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/wrapping/unwrap", body,
-			      f->root, &u),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "sys/wrapping/unwrap", body, f->root, &u),
+	    200);
 	assert_string_equal(dstr(u, "k"), "v");
 	json_decref(u);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/wrapping/wrap",
@@ -689,10 +687,9 @@ static void test_leases(void **state)
 	assert_int_equal(
 	    call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL, tok, NULL),
 	    403);
-	assert_int_equal(
-	    call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL, f->root,
-		 NULL),
-	    200);
+	assert_int_equal(call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL,
+			      f->root, NULL),
+			 200);
 }
 
 int main(void)
