@@ -921,7 +921,9 @@ static int secret_lookup(struct vault_core *c, struct rctx *r, const char *name,
 
 	if (secret_hash_param(c, r, name, by_accessor, sh))
 		return -1;
+	pthread_mutex_lock(&ar_mu); /* secret_get may reap an expired id */
 	rc = secret_get(c, name, sh, &e);
+	pthread_mutex_unlock(&ar_mu);
 	if (rc == -ENOENT) {
 		*status =
 		    204; /* Vault: an unknown secret id reads as nothing */
