@@ -26,6 +26,12 @@
  * checked the same way before its 404, as Vault does.  Auth endpoints
  * (ROUTE_AUTH_RATE, auth/<method>/login...) are rate limited per client
  * address (429) before any token is looked at.
+ *
+ * Response wrapping: with X-Vault-Wrap-TTL a successful response with a
+ * body is handed to vault_wrap_response (wrapping.c), which stores it and
+ * answers a wrap_info envelope instead.  A response-wrapping token (policy
+ * "response-wrapping", built in) has update on sys/wrapping/unwrap and
+ * sys/wrapping/lookup and nothing else, whatever a stored policy says.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -238,6 +244,8 @@ static const struct {
 } tables[] = {
     {routes, NULL},
     {vault_token_routes, &vault_token_routes_n},
+    {vault_approle_routes, &vault_approle_routes_n},
+    {vault_wrapping_routes, &vault_wrapping_routes_n},
 };
 
 static const struct route *route_find(const char *path)
@@ -274,6 +282,16 @@ static int auth_endpoint(const char *path, const struct route *rt)
 		return 0;
 	m = strchr(path + 5, '/');
 	return m && !strncmp(m + 1, "login", 5);
+}
+
+/* A response-wrapping token: its only policy is VAULT_WRAPPING_POLICY. */
+static int wrapping_token(json_t *e)
+{
+	json_t *p = json_object_get(e, "policies");
+	const char *s = json_string_value(json_array_get(p, 0));
+
+	return json_array_size(p) == 1 && s &&
+	       !strcmp(s, VAULT_WRAPPING_POLICY);
 }
 
 /* The capability an operation needs on a route (see ROUTE_UPDATE_ONLY). */
@@ -391,6 +409,7 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 	const struct route *rt;
 	json_t *data = NULL;
 	int status = 200;
+	int64_t wrap_ttl = 0;
 
 	resp->status = 500;
 	resp->body = NULL;
@@ -417,6 +436,16 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 	if (audit(c, "request", &r, NULL)) {
 		set_error(resp, 500, "internal error");
 		goto out;
+	}
+	if (req->wrap_ttl && *req->wrap_ttl) {
+		json_t *v = json_string(req->wrap_ttl);
+
+		if (!v || vault_duration_parse(v, &wrap_ttl) || wrap_ttl <= 0) {
+			json_decref(v);
+			set_error(resp, 400, "invalid wrap TTL");
+			goto respond;
+		}
+		json_decref(v);
 	}
 	if (auth_endpoint(path, rt) && !vault_rate_allow(c, req->remote_addr)) {
 		char msg[VAULT_MAX_PATH + 64];
@@ -466,6 +495,11 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 							bare);
 		}
 		vault_acl_ref_put(acl);
+		if (wrapping_token(r.token))
+			r.caps = !strcmp(path, "sys/wrapping/unwrap") ||
+					 !strcmp(path, "sys/wrapping/lookup")
+				     ? VAULT_CAP_UPDATE
+				     : 0;
 		if (!vault_caps_allow(r.caps, needed_caps(req->op, rt)) ||
 		    (rt && (rt->flags & ROUTE_SUDO) &&
 		     !vault_caps_allow(r.caps, VAULT_CAP_SUDO))) {
@@ -543,6 +577,24 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 	}
 	r.auth = NULL;
 respond:
+	/* response wrapping: a 200 with a body (not the raw sys/ answers) */
+	if (wrap_ttl > 0 && resp->status == 200 && resp->body &&
+	    !(rt && (rt->flags & ROUTE_RAW))) {
+		json_t *wrapped = NULL;
+
+		cur_err = &he;
+		he.status = 0;
+		if (vault_wrap_response(c, path, wrap_ttl, resp->body,
+					&wrapped)) {
+			cur_err = NULL;
+			set_error(resp, he.status ? he.status : 500,
+				  he.status ? he.msg : "internal error");
+		} else {
+			cur_err = NULL;
+			json_decref(resp->body);
+			resp->body = wrapped;
+		}
+	}
 	if (audit(c, "response", &r, resp)) {
 		set_error(resp, 500, "internal error");
 	}

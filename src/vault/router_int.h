@@ -55,4 +55,24 @@ int vault_verr(int status, const char *msg);
 extern const struct vault_route vault_token_routes[];
 extern const size_t vault_token_routes_n;
 
+/* approle.c: auth/approle/ and sys/auth */
+extern const struct vault_route vault_approle_routes[];
+extern const size_t vault_approle_routes_n;
+
+/* wrapping.c: sys/wrapping/ and sys/leases/ */
+extern const struct vault_route vault_wrapping_routes[];
+extern const size_t vault_wrapping_routes_n;
+
+/* The policy of response-wrapping tokens (built in, as in Vault): such a
+ * token may only call sys/wrapping/unwrap and sys/wrapping/lookup. */
+#define VAULT_WRAPPING_POLICY "response-wrapping"
+
+/*
+ * Wraps a response (wrapping.c): stores body (the envelope the client
+ * would have had; borrowed) under a new single-use wrapping token with
+ * ttl seconds and replaces *ret with the wrap_info envelope.  0, or -1
+ * with the error set by vault_verr.
+ */
+int vault_wrap_response(struct vault_core *c, const char *creation_path,
+			int64_t ttl, json_t *body, json_t **ret);
 #endif

@@ -170,6 +170,8 @@ static enum MHD_Result dispatch(struct vault_server *s,
 	}
 	q.content_type = MHD_lookup_connection_value(
 	    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	q.wrap_ttl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						 "X-Vault-Wrap-TTL");
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &q);
 	list = NULL;
 	for (size_t i = 0; i < q.nquery; i++)

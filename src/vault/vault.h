@@ -360,6 +360,7 @@ struct vault_request {
 	const char *token;           /* X-Vault-Token or Bearer; NULL */
 	const char *remote_addr;     /* for the audit log; may be NULL */
 	const char *content_type;    /* Content-Type header; may be NULL */
+	const char *wrap_ttl;        /* X-Vault-Wrap-TTL header; may be NULL */
 	size_t nquery;
 	struct {
 		const char *key, *value; /* value may be NULL */
