@@ -31,8 +31,7 @@ static void render_all(const json_t *data)
 		char *out = NULL;
 		size_t len = 0;
 
-		if (!vault_inject_render(data, fmts[i], NULL, &out, &len,
-					 &err))
+		if (!vault_inject_render(data, fmts[i], NULL, &out, &len, &err))
 			free(out);
 		out = NULL;
 		if (first && !vault_inject_render(data, fmts[i], first, &out,

@@ -64,8 +64,7 @@ static void report(const char *prog, const char *what,
 }
 
 /* Reads a credential file (trimmed) into buf; refuses an empty one. */
-static int read_cred(const char *prog, const char *path, char *buf,
-		     size_t cap)
+static int read_cred(const char *prog, const char *path, char *buf, size_t cap)
 {
 	struct bw_error err = {0};
 	char *text = NULL;
@@ -123,8 +122,8 @@ static int call(struct session *s, const char *method, const char *path,
 	json_t *out = NULL;
 	int status = 0, rc;
 
-	rc = vault_client_request(s->c, method, path, body, &status, &out,
-				  &err);
+	rc =
+	    vault_client_request(s->c, method, path, body, &status, &out, &err);
 	if (rc) {
 		report(s->prog, path, &err);
 		return rc;
@@ -133,8 +132,8 @@ static int call(struct session *s, const char *method, const char *path,
 		char text[2048];
 
 		fprintf(stderr, "%s: %s\n", s->prog,
-			vault_client_error_text(s->c, method, path, status,
-						out, text, sizeof(text)));
+			vault_client_error_text(s->c, method, path, status, out,
+						text, sizeof(text)));
 		json_decref(out);
 		return status == 404 ? -ENOENT : -EACCES;
 	}
@@ -166,8 +165,8 @@ static int approle_login(struct session *s)
 		goto out;
 	if ((rc = session_client(s, NULL)))
 		goto out;
-	body = json_pack("{s:s, s:s}", "role_id", role_id, "secret_id",
-			 secret_id);
+	body =
+	    json_pack("{s:s, s:s}", "role_id", role_id, "secret_id", secret_id);
 	if (!body) {
 		rc = -ENOMEM;
 		goto out;
@@ -184,8 +183,7 @@ static int approle_login(struct session *s)
 	}
 	snprintf(s->token, sizeof(s->token), "%s", tok);
 	s->logged_in = 1;
-	set_ttl(s,
-		json_integer_value(json_object_get(auth, "lease_duration")),
+	set_ttl(s, json_integer_value(json_object_get(auth, "lease_duration")),
 		json_is_true(json_object_get(auth, "renewable")));
 	rc = session_client(s, s->token);
 out:
@@ -242,11 +240,11 @@ static int session_renew(struct session *s)
 		rc = call(s, "POST", "auth/token/renew-self", NULL, &out);
 		if (!rc) {
 			auth = json_object_get(out, "auth");
-			set_ttl(s,
-				json_integer_value(
-				    json_object_get(auth, "lease_duration")),
-				json_is_true(
-				    json_object_get(auth, "renewable")));
+			set_ttl(
+			    s,
+			    json_integer_value(
+				json_object_get(auth, "lease_duration")),
+			    json_is_true(json_object_get(auth, "renewable")));
 			json_decref(out);
 			fprintf(stderr, "%s: token renewed (ttl %llds)\n",
 				s->prog, s->ttl);
@@ -323,8 +321,7 @@ static int fetch(struct session *s, struct item *it,
 		return -ENOENT;
 	}
 	item_clear(it);
-	rc = vault_inject_render(data, fmt, field, &it->bytes, &it->len,
-				 &err);
+	rc = vault_inject_render(data, fmt, field, &it->bytes, &it->len, &err);
 	json_decref(out);
 	if (rc)
 		report(s->prog, it->spec.path, &err);
@@ -337,7 +334,8 @@ static void inject_usage(FILE *out)
 {
 	fprintf(
 	    out,
-	    "usage: bulwark vault inject [--role-id-file F --secret-id-file F]\n"
+	    "usage: bulwark vault inject [--role-id-file F --secret-id-file "
+	    "F]\n"
 	    "         --secret PATH[=NAME] ... --into DIR [--owner UID:GID]\n"
 	    "         [--mode 0400] [--format json|env|raw] [--field NAME]\n"
 	    "         [--once | --renew [--interval 60s]]\n\n"
@@ -524,8 +522,9 @@ int cmd_vault_inject(int argc, char **argv)
 			m = strtol(optarg, &end, 8);
 			if (errno || *end || end == optarg || m < 0 ||
 			    m > 0777) {
-				fprintf(stderr, "%s: --mode wants an octal "
-						"mode like 0400\n",
+				fprintf(stderr,
+					"%s: --mode wants an octal "
+					"mode like 0400\n",
 					s.prog);
 				return 2;
 			}
@@ -533,8 +532,9 @@ int cmd_vault_inject(int argc, char **argv)
 			break;
 		case 'f':
 			if (vault_inject_parse_format(optarg, &fmt)) {
-				fprintf(stderr, "%s: --format is json, env or "
-						"raw\n",
+				fprintf(stderr,
+					"%s: --format is json, env or "
+					"raw\n",
 					s.prog);
 				return 2;
 			}
@@ -575,15 +575,15 @@ int cmd_vault_inject(int argc, char **argv)
 	if (optind < argc || !dir || !nraw || (once && renew) ||
 	    (!s.role_id_file != !s.secret_id_file) ||
 	    (fmt == VAULT_INJECT_RAW && !field)) {
-		fprintf(stderr, "%s: %s\n\n", s.prog,
-			optind < argc ? "unexpected argument"
-			: !dir	      ? "--into is required"
-			: !nraw	      ? "--secret is required"
-			: once && renew
-			    ? "--once and --renew exclude each other"
-			: fmt == VAULT_INJECT_RAW && !field
-			    ? "--format raw needs --field"
-			    : "--role-id-file and --secret-id-file go together");
+		fprintf(
+		    stderr, "%s: %s\n\n", s.prog,
+		    optind < argc   ? "unexpected argument"
+		    : !dir	    ? "--into is required"
+		    : !nraw	    ? "--secret is required"
+		    : once && renew ? "--once and --renew exclude each other"
+		    : fmt == VAULT_INJECT_RAW && !field
+			? "--format raw needs --field"
+			: "--role-id-file and --secret-id-file go together");
 		inject_usage(stderr);
 		return 2;
 	}
@@ -611,9 +611,10 @@ int cmd_vault_inject(int argc, char **argv)
 	if (!s.role_id_file) {
 		env = getenv("VAULT_TOKEN");
 		if (!env || !*env || strlen(env) >= sizeof(s.token)) {
-			fprintf(stderr, "%s: no credentials: give "
-					"--role-id-file and --secret-id-file, "
-					"or set VAULT_TOKEN\n",
+			fprintf(stderr,
+				"%s: no credentials: give "
+				"--role-id-file and --secret-id-file, "
+				"or set VAULT_TOKEN\n",
 				s.prog);
 			return 2;
 		}
@@ -664,8 +665,8 @@ int cmd_vault_inject(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	rc = sync_files(&s, dirfd, dir, items, n, fmt, field, mode, uid, gid,
-			1);
+	rc =
+	    sync_files(&s, dirfd, dir, items, n, fmt, field, mode, uid, gid, 1);
 	if (renew) {
 		fprintf(stderr, "%s: watching %zu secret(s) every %llds\n",
 			s.prog, n, interval);
@@ -694,22 +695,23 @@ out:
 
 static void hook_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: bulwark vault oci-hook [--config FILE]\n\n"
-		"An OCI createRuntime (or prestart) hook: reads the container's "
-		"state on\nstdin, takes the secrets from its annotations\n"
-		"  %s: \"secret/app/db=db.json,secret/app/api\"\n"
-		"  %s: ROLE (credentials from roles_dir/ROLE/)\n"
-		"  %s: json (default) or env\n"
-		"and mounts a read-only tmpfs holding them at %s in the\n"
-		"container, files mode 0400 owned by the container's user.  "
-		"Without the\nsecrets annotation it does nothing.\n\n"
-		"  --config FILE  root-only YAML (default %s): address, "
-		"ca_cert,\n"
-		"                 role_id_file, secret_id_file, roles_dir, "
-		"token_file\n",
-		VAULT_ANN_SECRETS, VAULT_ANN_ROLE, VAULT_ANN_FORMAT,
-		VAULT_HOOK_DIR, VAULT_HOOK_CONFIG);
+	fprintf(
+	    out,
+	    "usage: bulwark vault oci-hook [--config FILE]\n\n"
+	    "An OCI createRuntime (or prestart) hook: reads the container's "
+	    "state on\nstdin, takes the secrets from its annotations\n"
+	    "  %s: \"secret/app/db=db.json,secret/app/api\"\n"
+	    "  %s: ROLE (credentials from roles_dir/ROLE/)\n"
+	    "  %s: json (default) or env\n"
+	    "and mounts a read-only tmpfs holding them at %s in the\n"
+	    "container, files mode 0400 owned by the container's user.  "
+	    "Without the\nsecrets annotation it does nothing.\n\n"
+	    "  --config FILE  root-only YAML (default %s): address, "
+	    "ca_cert,\n"
+	    "                 role_id_file, secret_id_file, roles_dir, "
+	    "token_file\n",
+	    VAULT_ANN_SECRETS, VAULT_ANN_ROLE, VAULT_ANN_FORMAT, VAULT_HOOK_DIR,
+	    VAULT_HOOK_CONFIG);
 }
 
 /* A file the hook trusts: root's, not writable by others (and for
@@ -732,8 +734,7 @@ static int trusted_file(const char *prog, const char *path, int secret)
 	return 0;
 }
 
-static int read_file(const char *path, size_t max, char **ret,
-		     size_t *ret_len)
+static int read_file(const char *path, size_t max, char **ret, size_t *ret_len)
 {
 	struct bw_error err = {0};
 	FILE *f = fopen(path, "re");
@@ -755,8 +756,8 @@ static const char *ann_str(const json_t *ann, const char *key)
  * (0755) when missing. */
 static int open_dir_at(int at, const char *name)
 {
-	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				      O_CLOEXEC);
+	int fd =
+	    openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0 && errno == ENOENT) {
 		if (mkdirat(at, name, 0755) && errno != EEXIST)
@@ -924,7 +925,8 @@ int cmd_vault_oci_hook(int argc, char **argv)
 	s.cfg.ca_cert = hc.ca_cert;
 	role = ann_str(ann, VAULT_ANN_ROLE);
 	if (role) {
-		if (!hc.roles_dir || !vault_inject_name_ok(role, strlen(role))) {
+		if (!hc.roles_dir ||
+		    !vault_inject_name_ok(role, strlen(role))) {
 			fprintf(stderr, "%s: %s: %s\n", prog, VAULT_ANN_ROLE,
 				hc.roles_dir ? "bad role name"
 					     : "no roles_dir configured");
@@ -944,8 +946,9 @@ int cmd_vault_oci_hook(int argc, char **argv)
 		    read_cred(prog, hc.token_file, s.token, sizeof(s.token)))
 			goto out;
 	} else {
-		fprintf(stderr, "%s: %s names no role and the configuration "
-				"has no default credentials\n",
+		fprintf(stderr,
+			"%s: %s names no role and the configuration "
+			"has no default credentials\n",
 			prog, VAULT_ANN_SECRETS);
 		goto out;
 	}

@@ -74,8 +74,8 @@ static int path_ok(const char *p, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)p[i];
 
-		if (c <= ' ' || c >= 0x7f || c == '?' || c == '#' ||
-		    c == '%' || c == '\\' || c == ',')
+		if (c <= ' ' || c >= 0x7f || c == '?' || c == '#' || c == '%' ||
+		    c == '\\' || c == ',')
 			return 0;
 		if (c == '/' && i + 1 < len && p[i + 1] == '/')
 			return 0;
@@ -392,16 +392,16 @@ done:
 
 /* 1 when dirfd/name is a regular file holding exactly data with mode and
  * owner; it is opened without following a symlink. */
-static int same_file(int dirfd, const char *name, const void *data,
-		     size_t len, unsigned mode, long uid, long gid)
+static int same_file(int dirfd, const char *name, const void *data, size_t len,
+		     unsigned mode, long uid, long gid)
 {
 	struct stat st;
 	char *buf;
 	size_t got = 0;
 	int fd, same = 0;
 
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-				     O_NONBLOCK);
+	fd =
+	    openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
@@ -463,12 +463,11 @@ int vault_inject_write(int dirfd, const char *name, const void *data,
 		if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 			return bw_errorf(err, -EIO, name, 0, 0,
 					 "no random bytes");
-		snprintf(tmp, sizeof(tmp), ".%s.%02x%02x%02x%02x%02x%02x",
-			 name, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
-		fd = openat(dirfd, tmp,
-			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-				O_CLOEXEC,
-			    0600);
+		snprintf(tmp, sizeof(tmp), ".%s.%02x%02x%02x%02x%02x%02x", name,
+			 rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
+		fd = openat(
+		    dirfd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0 && errno != EEXIST)
 			return bw_errorf(err, -errno, name, 0, 0,
 					 "cannot create a temp file: %s",
@@ -579,7 +578,8 @@ int vault_oci_state_parse(const char *buf, size_t len,
 				 "or prestart hook)");
 	}
 	s.pid = (long)json_integer_value(pid);
-	if (copy_str(s.bundle, sizeof(s.bundle), json_object_get(o, "bundle")) ||
+	if (copy_str(s.bundle, sizeof(s.bundle),
+		     json_object_get(o, "bundle")) ||
 	    s.bundle[0] != '/') {
 		json_decref(o);
 		return bw_errorf(err, -EINVAL, "state", 0, 0,
@@ -653,8 +653,7 @@ int vault_oci_config_parse(const char *buf, size_t len, const char *bundle,
 	if (root[0] == '/')
 		n = snprintf(c.rootfs, sizeof(c.rootfs), "%s", root);
 	else
-		n = snprintf(c.rootfs, sizeof(c.rootfs), "%s/%s", bundle,
-			     root);
+		n = snprintf(c.rootfs, sizeof(c.rootfs), "%s/%s", bundle, root);
 	user = json_object_get(json_object_get(o, "process"), "user");
 	if (n < 0 || (size_t)n >= sizeof(c.rootfs) ||
 	    user_id(user, "uid", &c.uid) || user_id(user, "gid", &c.gid)) {
@@ -715,8 +714,7 @@ void vault_hook_config_free(struct vault_hook_config *c)
 }
 
 int vault_hook_config_parse(const char *text, size_t len, const char *path,
-			    struct vault_hook_config *ret,
-			    struct bw_error *err)
+			    struct vault_hook_config *ret, struct bw_error *err)
 {
 	struct vault_hook_config c;
 	yaml_parser_t p;
@@ -747,8 +745,9 @@ int vault_hook_config_parse(const char *text, size_t len, const char *path,
 			break;
 		case YAML_MAPPING_START_EVENT:
 			if (++depth > 1)
-				rc = bw_errorf(err, -EINVAL, path, line, 0,
-					       "want a flat mapping of strings");
+				rc =
+				    bw_errorf(err, -EINVAL, path, line, 0,
+					      "want a flat mapping of strings");
 			break;
 		case YAML_MAPPING_END_EVENT:
 			depth--;
@@ -768,8 +767,8 @@ int vault_hook_config_parse(const char *text, size_t len, const char *path,
 					       "want a mapping");
 			} else if (!have_key) {
 				if (vl >= sizeof(key) || memchr(v, '\0', vl)) {
-					rc = bw_errorf(err, -EINVAL, path,
-						       line, 0, "bad key");
+					rc = bw_errorf(err, -EINVAL, path, line,
+						       0, "bad key");
 					break;
 				}
 				memcpy(key, v, vl);

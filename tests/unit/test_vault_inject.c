@@ -40,8 +40,7 @@ static char *fixture(const char *name, size_t *len)
 	return text;
 }
 
-static int spec(const char *s, const char *ext,
-		struct vault_inject_secret *out)
+static int spec(const char *s, const char *ext, struct vault_inject_secret *out)
 {
 	struct bw_error err = {0};
 
@@ -66,9 +65,18 @@ static void test_spec_names(void **state)
 static void test_spec_rejects(void **state)
 {
 	static const char *bad[] = {
-	    "",		      "=x",	    "secret/../etc=x", "secret/a?b",
-	    "secret/a#b",     "secret//a", "secret/a=../x",	"secret/a=.x",
-	    "secret/a=a/b",   "secret/a=", "secret/a b",	"secret/%2e",
+	    "",
+	    "=x",
+	    "secret/../etc=x",
+	    "secret/a?b",
+	    "secret/a#b",
+	    "secret//a",
+	    "secret/a=../x",
+	    "secret/a=.x",
+	    "secret/a=a/b",
+	    "secret/a=",
+	    "secret/a b",
+	    "secret/%2e",
 	    "secret/..=ok",
 	};
 	struct vault_inject_secret s;
@@ -120,10 +128,10 @@ static void test_list(void **state)
 
 	n = 0;
 	for (int i = 0; i <= VAULT_INJECT_MAX_SECRETS; i++)
-		off += (size_t)snprintf(big + off, sizeof(big) - off, "s/%d,",
-					i);
-	assert_int_equal(
-	    vault_inject_parse_list(big, off, "", list, &n, &err), -E2BIG);
+		off +=
+		    (size_t)snprintf(big + off, sizeof(big) - off, "s/%d,", i);
+	assert_int_equal(vault_inject_parse_list(big, off, "", list, &n, &err),
+			 -E2BIG);
 	assert_int_equal(n, VAULT_INJECT_MAX_SECRETS);
 }
 
@@ -210,13 +218,13 @@ static void test_render_errors(void **state)
 	memset(s, 'x', VAULT_INJECT_MAX_FILE - 1);
 	s[VAULT_INJECT_MAX_FILE - 1] = '\0';
 	json_object_set_new(big, "v", json_string(s));
-	assert_int_equal(vault_inject_render(big, VAULT_INJECT_ENV, NULL, &out,
-					     &len, &err),
-			 -EFBIG);
+	assert_int_equal(
+	    vault_inject_render(big, VAULT_INJECT_ENV, NULL, &out, &len, &err),
+	    -EFBIG);
 	assert_null(out);
-	assert_int_equal(vault_inject_render(big, VAULT_INJECT_RAW, "v", &out,
-					     &len, &err),
-			 0);
+	assert_int_equal(
+	    vault_inject_render(big, VAULT_INJECT_RAW, "v", &out, &len, &err),
+	    0);
 	assert_int_equal(len, VAULT_INJECT_MAX_FILE - 1);
 	free(out);
 	free(s);
@@ -270,14 +278,14 @@ static void test_write(void **state)
 	assert_int_equal(st1.st_ino, st2.st_ino);
 
 	/* new bytes (or a new mode): a new file renamed over the old one */
-	assert_int_equal(vault_inject_write(dfd, "db.json", "two!", 4, 0400,
-					    -1, -1, &changed, &err),
+	assert_int_equal(vault_inject_write(dfd, "db.json", "two!", 4, 0400, -1,
+					    -1, &changed, &err),
 			 0);
 	assert_int_equal(changed, 1);
 	assert_int_equal(stat(path, &st2), 0);
 	assert_int_not_equal(st1.st_ino, st2.st_ino);
-	assert_int_equal(vault_inject_write(dfd, "db.json", "two!", 4, 0440,
-					    -1, -1, &changed, &err),
+	assert_int_equal(vault_inject_write(dfd, "db.json", "two!", 4, 0440, -1,
+					    -1, &changed, &err),
 			 0);
 	assert_int_equal(changed, 1);
 	fd = open(path, O_RDONLY);
@@ -294,8 +302,8 @@ static void test_write(void **state)
 	assert_int_equal(write(fd, "keep", 4), 4);
 	close(fd);
 	assert_int_equal(symlinkat("target", dfd, "link"), 0);
-	assert_int_equal(vault_inject_write(dfd, "link", "new", 3, 0400, -1,
-					    -1, &changed, &err),
+	assert_int_equal(vault_inject_write(dfd, "link", "new", 3, 0400, -1, -1,
+					    &changed, &err),
 			 0);
 	assert_int_equal(lstat(buf, &st1), 0);
 	assert_int_equal(st1.st_size, 4);
@@ -348,11 +356,15 @@ static void test_oci_state(void **state)
 	vault_oci_state_free(NULL);
 	free(text);
 
-	static const char *bad[] = {
-	    "", "[]", "{\"bundle\":\"/b\"}", "{\"pid\":0,\"bundle\":\"/b\"}",
-	    "{\"pid\":\"1\",\"bundle\":\"/b\"}", "{\"pid\":1,\"bundle\":\"b\"}",
-	    "{\"pid\":1}", "{\"pid\":1,\"bundle\":\"/b\",\"id\":3}",
-	    "{\"pid\":1,\"pid\":2,\"bundle\":\"/b\"}"};
+	static const char *bad[] = {"",
+				    "[]",
+				    "{\"bundle\":\"/b\"}",
+				    "{\"pid\":0,\"bundle\":\"/b\"}",
+				    "{\"pid\":\"1\",\"bundle\":\"/b\"}",
+				    "{\"pid\":1,\"bundle\":\"b\"}",
+				    "{\"pid\":1}",
+				    "{\"pid\":1,\"bundle\":\"/b\",\"id\":3}",
+				    "{\"pid\":1,\"pid\":2,\"bundle\":\"/b\"}"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(
 		    vault_oci_state_parse(bad[i], strlen(bad[i]), &s, &err),
@@ -414,9 +426,8 @@ static void test_hook_config(void **state)
 	};
 
 	(void)state;
-	assert_int_equal(vault_hook_config_parse(text, len, "hook.yaml", &c,
-						 &err),
-			 0);
+	assert_int_equal(
+	    vault_hook_config_parse(text, len, "hook.yaml", &c, &err), 0);
 	assert_string_equal(c.address, "https://vault.internal:8200");
 	assert_string_equal(c.ca_cert, "/etc/bulwark/vault-ca.pem");
 	assert_string_equal(c.role_id_file, "/etc/bulwark/vault-role-id");
@@ -428,9 +439,8 @@ static void test_hook_config(void **state)
 	free(text);
 
 	text = fixture("vault-hook-unknown-key.yaml", &len);
-	assert_int_equal(vault_hook_config_parse(text, len, "hook.yaml", &c,
-						 &err),
-			 -EINVAL);
+	assert_int_equal(
+	    vault_hook_config_parse(text, len, "hook.yaml", &c, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "unknown key \"secret_id\""));
 	assert_int_equal(err.line, 3);
 	free(text);
