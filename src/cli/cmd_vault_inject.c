@@ -810,11 +810,16 @@ static int hook_child(const char *prog, long pid, const char *rootfs,
 	close(sec);
 	mnt = openat(run, "secrets",
 		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (mnt < 0 || vault_inject_is_tmpfs(fdpath) != 1) {
+	if (mnt < 0) {
 		fprintf(stderr, "%s: the tmpfs did not appear\n", prog);
 		return 1;
 	}
+	/* the directory now resolves to the new mount's root */
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mnt);
+	if (vault_inject_is_tmpfs(fdpath) != 1) {
+		fprintf(stderr, "%s: the tmpfs did not appear\n", prog);
+		return 1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		int changed;
 

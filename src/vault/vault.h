@@ -14,7 +14,9 @@
  *     paths, deny wins;
  *   - the audit log (audit.c): JSON lines, sensitive strings HMAC-ed,
  *     hash-chained, and its verifier;
- * and, below them, the server (server section, written as it lands).
+ * and, below them, the server (server section, written as it lands), the
+ * client (client.c) and secret delivery into files and containers
+ * (inject.c).
  *
  * Conventions: 0 or a negative errno code with a struct bw_error; secrets
  * are zeroed (OPENSSL_cleanse) before they are freed; comparisons of
