@@ -14,7 +14,11 @@ static const struct {
 	const char *summary;
 } vault_commands[] = {
     {"audit", cmd_vault_audit, "audit log tools: verify a log's hash chain"},
+    {"inject", cmd_vault_inject,
+     "write KV secrets to files on a tmpfs (--once, or --renew)"},
     {"kv", cmd_vault_kv, "read, write, list and delete KV secrets"},
+    {"oci-hook", cmd_vault_oci_hook,
+     "OCI createRuntime hook: secrets at /run/secrets in a container"},
     {"operator", cmd_vault_operator, "init, unseal and seal a server"},
     {"policy", cmd_vault_policy, "write, read, list and delete ACL policies"},
     {"server", cmd_vault_server,

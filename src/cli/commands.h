@@ -36,6 +36,9 @@ int cmd_vault_status(int argc, char **argv);
 int cmd_vault_kv(int argc, char **argv);
 int cmd_vault_token(int argc, char **argv);
 int cmd_vault_policy(int argc, char **argv);
+/* secret delivery (cmd_vault_inject.c) */
+int cmd_vault_inject(int argc, char **argv);
+int cmd_vault_oci_hook(int argc, char **argv);
 
 /* Shared helpers for commands. */
 int cli_is_help(const char *arg);   /* -h / --help / help */

@@ -14,7 +14,9 @@
  *     paths, deny wins;
  *   - the audit log (audit.c): JSON lines, sensitive strings HMAC-ed,
  *     hash-chained, and its verifier;
- * and, below them, the server (server section, written as it lands).
+ * and, below them, the server (server section, written as it lands), the
+ * client (client.c) and secret delivery into files and containers
+ * (inject.c).
  *
  * Conventions: 0 or a negative errno code with a struct bw_error; secrets
  * are zeroed (OPENSSL_cleanse) before they are freed; comparisons of
@@ -553,5 +555,144 @@ int vault_flags_parse(const struct vault_flag *flags, size_t nflags,
 /* Go's %v of a JSON value as vault's table output prints it: strings as
  * is, null "<nil>", arrays "[a b]", objects "map[k:v]".  New string. */
 char *vault_value_text(const json_t *v);
+
+/* ==== secret delivery (inject.c) ========================================= */
+/*
+ * The pieces of `bulwark vault inject` and `bulwark vault oci-hook` that do
+ * not talk to a server: secret specs ("secret/app/db=db.json"), rendering a
+ * KV secret's data into a file's bytes, writing such files atomically (a
+ * temp file in the same directory made with O_EXCL, fsync, fchown/fchmod,
+ * rename, fsync of the directory), tmpfs detection and mounting, and the
+ * OCI hook's inputs (the runtime's state JSON, the bundle's config.json,
+ * the root-only hook configuration).  Library code: nothing is printed.
+ */
+
+#define VAULT_INJECT_MAX_SECRETS 64
+#define VAULT_INJECT_MAX_NAME 128          /* bytes of a file name */
+#define VAULT_INJECT_MAX_FILE (1u << 20)   /* bytes of one rendered file */
+#define VAULT_INJECT_MAX_STATE (1u << 20)  /* OCI state JSON on stdin */
+#define VAULT_INJECT_MAX_OCI_CONFIG (4u << 20) /* a bundle's config.json */
+#define VAULT_INJECT_TMPFS_OPTS "size=1m,mode=0700"
+#define VAULT_HOOK_CONFIG "/etc/bulwark/vault-hook.yaml"
+#define VAULT_HOOK_DIR "/run/secrets" /* inside the container */
+/* OCI annotations the hook reads */
+#define VAULT_ANN_SECRETS "io.bulwark.vault.secrets"
+#define VAULT_ANN_ROLE "io.bulwark.vault.role"
+#define VAULT_ANN_FORMAT "io.bulwark.vault.format"
+
+/* How a secret's data becomes a file:
+ *   JSON  the data object, as JSON (keys sorted, one line, "\n" at the end)
+ *   ENV   KEY='value' lines, keys sorted; a key that is not a shell
+ *         identifier is an error; non-string values as JSON text; a "'" in a
+ *         value is written '\'' (the file can be sourced by sh)
+ *   RAW   one field's value (needs field): a string as is, anything else as
+ *         JSON text; no newline added */
+enum vault_inject_format {
+	VAULT_INJECT_JSON,
+	VAULT_INJECT_ENV,
+	VAULT_INJECT_RAW,
+};
+
+/* "json", "env" or "raw"; 0 or -EINVAL. */
+int vault_inject_parse_format(const char *s, enum vault_inject_format *ret);
+
+struct vault_inject_secret {
+	char path[VAULT_MAX_PATH];             /* KV path, "secret/app/db" */
+	char name[VAULT_INJECT_MAX_NAME + 1];  /* file name in the directory */
+};
+
+/*
+ * One spec "PATH[=NAME]" of length len (not NUL-terminated).  Without NAME
+ * the file is named after PATH's last segment plus ext (".json", ".env" or
+ * "").  A NAME must be a plain file name (vault_inject_name_ok).  0 or
+ * -EINVAL naming the spec.
+ */
+int vault_inject_parse_spec(const char *spec, size_t len, const char *ext,
+			    struct vault_inject_secret *ret,
+			    struct bw_error *err);
+/*
+ * A comma-separated list of specs (the secrets annotation) appended to
+ * list (*n entries used, room for VAULT_INJECT_MAX_SECRETS); blanks around
+ * items are ignored; two specs naming the same file are an error.
+ * 0, -EINVAL, -E2BIG over the maximum.
+ */
+int vault_inject_parse_list(const char *text, size_t len, const char *ext,
+			    struct vault_inject_secret *list, size_t *n,
+			    struct bw_error *err);
+/* A file name we will create: 1..VAULT_INJECT_MAX_NAME bytes of
+ * [A-Za-z0-9._-], not starting with "." (the temp files do). */
+int vault_inject_name_ok(const char *name, size_t len);
+
+/* Renders data (a KV secret's data object) as fmt (field: RAW's field, or
+ * with JSON/ENV only that field, wrapped in an object).  New buffer in
+ * *ret (the caller cleanses and frees it), its length in *ret_len.
+ * -EINVAL (missing field, bad ENV key), -EFBIG over VAULT_INJECT_MAX_FILE. */
+int vault_inject_render(const json_t *data, enum vault_inject_format fmt,
+			const char *field, char **ret, size_t *ret_len,
+			struct bw_error *err);
+
+/*
+ * Writes data to dirfd/name atomically with mode and owner (uid/gid -1:
+ * unchanged).  When the file already holds exactly data with that mode
+ * and owner nothing is written and *ret_changed is 0, else 1.  A symlink
+ * at name is replaced, never followed.  0 or negative errno.
+ */
+int vault_inject_write(int dirfd, const char *name, const void *data,
+		       size_t len, unsigned mode, long uid, long gid,
+		       int *ret_changed, struct bw_error *err);
+/* Removes dirfd/name; a missing file is fine.  0 or negative errno. */
+int vault_inject_remove(int dirfd, const char *name);
+
+/* 1 when path is on a tmpfs, 0 when not, negative errno. */
+int vault_inject_is_tmpfs(const char *path);
+/* mount("tmpfs", path, "tmpfs", MS_NOSUID|MS_NODEV|MS_NOEXEC,
+ * VAULT_INJECT_TMPFS_OPTS[",uid=U,gid=G"]) (uid/gid -1: omitted). */
+int vault_inject_mount_tmpfs(const char *path, long uid, long gid,
+			     struct bw_error *err);
+
+/* What the OCI hook needs from the runtime state (stdin) and the bundle's
+ * config.json.  annotations: config.json's, else the state's (new ref). */
+struct vault_oci_state {
+	char id[256];
+	long pid;
+	char bundle[VAULT_MAX_PATH];
+	json_t *annotations;
+};
+/* Parses the state JSON ({ociVersion, id, status, pid, bundle,
+ * annotations}); pid > 0 and an absolute bundle are required.  0 or
+ * -EINVAL; vault_oci_state_free releases it. */
+int vault_oci_state_parse(const char *buf, size_t len,
+			  struct vault_oci_state *ret, struct bw_error *err);
+void vault_oci_state_free(struct vault_oci_state *s);
+
+struct vault_oci_config {
+	char rootfs[VAULT_MAX_PATH]; /* root.path made absolute (bundle-relative) */
+	long uid, gid;               /* process.user (0 when absent) */
+	json_t *annotations;         /* new reference, or NULL */
+};
+/* Parses a bundle's config.json (buf) for bundle.  0 or -EINVAL. */
+int vault_oci_config_parse(const char *buf, size_t len, const char *bundle,
+			   struct vault_oci_config *ret, struct bw_error *err);
+void vault_oci_config_free(struct vault_oci_config *c);
+
+/*
+ * The hook's configuration (/etc/bulwark/vault-hook.yaml), a flat mapping:
+ *   address: https://127.0.0.1:8200
+ *   ca_cert: /etc/bulwark/vault-ca.pem
+ *   role_id_file: /etc/bulwark/vault-role-id     # AppRole credentials
+ *   secret_id_file: /etc/bulwark/vault-secret-id
+ *   roles_dir: /etc/bulwark/vault-roles  # role R: R/role_id, R/secret_id
+ *   token_file: /etc/bulwark/vault-token # instead of AppRole
+ * All keys optional except address and one way to log in.  Unknown keys
+ * are errors.  Strings are malloc'ed; vault_hook_config_free.
+ */
+struct vault_hook_config {
+	char *address, *ca_cert, *role_id_file, *secret_id_file, *roles_dir,
+	    *token_file;
+};
+int vault_hook_config_parse(const char *text, size_t len, const char *path,
+			    struct vault_hook_config *ret,
+			    struct bw_error *err);
+void vault_hook_config_free(struct vault_hook_config *c);
 
 #endif
