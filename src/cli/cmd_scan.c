@@ -1,7 +1,8 @@
 /*
  * cmd_scan.c - `bulwark scan image PATH` / `bulwark scan rootfs DIR`:
- * inventory an image, match it against the offline OSV database, apply
- * suppressions, write a report and gate on severity.
+ * inventory an image, match it against the offline OSV database, look
+ * for secrets in its files (unless --no-secrets), apply suppressions,
+ * write a report and gate on severity.
  *
  * Exit status: 0 no gated finding, 1 a finding at or above --fail-on
  * remains, 2 usage error, unreadable input (also a partial scan: some
@@ -64,6 +65,9 @@ static void scan_usage(FILE *out)
 		"                       CycloneDX VEX document (repeatable)\n"
 		"  --show-suppressed    list suppressed findings in the report "
 		"too\n"
+		"  --no-secrets         do not look for secrets (keys, "
+		"tokens, passwords)\n"
+		"                       in the image's files\n"
 		"  --no-color           no ANSI colours in the table\n"
 		"\n"
 		"Exit status: 0 clean (no finding at or above --fail-on), 1 "
@@ -133,6 +137,7 @@ struct scan_cli {
 	enum report_format fmt;
 	int fmt_set;
 	int color, show_suppressed;
+	int no_secrets;
 	int fail_on; /* -1 = no gate */
 	struct scan_filters filters;
 };
@@ -184,7 +189,7 @@ static void print_problems(const char *cmd, const struct scan_result *r)
 
 enum { OPT_DB = 256, OPT_PLATFORM, OPT_SEVERITY, OPT_FAIL_ON,
        OPT_IGNORE_UNFIXED, OPT_IGNORE_FILE, OPT_VEX, OPT_SHOW_SUPPRESSED,
-       OPT_NO_COLOR, OPT_ROOTFS };
+       OPT_NO_COLOR, OPT_ROOTFS, OPT_NO_SECRETS };
 
 static const struct option scan_options[] = {
 	{"db", required_argument, NULL, OPT_DB},
@@ -199,6 +204,7 @@ static const struct option scan_options[] = {
 	{"show-suppressed", no_argument, NULL, OPT_SHOW_SUPPRESSED},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"rootfs", no_argument, NULL, OPT_ROOTFS},
+	{"no-secrets", no_argument, NULL, OPT_NO_SECRETS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -289,6 +295,9 @@ static int parse_cli(const char *cmd, int argc, char **argv,
 		case OPT_ROOTFS:
 			*rootfs = 1;
 			break;
+		case OPT_NO_SECRETS:
+			c->no_secrets = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -363,6 +372,7 @@ int cmd_scan(int argc, char **argv)
 	}
 	so.platform = c.platform;
 	so.rootfs = rootfs;
+	so.secrets = !c.no_secrets;
 	rc = scan_run(target, &so, &r, &err);
 	if (rc < 0) {
 		print_err("scan", &err);

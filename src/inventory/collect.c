@@ -549,48 +549,80 @@ static void attribute_layers(struct collect *c)
 	}
 }
 
-int inventory_collect(struct image *img, struct inventory *inv,
-		      inv_warn_fn warn, void *warn_ctx, struct bw_error *err)
+int inventory_collector_new(struct inventory *inv, inv_warn_fn warn,
+			    void *warn_ctx, struct inventory_collector **ret,
+			    struct image_visitor *ret_v)
 {
-	struct collect c;
-	struct image_visitor v = {
-	    .want = want,
-	    .file = file,
-	    .warn = walk_warn,
-	    .want_shadowed = 1,
-	};
-	int rc, frc, i;
+	struct collect *c;
 
-	if (!img || !inv)
-		return bw_errorf(err, -EINVAL, NULL, 0, 0,
-				 "inventory_collect: no image or inventory");
-	memset(&c, 0, sizeof(c));
-	c.inv = inv;
-	c.warn = warn;
-	c.ctx = warn_ctx;
-	v.ctx = &c;
-	rc = image_walk(img, &v, err);
-	attribute_layers(&c);
-	inventory_free(&c.older);
+	if (!inv || !ret || !ret_v)
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->inv = inv;
+	c->warn = warn;
+	c->ctx = warn_ctx;
+	memset(ret_v, 0, sizeof(*ret_v));
+	ret_v->want = want;
+	ret_v->file = file;
+	ret_v->warn = walk_warn;
+	ret_v->want_shadowed = 1;
+	ret_v->ctx = c;
+	*ret = (struct inventory_collector *)c;
+	return 0;
+}
+
+int inventory_collector_finish(struct inventory_collector *coll, int rc,
+			       struct bw_error *err)
+{
+	struct collect *c = (struct collect *)coll;
+	struct inventory *inv;
+	int frc, i;
+
+	if (!c)
+		return rc;
+	inv = c->inv;
+	attribute_layers(c);
+	inventory_free(&c->older);
 
 	/* etc/os-release wins over usr/lib/os-release */
-	i = c.os_buf[0] ? 0 : 1;
-	if (c.os_buf[i])
-		inv_parse_os_release(inv, c.os_buf[i], c.os_len[i],
-				     c.os_path[i], warn, warn_ctx);
-	inv->os.distroless = c.has_status_d && !c.has_status;
-	frc = use_rpm_old(&c);
+	i = c->os_buf[0] ? 0 : 1;
+	if (c->os_buf[i])
+		inv_parse_os_release(inv, c->os_buf[i], c->os_len[i],
+				     c->os_path[i], c->warn, c->ctx);
+	inv->os.distroless = c->has_status_d && !c->has_status;
+	frc = use_rpm_old(c);
 	for (i = 0; i < 2; i++) {
-		free(c.os_buf[i]);
-		free(c.os_path[i]);
-		if (c.rpm_old[i])
-			inventory_free(&c.rpm_old[i]->inv);
-		free(c.rpm_old[i]);
+		free(c->os_buf[i]);
+		free(c->os_path[i]);
+		if (c->rpm_old[i])
+			inventory_free(&c->rpm_old[i]->inv);
+		free(c->rpm_old[i]);
 	}
+	free(c);
 	if (!frc)
 		frc = inventory_finish(inv);
 	if (frc && !rc)
 		rc =
 		    bw_errorf(err, frc, NULL, 0, 0, "inventory: out of memory");
 	return rc;
+}
+
+int inventory_collect(struct image *img, struct inventory *inv,
+		      inv_warn_fn warn, void *warn_ctx, struct bw_error *err)
+{
+	struct inventory_collector *c;
+	struct image_visitor v;
+	int rc;
+
+	if (!img || !inv)
+		return bw_errorf(err, -EINVAL, NULL, 0, 0,
+				 "inventory_collect: no image or inventory");
+	rc = inventory_collector_new(inv, warn, warn_ctx, &c, &v);
+	if (rc < 0)
+		return bw_errorf(err, rc, NULL, 0, 0,
+				 "inventory: out of memory");
+	rc = image_walk(img, &v, err);
+	return inventory_collector_finish(c, rc, err);
 }

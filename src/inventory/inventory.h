@@ -92,6 +92,22 @@ typedef void (*inv_warn_fn)(void *ctx, const struct bw_error *err);
 int inventory_collect(struct image *img, struct inventory *inv,
 		      inv_warn_fn warn, void *warn_ctx, struct bw_error *err);
 
+/*
+ * inventory_collect() split in two, so a caller can walk the image once
+ * with the inventory's visitor combined with its own (the scan adds the
+ * secret scanner this way): _new() allocates the collector and fills
+ * *ret_v with its visitor; after image_walk(), _finish() post-processes
+ * (layers, os-release, purls), frees the collector and returns walk_rc or
+ * an out-of-memory error.  The visitor's want() has no side effects.
+ */
+struct inventory_collector;
+struct image_visitor;
+int inventory_collector_new(struct inventory *inv, inv_warn_fn warn,
+			    void *warn_ctx, struct inventory_collector **ret,
+			    struct image_visitor *ret_v);
+int inventory_collector_finish(struct inventory_collector *c, int walk_rc,
+			       struct bw_error *err);
+
 void inventory_free(struct inventory *inv);
 
 /*

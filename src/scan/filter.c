@@ -961,6 +961,52 @@ static void apply_one(struct scan_finding *fd, const char *purl,
 			 reason_fmt("vex: ", hit->status, hit->justification));
 }
 
+/* An ignore entry names a secret rule by its id (no purl: a secret
+ * belongs to no package). */
+static void apply_secret(struct scan_secret *sc, const struct scan_filters *f,
+			 time_t now)
+{
+	for (size_t i = 0; i < f->nignores; i++) {
+		const struct scan_ignore *ig = &f->ignores[i];
+
+		if (!ig->id || ig->purl || strcmp(ig->id, sc->rule_id))
+			continue;
+		if (ig->expires && now >= ig->expires)
+			continue;
+		sc->suppress_reason =
+		    reason_fmt("ignore-file: ",
+			       ig->reason ? ig->reason : "ignored", NULL);
+		sc->suppressed = 1;
+		return;
+	}
+}
+
+static void filter_secrets(struct scan_result *r, const struct scan_filters *f,
+			   time_t now)
+{
+	size_t i, out = 0;
+
+	for (i = 0; i < r->nsecrets; i++) {
+		struct scan_secret *sc = &r->secrets[i];
+		int drop = 0;
+
+		if (f->min_severity > VULN_SEV_NONE &&
+		    sc->severity < f->min_severity)
+			drop = 1;
+		if (f->severity_set && !(f->severity_set & (1u << sc->severity)))
+			drop = 1;
+		if (drop) {
+			scan_secret_release(sc);
+			continue;
+		}
+		apply_secret(sc, f, now);
+		if (out != i)
+			r->secrets[out] = *sc;
+		out++;
+	}
+	r->nsecrets = out;
+}
+
 void scan_apply_filters(struct scan_result *r, const struct scan_filters *f)
 {
 	time_t now;
@@ -996,6 +1042,7 @@ void scan_apply_filters(struct scan_result *r, const struct scan_filters *f)
 		out++;
 	}
 	r->nfindings = out;
+	filter_secrets(r, f, now);
 }
 
 int scan_gate(const struct scan_result *r, int fail_on)
@@ -1013,6 +1060,13 @@ int scan_gate(const struct scan_result *r, int fail_on)
 			return 1;
 		if (fd->vuln.severity_known &&
 		    (int)fd->vuln.severity >= fail_on)
+			return 1;
+	}
+	for (i = 0; i < r->nsecrets; i++) {
+		if (r->secrets[i].suppressed)
+			continue;
+		if (fail_on <= VULN_SEV_NONE ||
+		    r->secrets[i].severity >= fail_on)
 			return 1;
 	}
 	return 0;

@@ -52,6 +52,16 @@ void scan_finding_release(struct scan_finding *fd)
 	memset(fd, 0, sizeof(*fd));
 }
 
+void scan_secret_release(struct scan_secret *sc)
+{
+	free(sc->rule_id);
+	free(sc->title);
+	free(sc->path);
+	free(sc->match);
+	free(sc->suppress_reason);
+	memset(sc, 0, sizeof(*sc));
+}
+
 static void free_inventory(struct inventory *inv)
 {
 	size_t i;
@@ -104,6 +114,11 @@ void scan_result_free(struct scan_result *r)
 	free(r->findings);
 	r->findings = NULL;
 	r->nfindings = 0;
+	for (i = 0; i < r->nsecrets; i++)
+		scan_secret_release(&r->secrets[i]);
+	free(r->secrets);
+	r->secrets = NULL;
+	r->nsecrets = 0;
 	free_inventory(&r->inv);
 	free(r->problems);
 	r->problems = NULL;

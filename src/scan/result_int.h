@@ -10,4 +10,7 @@
 /* Releases what one finding owns and zeroes it. */
 void scan_finding_release(struct scan_finding *fd);
 
+/* Releases what one secret owns and zeroes it. */
+void scan_secret_release(struct scan_secret *sc);
+
 #endif

@@ -15,12 +15,27 @@
  * package database) are collected in r->problems and set r->incomplete;
  * only an image that cannot be opened or whose digests do not verify
  * fails the scan as a whole.
+ *
+ * Secrets (secretscan.h) are looked for in the same single walk of the
+ * image: a small multiplexing visitor offers each entry to the inventory's
+ * visitor first and to the secret scanner second.  A file the inventory
+ * wants (package databases, executables, manifests) is read by the
+ * inventory only -- those are package-manager files, skipped by the secret
+ * scanner anyway; every other file the path filter accepts is read once
+ * by the secret scanner: its first SECRETSCAN_TEXT_PROBE bytes decide
+ * text or binary before the rest is read.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scan/scan.h"
+#include "secretscan/secretscan.h"
+
+/* Secrets kept over the whole image; more are counted as a problem. */
+#define SCAN_MAX_SECRETS 10000
 
 static void on_warn(void *ctx, const struct bw_error *e)
 {
@@ -163,6 +178,191 @@ static int match_all(struct scan_result *r, struct vulndb *db,
 	return 0;
 }
 
+/* --- secrets ------------------------------------------------------- */
+
+struct walk {
+	struct scan_result *r;
+	struct image_visitor inv;	/* the inventory's visitor */
+	struct secretscan *sec;		/* NULL: secrets off */
+	const struct image_file *cur;	/* the file being scanned */
+	char *buf;			/* content of the current file */
+	size_t cap, secret_cap;
+	int secrets_cut;
+};
+
+static int sec_want(const struct image_file *f)
+{
+	return S_ISREG(f->mode) && !f->shadowed &&
+	       secretscan_want_path(f->path, f->size);
+}
+
+static int mux_want(void *ctx, const struct image_file *f)
+{
+	struct walk *w = ctx;
+
+	if (w->inv.want(w->inv.ctx, f))
+		return 1;
+	return w->sec && sec_want(f);
+}
+
+static int sec_found(void *ctx, const struct secret_match *m)
+{
+	struct walk *w = ctx;
+	struct scan_result *r = w->r;
+	const struct image_file *f = w->cur;
+	struct scan_secret *sc;
+
+	if (r->nsecrets >= SCAN_MAX_SECRETS) {
+		if (!w->secrets_cut) {
+			struct bw_error e;
+
+			w->secrets_cut = 1;
+			bw_errorf(&e, -E2BIG, f->path, 0, 0,
+				  "more than %d secrets; the rest are not "
+				  "listed",
+				  SCAN_MAX_SECRETS);
+			scan_add_problem(r, &e);
+		}
+		return 0;
+	}
+	if (r->nsecrets == w->secret_cap) {
+		size_t ncap = w->secret_cap ? w->secret_cap * 2 : 16;
+		struct scan_secret *n =
+		    realloc(r->secrets, ncap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		r->secrets = n;
+		w->secret_cap = ncap;
+	}
+	sc = &r->secrets[r->nsecrets];
+	memset(sc, 0, sizeof(*sc));
+	sc->rule_id = strdup(m->rule->id);
+	sc->title = strdup(m->rule->title);
+	sc->path = strdup(f->path);
+	sc->match = strdup(m->redacted);
+	sc->severity = m->rule->severity;
+	sc->line = m->line;
+	sc->layer = f->layer;
+	if (f->layer >= 0 && (size_t)f->layer < r->info.nlayers) {
+		const struct image_layer *l = &r->info.layers[f->layer];
+
+		snprintf(sc->layer_digest, sizeof(sc->layer_digest), "%s",
+			 l->digest[0] ? l->digest : l->diff_id);
+	}
+	r->nsecrets++;
+	if (!sc->rule_id || !sc->title || !sc->path || !sc->match)
+		return -ENOMEM; /* released with the result */
+	return 0;
+}
+
+/* Reads the file into w->buf: the probe first, the rest only for text. */
+static int sec_file(struct walk *w, const struct image_file *f,
+		    struct image_reader *rd)
+{
+	size_t want = f->size < SECRETSCAN_MAX_FILE ? (size_t)f->size
+						    : SECRETSCAN_MAX_FILE;
+	size_t len = 0;
+
+	if (want + 1 > w->cap) {
+		size_t ncap = want + 1 < 65536 ? 65536 : want + 1;
+		char *n = realloc(w->buf, ncap);
+
+		if (!n)
+			return -ENOMEM;
+		w->buf = n;
+		w->cap = ncap;
+	}
+	while (len < want) {
+		size_t chunk = len < SECRETSCAN_TEXT_PROBE
+				   ? SECRETSCAN_TEXT_PROBE - len
+				   : want - len;
+		ssize_t n;
+
+		if (chunk > want - len)
+			chunk = want - len;
+		n = image_reader_read(rd, w->buf + len, chunk);
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len <= SECRETSCAN_TEXT_PROBE &&
+		    memchr(w->buf + len - (size_t)n, 0, (size_t)n))
+			return 0; /* binary */
+	}
+	w->cur = f;
+	return secretscan_scan(w->sec, f->path, w->buf, len, sec_found, w);
+}
+
+static int mux_file(void *ctx, const struct image_file *f,
+		    struct image_reader *rd)
+{
+	struct walk *w = ctx;
+
+	if (w->inv.want(w->inv.ctx, f))
+		return w->inv.file(w->inv.ctx, f, rd);
+	if (w->sec && sec_want(f))
+		return sec_file(w, f, rd);
+	return 0;
+}
+
+static void mux_warn(void *ctx, const struct bw_error *e)
+{
+	struct walk *w = ctx;
+
+	if (w->inv.warn)
+		w->inv.warn(w->inv.ctx, e);
+}
+
+static int secret_cmp(const void *a, const void *b)
+{
+	const struct scan_secret *x = a, *y = b;
+	int c;
+
+	if (x->severity != y->severity)
+		return y->severity - x->severity;
+	if ((c = strcmp(x->path, y->path)))
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return strcmp(x->rule_id, y->rule_id);
+}
+
+/* Inventory and secrets in one walk of img. */
+static int collect(struct image *img, struct scan_result *r, int secrets,
+		   struct bw_error *err)
+{
+	struct walk w = {.r = r};
+	struct inventory_collector *ic = NULL;
+	struct image_visitor v = {
+	    .want = mux_want,
+	    .file = mux_file,
+	    .warn = mux_warn,
+	    .ctx = &w,
+	};
+	int rc;
+
+	if (secrets) {
+		rc = secretscan_new(&w.sec, err);
+		if (rc < 0)
+			return rc;
+	}
+	rc = inventory_collector_new(&r->inv, on_warn, r, &ic, &w.inv);
+	if (rc < 0) {
+		secretscan_free(w.sec);
+		return bw_errorf(err, rc, r->target, 0, 0, "out of memory");
+	}
+	v.want_shadowed = w.inv.want_shadowed;
+	rc = image_walk(img, &v, err);
+	rc = inventory_collector_finish(ic, rc, err);
+	secretscan_free(w.sec);
+	free(w.buf);
+	if (r->nsecrets > 1)
+		qsort(r->secrets, r->nsecrets, sizeof(*r->secrets), secret_cmp);
+	return rc;
+}
+
 int scan_run(const char *target, const struct scan_opts *o,
 	     struct scan_result *r, struct bw_error *err)
 {
@@ -183,10 +383,11 @@ int scan_run(const char *target, const struct scan_opts *o,
 		image_close(img);
 		return bw_errorf(err, rc, target, 0, 0, "out of memory");
 	}
-	rc = inventory_collect(img, &r->inv, on_warn, r, err);
+	rc = collect(img, r, o->secrets, err);
 	image_close(img);
-	if (rc == -EBADMSG || rc == -ENOMEM)
-		return rc; /* refused: a digest does not verify */
+	if (rc == -EBADMSG || rc == -ENOMEM || rc == -EINVAL)
+		return rc; /* refused: a digest does not verify (or the
+			      secret rules do not compile) */
 	if (rc < 0) {
 		r->incomplete = 1;
 		if (err && err->code)

@@ -26,6 +26,22 @@ struct scan_finding {
 				     not_affected (<justification>)" */
 };
 
+/* A secret found in a file of the image (secretscan.h).  The secret itself
+ * is never stored: only its redacted form. */
+struct scan_secret {
+	char *rule_id;		/* "aws-access-key-id" */
+	char *title;		/* "AWS Access Key ID" */
+	int severity;		/* enum vuln_severity */
+	char *path;		/* file, relative to the root */
+	int layer;		/* index into info.layers, -1 rootfs */
+	char layer_digest[80];	/* that layer's digest (diff_id when the
+				   blob digest is unknown), "" rootfs */
+	size_t line;		/* 1-based */
+	char *match;		/* redacted: "AKIA****" */
+	int suppressed;		/* the rule id is in --ignore-file */
+	char *suppress_reason;
+};
+
 struct scan_result {
 	char *target;		   /* the path scanned */
 	struct image_info info;	   /* copy of the image's info; string
@@ -34,6 +50,9 @@ struct scan_result {
 	struct scan_finding *findings; /* sorted: severity desc, package,
 					  id */
 	size_t nfindings;
+	struct scan_secret *secrets; /* sorted: severity desc, path, line,
+					rule id */
+	size_t nsecrets;
 	struct bw_error *problems; /* non-fatal input problems */
 	size_t nproblems;
 	int incomplete;		   /* some input could not be read */
@@ -97,10 +116,11 @@ int scan_load_vex(struct scan_filters *f, const char *path,
 void scan_filters_free(struct scan_filters *f);
 
 /* Marks suppressed findings and drops those below min_severity or unfixed
- * (when asked). */
+ * (when asked).  Secrets: an ignore entry whose id is the rule id (and
+ * that has no purl) suppresses them; the severity filters apply. */
 void scan_apply_filters(struct scan_result *r, const struct scan_filters *f);
 
-/* 1 when an unsuppressed finding is at or above fail_on (an enum
+/* 1 when an unsuppressed finding or secret is at or above fail_on (an enum
  * vuln_severity from LOW up).  A finding of unknown severity trips the
  * gate only when fail_on is VULN_SEV_NONE ("--fail-on unknown": any
  * finding fails). */
@@ -112,6 +132,7 @@ struct scan_opts {
 	const char *platform;
 	int rootfs;		/* the target is a directory tree */
 	struct vulndb *db;	/* NULL: inventory only (sbom) */
+	int secrets;		/* non-zero: also scan files for secrets */
 };
 
 /* Runs the scan.  Returns 0 (r->incomplete tells about partial input), or
