@@ -136,6 +136,27 @@ static json_t *problem_obj(const struct bw_error *e)
 	return o;
 }
 
+/* A secret: only its redacted form ever reaches a report. */
+static json_t *secret_obj(const struct scan_secret *sc)
+{
+	json_t *j = json_object();
+
+	rpt_set_str(j, "rule_id", sc->rule_id);
+	rpt_set_str(j, "severity", vuln_severity_name(sc->severity));
+	rpt_set_str(j, "title", sc->title);
+	rpt_set_str(j, "path", sc->path);
+	json_object_set_new(j, "layer", sc->layer >= 0
+					    ? json_integer(sc->layer)
+					    : json_null());
+	rpt_set_str(j, "layer_digest",
+		    sc->layer_digest[0] ? sc->layer_digest : NULL);
+	json_object_set_new(j, "line", json_integer((json_int_t)sc->line));
+	rpt_set_str(j, "match", sc->match);
+	json_object_set_new(j, "suppressed", json_boolean(sc->suppressed));
+	rpt_set_str(j, "suppress_reason", sc->suppress_reason);
+	return j;
+}
+
 int report_write_json(FILE *out, const struct scan_result *r,
 		      const struct report_opts *o, struct bw_error *err)
 {
@@ -165,6 +186,11 @@ int report_write_json(FILE *out, const struct scan_result *r,
 	for (i = 0; o->with_vulns && i < r->nfindings; i++)
 		json_array_append_new(a, finding_obj(r, &r->findings[i]));
 	json_object_set_new(root, "findings", a);
+
+	a = json_array();
+	for (i = 0; o->with_vulns && i < r->nsecrets; i++)
+		json_array_append_new(a, secret_obj(&r->secrets[i]));
+	json_object_set_new(root, "secrets", a);
 
 	sum = json_object();
 	json_object_set_new(sum, "total", json_integer((json_int_t)c.total));

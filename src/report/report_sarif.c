@@ -400,6 +400,106 @@ static json_t *result_obj(const struct scan_result *r,
 	return sarif_result(&in);
 }
 
+/* ---- secrets ------------------------------------------------------------ */
+
+static int secret_visible(const struct scan_secret *sc,
+			  const struct report_opts *o)
+{
+	return !sc->suppressed || o->show_suppressed;
+}
+
+static json_t *secret_rule_obj(const struct scan_secret *sc)
+{
+	struct sarif_rule_in in = {0};
+	char full[512];
+	const char *t[3] = {"security", "secret",
+			    vuln_severity_name(sc->severity)};
+
+	snprintf(full, sizeof(full),
+		 "%s: a credential stored in a file of the image. Remove it "
+		 "from the image, rotate it, and deliver it at run time.",
+		 sc->title);
+	in.id = sc->rule_id;
+	in.name = sc->rule_id;
+	in.short_text = sc->title;
+	in.full_text = full;
+	in.help_uri = "https://bulwark.dev/docs/scan#secrets";
+	in.help_text = full;
+	in.level = sev_level(1, sc->severity);
+	in.tags = t;
+	in.ntags = 3;
+	return sarif_rule(&in);
+}
+
+static json_t *secret_result_obj(const struct scan_result *r,
+				 const struct scan_secret *sc,
+				 size_t rule_index)
+{
+	struct sarif_result_in in = {0};
+	char msg[1024], fp[1024];
+	json_t *props = json_object();
+
+	(void)r;
+	snprintf(msg, sizeof(msg), "%s found in %s at line %zu: %s",
+		 sc->title, sc->path, sc->line, sc->match);
+	snprintf(fp, sizeof(fp), "%s:%s:%zu", sc->rule_id, sc->path, sc->line);
+	rpt_set_str(props, "severity", vuln_severity_name(sc->severity));
+	rpt_set_str(props, "match", sc->match);
+	rpt_set_str_opt(props, "layer",
+			sc->layer_digest[0] ? sc->layer_digest : NULL);
+	in.rule_id = sc->rule_id;
+	in.rule_index = rule_index;
+	in.level = sev_level(1, sc->severity);
+	in.message = msg;
+	in.location = sarif_location(sc->path, sc->line > 0 && sc->line < 1u << 30
+						   ? (int)sc->line
+						   : 0,
+				     NULL, NULL, NULL);
+	in.fingerprint = fp;
+	in.suppressed = sc->suppressed;
+	in.suppress_reason = sc->suppress_reason;
+	in.props = props;
+	return sarif_result(&in);
+}
+
+/* Rules and results for the visible secrets; rule indexes start at base. */
+static int add_secrets(const struct scan_result *r, const struct report_opts *o,
+		       json_t *rules, json_t *results, size_t base)
+{
+	const char **ids;
+	size_t i, n = 0;
+
+	if (!o->with_vulns || !r->nsecrets)
+		return 0;
+	ids = calloc(r->nsecrets, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (i = 0; i < r->nsecrets; i++)
+		if (secret_visible(&r->secrets[i], o))
+			ids[n++] = r->secrets[i].rule_id;
+	unique_sorted(ids, n, &n);
+	for (i = 0; i < n; i++)
+		for (size_t k = 0; k < r->nsecrets; k++)
+			if (secret_visible(&r->secrets[k], o) &&
+			    !strcmp(r->secrets[k].rule_id, ids[i])) {
+				json_array_append_new(
+				    rules, secret_rule_obj(&r->secrets[k]));
+				break;
+			}
+	for (i = 0; n && i < r->nsecrets; i++) {
+		const struct scan_secret *sc = &r->secrets[i];
+		const char **hit;
+
+		if (!secret_visible(sc, o))
+			continue;
+		hit = bsearch(&sc->rule_id, ids, n, sizeof(*ids), cmp_str);
+		json_array_append_new(
+		    results, secret_result_obj(r, sc, base + (size_t)(hit - ids)));
+	}
+	free(ids);
+	return 0;
+}
+
 int report_write_sarif(FILE *out, const struct scan_result *r,
 		       const struct report_opts *o, struct bw_error *err)
 {
@@ -444,6 +544,11 @@ int report_write_sarif(FILE *out, const struct scan_result *r,
 				      result_obj(r, fd, (size_t)(hit - ids)));
 	}
 	free(ids);
+	if (add_secrets(r, o, rules, results, nids) < 0) {
+		json_decref(rules);
+		json_decref(results);
+		return bw_errorf(err, -ENOMEM, NULL, 0, 0, "out of memory");
+	}
 
 	props = json_object();
 	rpt_set_str_opt(props, "target", r->target);

@@ -263,6 +263,48 @@ static void write_packages(FILE *out, const struct scan_result *r)
 	fprintf(out, "\n%zu packages\n", r->inv.npkgs);
 }
 
+/* "Secrets": one line per secret, grouped by nothing -- they come sorted
+ * by severity, path and line.  Only the redacted match is printed. */
+static void write_secrets(FILE *out, const struct scan_result *r,
+			  const struct report_opts *o)
+{
+	char path[TEXT_MAX], title[TEXT_MAX], id[TEXT_MAX], m[64], sev[16];
+	char sd[16];
+	size_t i, shown = 0, suppressed = 0;
+
+	for (i = 0; i < r->nsecrets; i++) {
+		const struct scan_secret *sc = &r->secrets[i];
+
+		if (sc->suppressed)
+			suppressed++;
+		if (sc->suppressed && !o->show_suppressed)
+			continue;
+		if (!shown++)
+			fputs("\nSecrets\n", out);
+		snprintf(sev, sizeof(sev), "%s",
+			 vuln_severity_name(sc->severity));
+		upper(sev);
+		fprintf(out, "  %s%-8s%s %s:%zu  %s (%s)  %s",
+			o->color ? sev_color_of(1, sc->severity) : "", sev,
+			o->color ? "\033[0m" : "",
+			rpt_safe_text(sc->path, path, sizeof(path)), sc->line,
+			rpt_safe_text(sc->title, title, sizeof(title)),
+			rpt_safe_text(sc->rule_id, id, sizeof(id)),
+			rpt_safe_text(sc->match, m, sizeof(m)));
+		if (sc->layer_digest[0]) {
+			short_digest(sc->layer_digest, sd, sizeof(sd));
+			fprintf(out, "  layer %s", sd);
+		}
+		if (sc->suppressed)
+			fputs("  (suppressed)", out);
+		fputc('\n', out);
+	}
+	if (r->nsecrets)
+		fprintf(out, "%zu secret%s, %zu suppressed\n",
+			r->nsecrets - suppressed,
+			r->nsecrets - suppressed == 1 ? "" : "s", suppressed);
+}
+
 static void write_problems(FILE *out, const struct scan_result *r)
 {
 	char buf[1024], safe[1024];
@@ -342,6 +384,7 @@ int report_write_table(FILE *out, const struct scan_result *r,
 		"%zu low, %zu unknown), %zu suppressed\n",
 		n ? "\n" : "", c.total, c.total == 1 ? "y" : "ies", c.critical,
 		c.high, c.medium, c.low, c.unknown, c.suppressed);
+	write_secrets(out, r, o);
 	write_problems(out, r);
 	return 0;
 }
