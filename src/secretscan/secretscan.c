@@ -67,7 +67,7 @@ static const struct secret_rule rules[] = {
      0, 0, NULL},
     {"slack-web-hook", "Slack Webhook", SEV_MEDIUM, KW("hooks.slack.com"),
      "(https://hooks\\.slack\\.com/(?:services|workflows)/"
-     "[A-Za-z0-9+/]{20,100}/[A-Za-z0-9+/]{8,100}/[A-Za-z0-9+/]{20,100})",
+     "[A-Za-z0-9]{8,12}/[A-Za-z0-9]{8,12}/[A-Za-z0-9]{20,64})",
      0, 0, NULL},
     {"stripe-secret-token", "Stripe Secret Key", SEV_CRITICAL,
      KW("sk_live_", "rk_live_"),
@@ -99,7 +99,7 @@ static const struct secret_rule rules[] = {
      0, 0, NULL},
     {"generic-secret-assignment", "Password or secret assigned in text",
      SEV_LOW, KW("password", "passwd", "secret", "api_key", "apikey", "api-key"),
-     "(?i:\\b(?:password|passwd|secret|api[_-]?key|apikey))[\"']?[ \\t]*"
+     "(?i:(?<![a-z0-9])(?:password|passwd|secret|api[_-]?key|apikey))[\"']?[ \\t]*"
      "(?::|=|=>|:=)[ \\t]*([\"'])([^\"'\\s]{8,200})\\1",
      3.5, 8, NULL},
 };
