@@ -249,5 +249,89 @@ assert len(sb["components"]) >= len(scan["packages"]), (len(sb["components"]), l
 assert not sb.get("vulnerabilities")
 PY
 
+# ---- secrets baked into an image ------------------------------------------
+# A one-layer OCI layout: an AWS key pair in app/config.env, a private key
+# in root/.ssh/id_rsa, and a README.md whose "password = example" is
+# documentation (skipped).  The secrets are fake.
+AKID=AKIAZ7QX3MNBV2LKJHGF
+ASK=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+$PY - "$t/sec-oci" "$AKID" "$ASK" <<'PY'
+import gzip, hashlib, io, json, os, sys, tarfile
+out, akid, ask = sys.argv[1:4]
+key = ("-----BEGIN RSA PRIVATE KEY-----\n"
+       "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n"
+       "VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n"
+       "-----END RSA PRIVATE KEY-----\n")
+files = {"app/config.env": "# app settings\nREGION=eu-west-1\nAWS_ACCESS_KEY_ID=%s\nAWS_SECRET_ACCESS_KEY=%s\n" % (akid, ask),
+         "root/.ssh/id_rsa": key,
+         "README.md": "Set password = example in your config.\n"}
+raw = io.BytesIO()
+with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tf:
+    for name, text in files.items():
+        data = text.encode()
+        ti = tarfile.TarInfo(name); ti.size = len(data); ti.mode = 0o600
+        tf.addfile(ti, io.BytesIO(data))
+tar = raw.getvalue()
+layer = gzip.compress(tar, mtime=0)
+os.makedirs(out + "/blobs/sha256")
+def blob(b):
+    h = hashlib.sha256(b).hexdigest()
+    open(out + "/blobs/sha256/" + h, "wb").write(b)
+    return "sha256:" + h, len(b)
+ld, ls = blob(layer)
+cfg = json.dumps({"architecture": "amd64", "os": "linux",
+                  "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(tar).hexdigest()]}}).encode()
+cd, cs = blob(cfg)
+man = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                  "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cs},
+                  "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": ld, "size": ls}]}).encode()
+md, ms = blob(man)
+json.dump({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
+           "digest": md, "size": ms, "platform": {"os": "linux", "architecture": "amd64"}}]}, open(out + "/index.json", "w"))
+json.dump({"imageLayoutVersion": "1.0.0"}, open(out + "/oci-layout", "w"))
+PY
+set +e
+"$BULWARK" scan image "$t/sec-oci" --db "$DB" -f json -o "$t/sec.json"; rc_json=$?
+"$BULWARK" scan image "$t/sec-oci" --db "$DB" >"$t/sec.table"
+"$BULWARK" scan image "$t/sec-oci" --db "$DB" -f sarif -o "$t/sec.sarif"
+"$BULWARK" scan image "$t/sec-oci" --db "$DB" --fail-on high >/dev/null; rc_gate=$?
+"$BULWARK" scan image "$t/sec-oci" --db "$DB" --no-secrets --fail-on high -f json -o "$t/nosec.json"; rc_nosec=$?
+printf 'aws-access-key-id\naws-secret-access-key\nprivate-key\n' >"$t/sec-ignore.txt"
+"$BULWARK" scan image "$t/sec-oci" --db "$DB" --fail-on low --ignore-file "$t/sec-ignore.txt" >/dev/null; rc_ign=$?
+set -e
+[ $rc_json -eq 0 ] && $PY - "$t/sec.json" <<'PY' && ok "secrets: AWS key pair and private key found with file, line, layer; README skipped" || ko "secrets findings"
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = sorted((s["rule_id"], s["path"], s["line"], s["severity"], s["match"]) for s in d["secrets"])
+want = [("aws-access-key-id", "app/config.env", 3, "critical", "AKIA****"),
+        ("aws-secret-access-key", "app/config.env", 4, "critical", "wJal****"),
+        ("private-key", "root/.ssh/id_rsa", 1, "high", "----****")]
+assert got == want, got
+assert all(s["layer_digest"].startswith("sha256:") and s["layer"] == 0 for s in d["secrets"])
+PY
+if grep -qF "$AKID" "$t/sec.json" "$t/sec.table" "$t/sec.sarif" || grep -qF "$ASK" "$t/sec.json" "$t/sec.table" "$t/sec.sarif" \
+	|| grep -qF "MIIEowIBAAKCAQEA" "$t/sec.json" "$t/sec.table" "$t/sec.sarif"; then ko "a secret appears unredacted in a report"
+else ok "secrets redacted in the JSON, table and SARIF reports"; fi
+grep -q '^Secrets' "$t/sec.table" && grep -q 'app/config.env:3' "$t/sec.table" && ok "table: Secrets section" || { ko "table secrets"; cat "$t/sec.table"; }
+[ $rc_gate -eq 1 ] && ok "--fail-on high trips on the secrets: exit 1" || ko "secret gate ($rc_gate)"
+[ $rc_nosec -eq 0 ] && $PY -c 'import json,sys; assert json.load(open(sys.argv[1]))["secrets"] == []' "$t/nosec.json" \
+	&& ok "--no-secrets: no secrets, exit 0" || ko "--no-secrets ($rc_nosec)"
+[ $rc_ign -eq 0 ] && ok "secret rule ids in --ignore-file suppress them" || ko "secret ignore ($rc_ign)"
+$PY - "$t/sec.sarif" <<'PY' && ok "SARIF: a result per secret, ruleId the rule id, line region" || ko "secrets SARIF"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+res = run["results"]
+ids = sorted(r["ruleId"] for r in res)
+assert ids == ["aws-access-key-id", "aws-secret-access-key", "private-key"], ids
+rules = run["tool"]["driver"]["rules"]
+for r in res:
+    assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+    assert r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+PY
+if [ -n "${VPY:-}" ]; then
+	$V bulwark-scan-v1.schema.json "$t/sec.json" && $V sarif-schema-2.1.0.json "$t/sec.sarif" \
+		&& ok "secret reports valid against bulwark.scan/v1 and SARIF 2.1.0" || ko "secret report schemas"
+fi
+
 echo "test_scan: $pass passed, $fail failed"
 [ $fail -eq 0 ]
