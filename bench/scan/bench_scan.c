@@ -131,15 +131,16 @@ static int run_scan(const char *dir, const char *dbpath)
 		fprintf(stderr, "%s\n", bw_error_str(&err, buf, sizeof(buf)));
 		return 2;
 	}
+	so.secrets = 1; /* as `bulwark scan` runs by default */
 	t0 = now();
 	rc = scan_run(dir, &so, &r, &err);
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", bw_error_str(&err, buf, sizeof(buf)));
 		return 2;
 	}
-	printf("scan seconds=%.3f packages=%zu findings=%zu problems=%zu "
+	printf("scan seconds=%.3f packages=%zu findings=%zu secrets=%zu problems=%zu "
 	       "peak_rss_kib=%ld\n",
-	       now() - t0, r.inv.npkgs, r.nfindings, r.nproblems,
+	       now() - t0, r.inv.npkgs, r.nfindings, r.nsecrets, r.nproblems,
 	       peak_rss_kib());
 	scan_result_free(&r);
 	vulndb_close(so.db);

@@ -3,10 +3,10 @@
  * the path filter that decides which image files are read, and the scan
  * of one file's bytes.
  *
- * A scan lower-cases the file once into a scratch buffer kept by the
- * scanner (grown up to SECRETSCAN_MAX_FILE), looks for each rule's
- * keywords there with memmem, and runs the rule's pattern over the
- * original bytes only when a keyword occurs.  Line numbers are counted
+ * A scan makes one pass over the file looking for every rule's keywords
+ * at once (a table indexed by the first two lower-cased bytes of each
+ * keyword), and runs a rule's pattern only when one of its keywords
+ * occurs.  Line numbers are counted
  * only for matches.  Patterns are bounded (no nested unbounded
  * repetition) and PCRE2's match limit is lowered so that hostile content
  * cannot make one file expensive.
@@ -106,14 +106,61 @@ static const struct secret_rule rules[] = {
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
+#define MAX_KEYWORDS 255
+
+_Static_assert(NRULES <= 64, "the keyword pass records rules in a uint64_t");
+
+/* A keyword, indexed by its first two (lower-case) bytes. */
+struct kw {
+	const char *s;
+	uint16_t pair;
+	uint8_t len, rule;
+};
+
 struct secretscan {
 	pcre2_code *code[NRULES];
 	uint32_t secret_group[NRULES]; /* capture group of the secret */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
-	char *lower; /* scratch: the lower-cased file */
-	size_t lower_cap;
+	struct kw kws[MAX_KEYWORDS]; /* sorted by pair */
+	size_t nkws;
+	uint8_t first[65536]; /* pair -> 1 + index of its first keyword, 0 */
 };
+
+/* ASCII lower case (keywords are ASCII). */
+static inline unsigned lc(unsigned char c)
+{
+	return (unsigned)c - 'A' < 26u ? (unsigned)c + 32 : c;
+}
+
+static int kw_cmp(const void *a, const void *b)
+{
+	const struct kw *x = a, *y = b;
+
+	return (int)x->pair - (int)y->pair;
+}
+
+static int index_keywords(struct secretscan *s)
+{
+	for (size_t i = 0; i < NRULES; i++)
+		for (const char *const *k = rules[i].keywords; *k; k++) {
+			size_t n = strlen(*k);
+
+			if (n < 2 || n > 255 || s->nkws == MAX_KEYWORDS)
+				return -EINVAL;
+			s->kws[s->nkws].s = *k;
+			s->kws[s->nkws].len = (uint8_t)n;
+			s->kws[s->nkws].rule = (uint8_t)i;
+			s->kws[s->nkws].pair =
+			    (uint16_t)((unsigned char)(*k)[0] << 8 |
+				       (unsigned char)(*k)[1]);
+			s->nkws++;
+		}
+	qsort(s->kws, s->nkws, sizeof(*s->kws), kw_cmp);
+	for (size_t i = s->nkws; i-- > 0;)
+		s->first[s->kws[i].pair] = (uint8_t)(i + 1);
+	return 0;
+}
 
 size_t secretscan_nrules(void)
 {
@@ -133,7 +180,6 @@ void secretscan_free(struct secretscan *s)
 		pcre2_code_free(s->code[i]);
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);
-	free(s->lower);
 	free(s);
 }
 
@@ -144,6 +190,11 @@ int secretscan_new(struct secretscan **ret, struct bw_error *err)
 
 	if (!s)
 		return bw_errorf(err, -ENOMEM, NULL, 0, 0, "out of memory");
+	if (index_keywords(s) < 0) {
+		secretscan_free(s);
+		return bw_errorf(err, -EINVAL, NULL, 0, 0,
+				 "secret rules: bad keyword table");
+	}
 	for (size_t i = 0; i < NRULES; i++) {
 		int ec;
 		PCRE2_SIZE off;
@@ -319,13 +370,41 @@ static double entropy(const char *s, size_t n)
 	return h;
 }
 
-static int any_keyword(const struct secret_rule *r, const char *lower,
-		       size_t len)
+/*
+ * One pass over the file for every rule's keywords: at each byte the pair
+ * (this byte, next byte) lower-cased indexes the keywords starting so,
+ * which are then compared case-insensitively.  Returns the set of rules
+ * (bit i = rules[i]) with a keyword in buf.
+ */
+static uint64_t keyword_rules(const struct secretscan *s, const char *buf,
+			      size_t len)
 {
-	for (const char *const *k = r->keywords; *k; k++)
-		if (memmem(lower, len, *k, strlen(*k)))
-			return 1;
-	return 0;
+	const unsigned char *b = (const unsigned char *)buf;
+	const uint64_t all = NRULES == 64 ? ~0ull : (1ull << NRULES) - 1;
+	uint64_t hit = 0;
+
+	for (size_t i = 0; i + 1 < len; i++) {
+		uint16_t pair = (uint16_t)(lc(b[i]) << 8 | lc(b[i + 1]));
+		size_t k = s->first[pair];
+
+		if (!k)
+			continue;
+		for (k--; k < s->nkws && s->kws[k].pair == pair; k++) {
+			const struct kw *w = &s->kws[k];
+			size_t j = 2;
+
+			if ((hit >> w->rule) & 1 || w->len > len - i)
+				continue;
+			while (j < w->len &&
+			       lc(b[i + j]) == (unsigned char)w->s[j])
+				j++;
+			if (j == w->len)
+				hit |= 1ull << w->rule;
+		}
+		if (hit == all)
+			break;
+	}
+	return hit;
 }
 
 /* Lines counted incrementally: matches of one rule come in file order. */
@@ -344,28 +423,6 @@ static size_t line_at(const char *buf, struct line_pos *lp, size_t off)
 		lp->line++;
 	lp->off = off;
 	return lp->line;
-}
-
-static int lower_copy(struct secretscan *s, const char *buf, size_t len)
-{
-	if (len > s->lower_cap) {
-		size_t cap = len < 65536 ? 65536 : len;
-		char *n;
-
-		if (cap > SECRETSCAN_MAX_FILE && len <= SECRETSCAN_MAX_FILE)
-			cap = SECRETSCAN_MAX_FILE;
-		n = realloc(s->lower, cap);
-		if (!n)
-			return -ENOMEM;
-		s->lower = n;
-		s->lower_cap = cap;
-	}
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)buf[i];
-
-		s->lower[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-	}
-	return 0;
 }
 
 static int scan_rule(struct secretscan *s, size_t ri, const char *buf,
@@ -415,21 +472,21 @@ int secretscan_scan(struct secretscan *s, const char *path, const char *buf,
 		    size_t len, secret_match_fn fn, void *ctx)
 {
 	size_t reported = 0, plen = path ? strlen(path) : 0;
+	uint64_t hit;
 	int rc;
 
 	if (!s || !buf || !fn)
 		return -EINVAL;
 	if (!len)
 		return 0;
-	if ((rc = lower_copy(s, buf, len)) < 0)
-		return rc;
-	for (size_t i = 0; i < NRULES; i++) {
+	hit = keyword_rules(s, buf, len);
+	for (size_t i = 0; hit && i < NRULES; i++) {
 		const struct secret_rule *r = &rules[i];
 
 		if (r->path_suffix &&
 		    (!path || !has_suffix(path, plen, r->path_suffix)))
 			continue;
-		if (!any_keyword(r, s->lower, len))
+		if (!((hit >> i) & 1))
 			continue;
 		rc = scan_rule(s, i, buf, len, fn, ctx, &reported);
 		if (rc < 0)

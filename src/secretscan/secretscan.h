@@ -5,10 +5,10 @@
  *
  * The rules are a table (secretscan.c): an id, a title, a severity, a few
  * lower-case keywords and a PCRE2 pattern, optionally an entropy floor for
- * the captured secret and a file-name suffix the rule is limited to.  A
- * file is first lower-cased once; a rule's pattern runs (JIT-compiled once
- * in secretscan_new) only when one of its keywords occurs in it, so most
- * files cost one pass plus a handful of memmem calls.
+ * the captured secret and a file-name suffix the rule is limited to.  One
+ * pass over a file finds which rules' keywords occur in it (case-
+ * insensitively); a rule's pattern runs (JIT-compiled once in
+ * secretscan_new) only then, so most files cost that one pass.
  *
  * Which files are scanned (secretscan_want_path): regular files up to
  * SECRETSCAN_MAX_FILE bytes that look like text (no NUL in the first
