@@ -37,10 +37,10 @@
 static const struct secret_rule rules[] = {
     {"aws-access-key-id", "AWS Access Key ID", SEV_CRITICAL,
      KW("akia", "asia", "agpa", "aida", "aroa", "aipa", "anpa", "anva"),
-     "(?<![0-9A-Z])((?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16})" END_ALNUM,
+     "(?<![0-9A-Z])((?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}"
+     ")" END_ALNUM,
      0, 0, NULL},
-    {"aws-secret-access-key", "AWS Secret Access Key", SEV_CRITICAL,
-     KW("aws"),
+    {"aws-secret-access-key", "AWS Secret Access Key", SEV_CRITICAL, KW("aws"),
      "(?i:aws)[A-Za-z0-9_.-]{0,20}(?i:secret)[A-Za-z0-9_.-]{0,20}(?i:key)"
      "[\"']?[ \\t]*(?::|=|=>|:=)[ \\t]*[\"']?"
      "([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
@@ -51,19 +51,16 @@ static const struct secret_rule rules[] = {
      "(?<![0-9A-Za-z_])(gho_[0-9A-Za-z]{36})" END_ALNUM, 0, 0, NULL},
     {"github-app-token", "GitHub App Token", SEV_CRITICAL, KW("ghu_", "ghs_"),
      "(?<![0-9A-Za-z_])((?:ghu|ghs)_[0-9A-Za-z]{36})" END_ALNUM, 0, 0, NULL},
-    {"github-refresh-token", "GitHub Refresh Token", SEV_CRITICAL,
-     KW("ghr_"), "(?<![0-9A-Za-z_])(ghr_[0-9A-Za-z]{36})" END_ALNUM, 0, 0,
-     NULL},
+    {"github-refresh-token", "GitHub Refresh Token", SEV_CRITICAL, KW("ghr_"),
+     "(?<![0-9A-Za-z_])(ghr_[0-9A-Za-z]{36})" END_ALNUM, 0, 0, NULL},
     {"github-fine-grained-pat", "GitHub Fine-grained Personal Access Token",
      SEV_CRITICAL, KW("github_pat_"),
      "(?<![0-9A-Za-z_])(github_pat_[0-9A-Za-z_]{82})" END_ALNUM, 0, 0, NULL},
-    {"gitlab-pat", "GitLab Personal Access Token", SEV_CRITICAL,
-     KW("glpat-"), "(?<![0-9A-Za-z_])(glpat-[0-9A-Za-z_-]{20})" END_TOKEN, 0,
-     0, NULL},
+    {"gitlab-pat", "GitLab Personal Access Token", SEV_CRITICAL, KW("glpat-"),
+     "(?<![0-9A-Za-z_])(glpat-[0-9A-Za-z_-]{20})" END_TOKEN, 0, 0, NULL},
     {"slack-access-token", "Slack token", SEV_HIGH,
      KW("xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"),
-     "(?<![0-9A-Za-z])(xox[baprs]-[0-9]{10,13}-[0-9A-Za-z-]{10,100})"
-     END_ALNUM,
+     "(?<![0-9A-Za-z])(xox[baprs]-[0-9]{10,13}-[0-9A-Za-z-]{10,100})" END_ALNUM,
      0, 0, NULL},
     {"slack-web-hook", "Slack Webhook", SEV_MEDIUM, KW("hooks.slack.com"),
      "(https://hooks\\.slack\\.com/(?:services|workflows)/"
@@ -94,12 +91,13 @@ static const struct secret_rule rules[] = {
      KW("\"auth\""),
      "\"auth\"\\s{0,10}:\\s{0,10}\"([A-Za-z0-9+/]{8,2000}={0,2})\"", 0, 0,
      ".docker/config.json"},
-    {"hashicorp-vault-token", "HashiCorp Vault token", SEV_CRITICAL,
-     KW("hvs."), "(?<![0-9A-Za-z_])(hvs\\.[0-9A-Za-z_-]{24,200})" END_TOKEN,
-     0, 0, NULL},
+    {"hashicorp-vault-token", "HashiCorp Vault token", SEV_CRITICAL, KW("hvs."),
+     "(?<![0-9A-Za-z_])(hvs\\.[0-9A-Za-z_-]{24,200})" END_TOKEN, 0, 0, NULL},
     {"generic-secret-assignment", "Password or secret assigned in text",
-     SEV_LOW, KW("password", "passwd", "secret", "api_key", "apikey", "api-key"),
-     "(?i:(?<![a-z0-9])(?:password|passwd|secret|api[_-]?key|apikey))[\"']?[ \\t]*"
+     SEV_LOW,
+     KW("password", "passwd", "secret", "api_key", "apikey", "api-key"),
+     "(?i:(?<![a-z0-9])(?:password|passwd|secret|api[_-]?key|apikey))[\"']?[ "
+     "\\t]*"
      "(?::|=|=>|:=)[ \\t]*([\"'])([^\"'\\s]{8,200})\\1",
      3.5, 8, NULL},
 };
@@ -162,10 +160,7 @@ static int index_keywords(struct secretscan *s)
 	return 0;
 }
 
-size_t secretscan_nrules(void)
-{
-	return NRULES;
-}
+size_t secretscan_nrules(void) { return NRULES; }
 
 const struct secret_rule *secretscan_rule(size_t i)
 {
@@ -200,9 +195,9 @@ int secretscan_new(struct secretscan **ret, struct bw_error *err)
 		PCRE2_SIZE off;
 		uint32_t ncap = 0;
 
-		s->code[i] = pcre2_compile((PCRE2_SPTR)rules[i].pattern,
-					   PCRE2_ZERO_TERMINATED, 0, &ec, &off,
-					   NULL);
+		s->code[i] =
+		    pcre2_compile((PCRE2_SPTR)rules[i].pattern,
+				  PCRE2_ZERO_TERMINATED, 0, &ec, &off, NULL);
 		if (!s->code[i]) {
 			PCRE2_UCHAR msg[160];
 
@@ -249,35 +244,50 @@ static int has_suffix(const char *s, size_t n, const char *suf)
 
 /* Trees whose files are data or documentation, never configuration. */
 static const char *const skip_prefixes[] = {
-    "usr/share/doc/",	 "usr/share/man/",	"usr/share/info/",
-    "usr/share/locale/", "usr/share/zoneinfo/", "usr/share/i18n/",
-    "usr/share/help/",	 "usr/share/ca-certificates/", "etc/ssl/certs/",
-    "usr/include/",	 "var/lib/dpkg/",	"var/lib/apk/",
-    "lib/apk/",		 "var/lib/rpm/",	"usr/lib/sysimage/rpm/",
-    "var/cache/",	 "usr/local/go/",	"usr/lib/go/",
-    "proc/",		 "sys/",		"dev/",
+    "usr/share/doc/",
+    "usr/share/man/",
+    "usr/share/info/",
+    "usr/share/locale/",
+    "usr/share/zoneinfo/",
+    "usr/share/i18n/",
+    "usr/share/help/",
+    "usr/share/ca-certificates/",
+    "etc/ssl/certs/",
+    "usr/include/",
+    "var/lib/dpkg/",
+    "var/lib/apk/",
+    "lib/apk/",
+    "var/lib/rpm/",
+    "usr/lib/sysimage/rpm/",
+    "var/cache/",
+    "usr/local/go/",
+    "usr/lib/go/",
+    "proc/",
+    "sys/",
+    "dev/",
 };
 
 /* Extensions of documentation and of formats that are never text. */
 static const char *const skip_suffixes[] = {
-    ".md",  ".markdown", ".rst",  ".png", ".jpg", ".jpeg", ".gif", ".ico",
-    ".svg", ".woff",	 ".woff2", ".ttf", ".otf", ".gz",  ".xz",  ".bz2",
-    ".zst", ".zip",	 ".jar",  ".whl", ".tar", ".so",  ".a",   ".o",
+    ".md",  ".markdown", ".rst",   ".png",  ".jpg", ".jpeg", ".gif", ".ico",
+    ".svg", ".woff",	 ".woff2", ".ttf",  ".otf", ".gz",   ".xz",  ".bz2",
+    ".zst", ".zip",	 ".jar",   ".whl",  ".tar", ".so",   ".a",   ".o",
     ".pyc", ".mo",	 ".class", ".wasm", ".pdf",
 };
 
 /* Test and example directories, skipped inside language package trees
  * where they hold fixtures (fake keys, sample passwords). */
 static const char *const test_dirs[] = {
-    "/test/", "/tests/", "/testdata/", "/__tests__/", "/testing/",
-    "/example/", "/examples/",
+    "/test/",	 "/tests/",   "/testdata/", "/__tests__/",
+    "/testing/", "/example/", "/examples/",
 };
 
 static int in_package_tree(const char *path)
 {
 	return has_prefix(path, "usr/lib/python") ||
 	       has_prefix(path, "usr/local/lib/python") ||
-	       strstr(path, "site-packages/") || strstr(path, "dist-packages/") ||
+	       strstr(path, "site-packages/") ||
+	       strstr(path, "dist-packages/") ||
 	       has_prefix(path, "node_modules/") ||
 	       strstr(path, "/node_modules/") || strstr(path, "/gems/") ||
 	       strstr(path, "go/pkg/mod/");
@@ -308,8 +318,8 @@ int secretscan_want_path(const char *path, uint64_t size)
 
 int secretscan_is_text(const char *buf, size_t len)
 {
-	return !memchr(buf, 0,
-		       len < SECRETSCAN_TEXT_PROBE ? len : SECRETSCAN_TEXT_PROBE);
+	return !memchr(
+	    buf, 0, len < SECRETSCAN_TEXT_PROBE ? len : SECRETSCAN_TEXT_PROBE);
 }
 
 void secretscan_redact(const char *secret, size_t len,
@@ -319,8 +329,8 @@ void secretscan_redact(const char *secret, size_t len,
 
 	if (len > 4)
 		for (; k < 4; k++)
-			out[k] = isprint((unsigned char)secret[k]) ? secret[k]
-								   : '?';
+			out[k] =
+			    isprint((unsigned char)secret[k]) ? secret[k] : '?';
 	memcpy(out + k, "****", 5);
 }
 

@@ -33,28 +33,28 @@
 
 #include "common/error.h"
 
-#define SECRETSCAN_MAX_FILE (1u << 20)	 /* larger files are not scanned */
-#define SECRETSCAN_TEXT_PROBE 8192	 /* a NUL here: binary, skipped */
-#define SECRETSCAN_MAX_PER_FILE 100	 /* matches reported per file */
-#define SECRETSCAN_REDACTED_MAX 16	 /* "abcd****" + NUL, with room */
+#define SECRETSCAN_MAX_FILE (1u << 20) /* larger files are not scanned */
+#define SECRETSCAN_TEXT_PROBE 8192     /* a NUL here: binary, skipped */
+#define SECRETSCAN_MAX_PER_FILE 100    /* matches reported per file */
+#define SECRETSCAN_REDACTED_MAX 16     /* "abcd****" + NUL, with room */
 
 /* Severities use enum vuln_severity's values (vulndb/db.h): 1 low, 2
  * medium, 3 high, 4 critical. */
 struct secret_rule {
-	const char *id;	      /* "aws-access-key-id" (Trivy's ids) */
-	const char *title;    /* "AWS Access Key ID" */
+	const char *id;	   /* "aws-access-key-id" (Trivy's ids) */
+	const char *title; /* "AWS Access Key ID" */
 	int severity;
 	const char *const *keywords; /* lower-case, NULL-terminated */
-	const char *pattern;  /* PCRE2; group 1, when present, is the
-				 secret itself, else the whole match */
-	double min_entropy;   /* Shannon bits/char of the secret, 0 none */
-	size_t min_len;	      /* of the secret, 0 none */
+	const char *pattern;	     /* PCRE2; group 1, when present, is the
+					secret itself, else the whole match */
+	double min_entropy;	 /* Shannon bits/char of the secret, 0 none */
+	size_t min_len;		 /* of the secret, 0 none */
 	const char *path_suffix; /* only files whose path ends so, or NULL */
 };
 
 struct secret_match {
 	const struct secret_rule *rule;
-	size_t line;			       /* 1-based */
+	size_t line;				/* 1-based */
 	char redacted[SECRETSCAN_REDACTED_MAX]; /* "AKIA****" */
 };
 

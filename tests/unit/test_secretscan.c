@@ -101,12 +101,12 @@ static void test_each_rule_matches_and_skips_near_miss(void **st)
 		if (!strcmp(file, "-"))
 			file = "app/file.txt";
 		len = unescape(content);
-		assert_int_equal(secretscan_scan(s, file, content, len,
-						 on_match, &h),
-				 0);
+		assert_int_equal(
+		    secretscan_scan(s, file, content, len, on_match, &h), 0);
 		if (*sign == '+') {
 			if (!has_rule(&h, id))
-				fail_msg("%s: not found in \"%s\"", id, content);
+				fail_msg("%s: not found in \"%s\"", id,
+					 content);
 			pos++;
 		} else {
 			if (has_rule(&h, id))
@@ -137,7 +137,9 @@ static void test_match_is_redacted_to_four_chars(void **st)
 	assert_string_equal(h.red[0], "AKIA****");
 	secretscan_redact("abc", 3, out);
 	assert_string_equal(out, "****");
-	secretscan_redact("ab\x01" "defgh", 8, out);
+	secretscan_redact("ab\x01"
+			  "defgh",
+			  8, out);
 	assert_string_equal(out, "ab?d****");
 	secretscan_free(s);
 }
@@ -152,9 +154,9 @@ static void test_line_numbers_are_one_based(void **st)
 	struct hits h = {0};
 
 	(void)st;
-	assert_int_equal(
-	    secretscan_scan(s, "etc/app.conf", text, strlen(text), on_match, &h),
-	    0);
+	assert_int_equal(secretscan_scan(s, "etc/app.conf", text, strlen(text),
+					 on_match, &h),
+			 0);
 	assert_int_equal(h.n, 2);
 	assert_int_equal(h.line[0], 4);
 	assert_int_equal(h.line[1], 6);
@@ -185,16 +187,16 @@ static void test_paths_skipped(void **st)
 	assert_true(secretscan_want_path("root/.ssh/id_rsa", 1700));
 	assert_true(secretscan_want_path("app/node_modules/x/index.js", 10));
 	assert_false(secretscan_want_path("app/config.env", 0));
-	assert_false(secretscan_want_path("app/config.env",
-					  SECRETSCAN_MAX_FILE + 1));
+	assert_false(
+	    secretscan_want_path("app/config.env", SECRETSCAN_MAX_FILE + 1));
 	assert_false(secretscan_want_path("README.md", 100));
 	assert_false(secretscan_want_path("usr/share/doc/x/copyright", 100));
 	assert_false(secretscan_want_path("usr/share/man/man1/ls.1", 100));
 	assert_false(secretscan_want_path("var/lib/dpkg/status", 100));
 	assert_false(secretscan_want_path(
 	    "usr/lib/python3.11/test/certdata/keycert.pem", 100));
-	assert_false(
-	    secretscan_want_path("app/node_modules/jws/test/data/key.pem", 100));
+	assert_false(secretscan_want_path(
+	    "app/node_modules/jws/test/data/key.pem", 100));
 	assert_false(secretscan_want_path("app/logo.png", 100));
 	/* a test directory outside a package tree is the user's own */
 	assert_true(secretscan_want_path("srv/test/key.pem", 100));
@@ -227,8 +229,9 @@ static void test_callback_code_is_returned(void **st)
 	const char *text = "AKIAZ7QX3MNBV2LKJHGF";
 
 	(void)st;
-	assert_int_equal(secretscan_scan(s, "a", text, strlen(text), stop, NULL),
-			 -ECANCELED);
+	assert_int_equal(
+	    secretscan_scan(s, "a", text, strlen(text), stop, NULL),
+	    -ECANCELED);
 	secretscan_free(s);
 }
 
