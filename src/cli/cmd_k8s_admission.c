@@ -2,6 +2,9 @@
  * cmd_k8s_admission.c - `bulwark k8s admission`: load the configuration and
  * the TLS material, start the webhook server (src/k8s/admission_server.c)
  * and run until SIGINT/SIGTERM, writing one audit line per decision.
+ * With --namespace-labels api (the default in a pod), namespace labels are
+ * read from the API server (src/k8s/admission_nsapi.c) with the pod's
+ * service-account credentials, or the config's apiServer settings.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -11,10 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "cli/commands.h"
 #include "k8s/k8s.h"
 
 #define PEM_MAX (1u << 20)
+#define SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
 
 static void usage(FILE *out)
 {
@@ -24,6 +30,7 @@ static void usage(FILE *out)
 		"[--audit-log FILE]\n"
 		"           [--threads N] [--timeout SECONDS] "
 		"[--max-connections N] [--fail-open]\n"
+		"           [--namespace-labels config|api]\n"
 		"\n"
 		"Serves a validating admission webhook (AdmissionReview v1 "
 		"over TLS) that\n"
@@ -43,8 +50,14 @@ static void usage(FILE *out)
 		"--threads N       server threads (default 4)\n"
 		"--timeout S       idle connection timeout (default 10)\n"
 		"--max-connections N  (default 512)\n"
-		"--fail-open       allow pods whose object cannot be decoded "
-		"(default deny)\n");
+		"--fail-open       allow pods whose object cannot be decoded, "
+		"or whose\n"
+		"                  namespace cannot be looked up (default "
+		"deny)\n"
+		"--namespace-labels config|api  where namespace labels come "
+		"from (default\n"
+		"                  api when KUBERNETES_SERVICE_HOST is set, "
+		"else config)\n");
 }
 
 /* Reads a whole (small) file, NUL-terminated. */
@@ -123,6 +136,7 @@ int cmd_k8s_admission(int argc, char **argv)
 	    {"timeout", required_argument, NULL, 'T'},
 	    {"max-connections", required_argument, NULL, 'm'},
 	    {"fail-open", no_argument, NULL, 'o'},
+	    {"namespace-labels", required_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -131,6 +145,10 @@ int cmd_k8s_admission(int argc, char **argv)
 	struct k8s_adm_server_opts so = {.listen = ":8443"};
 	struct k8s_adm_config cfg;
 	struct k8s_adm_server *srv = NULL;
+	struct k8s_adm_nsapi *nsapi = NULL;
+	const char *ns_mode = getenv("KUBERNETES_SERVICE_HOST") ? "api"
+							       : "config";
+	int curl_inited = 0;
 	struct audit_out aud = {.f = stderr};
 	struct bw_error err;
 	char ebuf[BW_ERROR_MSG_MAX + 300];
@@ -158,6 +176,16 @@ int cmd_k8s_admission(int argc, char **argv)
 			break;
 		case 'o':
 			break; /* applied after the config is set up */
+		case 'n':
+			if (strcmp(optarg, "config") && strcmp(optarg, "api")) {
+				fprintf(stderr,
+					"bulwark k8s admission: "
+					"--namespace-labels: want config or "
+					"api\n");
+				return 2;
+			}
+			ns_mode = optarg;
+			break;
 		case 't':
 		case 'T':
 		case 'm': {
@@ -199,6 +227,45 @@ int cmd_k8s_admission(int argc, char **argv)
 			bw_error_str(&err, ebuf, sizeof(ebuf)));
 		goto out;
 	}
+	if (!strcmp(ns_mode, "api")) {
+		struct k8s_adm_nsapi_opts no = {0};
+		char url[300];
+		const char *host = getenv("KUBERNETES_SERVICE_HOST");
+		const char *port = getenv("KUBERNETES_SERVICE_PORT");
+
+		if (cfg.api_url) {
+			no.url = cfg.api_url;
+		} else if (host && *host && strlen(host) < 200) {
+			snprintf(url, sizeof(url), "https://%s%s%s:%.10s",
+				 strchr(host, ':') ? "[" : "", host,
+				 strchr(host, ':') ? "]" : "",
+				 port && *port ? port : "443");
+			no.url = url;
+		} else {
+			fprintf(stderr,
+				"bulwark k8s admission: --namespace-labels "
+				"api needs KUBERNETES_SERVICE_HOST or "
+				"apiServer.url in --config\n");
+			goto out;
+		}
+		no.ca_file = cfg.api_ca_file ? cfg.api_ca_file
+					     : SA_DIR "/ca.crt";
+		no.token_file = cfg.api_token_file ? cfg.api_token_file
+						   : SA_DIR "/token";
+		if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+			fprintf(stderr, "bulwark k8s admission: curl init "
+					"failed\n");
+			goto out;
+		}
+		curl_inited = 1;
+		if (k8s_adm_nsapi_new(&no, &nsapi, &err)) {
+			fprintf(stderr, "bulwark k8s admission: %s\n",
+				bw_error_str(&err, ebuf, sizeof(ebuf)));
+			goto out;
+		}
+		so.labels_fn = k8s_adm_nsapi_labels;
+		so.labels_ctx = nsapi;
+	}
 	cert = read_pem(cert_path);
 	key = read_pem(key_path);
 	if (!cert || !key)
@@ -231,9 +298,9 @@ int cmd_k8s_admission(int argc, char **argv)
 	}
 	fprintf(stderr,
 		"bulwark k8s admission: listening on port %u (enforce %s, "
-		"%zu namespaces configured)\n",
+		"namespace labels from %s)\n",
 		k8s_adm_server_port(srv), k8s_pss_level_name(cfg.enforce.level),
-		json_object_size(cfg.namespaces));
+		nsapi ? "the API server" : "the configuration");
 	sigwait(&set, &sig);
 	fprintf(stderr, "bulwark k8s admission: %s, stopping\n",
 		sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -246,6 +313,9 @@ out:
 		fclose(aud.f);
 	free_secret(key);
 	free(cert);
+	k8s_adm_nsapi_free(nsapi);
+	if (curl_inited)
+		curl_global_cleanup();
 	k8s_adm_config_free(&cfg);
 	return rc;
 }

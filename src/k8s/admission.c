@@ -16,9 +16,10 @@
  * ephemeralcontainers, resize, unknown ones -- is evaluated, so a version
  * skewed webhook fails safe.
  *
- * Namespace labels come from the configuration, not from the API server; a
- * namespace the configuration does not name has no labels (the defaults
- * apply).  Audit annotations use PSA's keys without the
+ * Namespace labels come from the configuration, or from a caller-supplied
+ * lookup (the server's API client, k8s_adm_review_ex) that replaces the
+ * configuration's; a namespace neither names has no labels (the defaults
+ * apply).  A failed lookup denies unless fail_open.  Audit annotations use PSA's keys without the
  * "pod-security.kubernetes.io/" prefix: the API server prefixes a
  * webhook's audit annotations with the webhook's name.
  */
@@ -36,6 +37,9 @@
 struct adm_req {
 	const char *uid, *op, *user, *ns, *name, *group, *resource, *sub, *kind;
 	json_t *object, *old;
+	k8s_adm_labels_fn labels_fn; /* NULL: the configuration's labels */
+	void *labels_ctx;
+	json_t *looked_up; /* labels_fn's answer (owned by the review) */
 };
 
 /* What we answer. */
@@ -169,6 +173,56 @@ static json_t *ns_labels(const struct k8s_adm_config *cfg, const char *ns)
 	if (!ns || !*ns || !cfg->namespaces)
 		return NULL;
 	return json_object_get(cfg->namespaces, ns);
+}
+
+static char *xasprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static void annotate(struct adm_out *out, const char *key, const char *value);
+static void deny(struct adm_out *out, int code, const char *reason,
+		 char *message);
+
+/*
+ * The labels of the request's namespace in *ret (borrowed; NULL: none).
+ * Returns 0, or -1 when a lookup failed and the decision is made: denied,
+ * or allowed with an "error" annotation under fail_open.
+ */
+static int labels_for(const struct k8s_adm_config *cfg, struct adm_req *rq,
+		      struct adm_out *out, json_t **ret)
+{
+	struct bw_error err;
+	json_t *l = NULL;
+	char *msg;
+	int rc;
+
+	if (!rq->labels_fn || !rq->ns || !*rq->ns) {
+		*ret = ns_labels(cfg, rq->ns);
+		return 0;
+	}
+	if (rq->looked_up) {
+		*ret = rq->looked_up;
+		return 0;
+	}
+	bw_error_clear(&err);
+	rc = rq->labels_fn(rq->labels_ctx, rq->ns, &l, &err);
+	if (!rc && json_is_object(l)) {
+		rq->looked_up = l;
+		*ret = l;
+		return 0;
+	}
+	json_decref(l);
+	msg = xasprintf("namespace lookup failed: %s: %s", rq->ns,
+			err.msg[0] ? err.msg : "no labels object");
+	if (cfg->fail_open) {
+		out->allowed = 1;
+		if (msg)
+			annotate(out, "error", msg);
+		else
+			out->failed = 1;
+		free(msg);
+		return -1;
+	}
+	deny(out, 500, "InternalError", msg);
+	return -1;
 }
 
 static int in_set(json_t *set, const char *s)
@@ -517,9 +571,10 @@ static void bad_object(const struct k8s_adm_config *cfg, struct adm_out *out,
 }
 
 static void validate_pod(const struct k8s_adm_config *cfg,
-			 const struct adm_req *rq, struct adm_out *out)
+			 struct adm_req *rq, struct adm_out *out)
 {
 	struct adm_policy p;
+	json_t *labels;
 	json_t *spec;
 
 	for (size_t i = 0; i < sizeof(ignored_pod_subresources) /
@@ -533,7 +588,9 @@ static void validate_pod(const struct k8s_adm_config *cfg,
 		return exempt(out, "namespace");
 	if (in_set(cfg->exempt_users, rq->user))
 		return exempt(out, "user");
-	policy_resolve(cfg, ns_labels(cfg, rq->ns), &p);
+	if (labels_for(cfg, rq, out, &labels))
+		return;
+	policy_resolve(cfg, labels, &p);
 	if (!p.nerrs && p.enforce.level == K8S_PSS_PRIVILEGED &&
 	    p.audit.level == K8S_PSS_PRIVILEGED &&
 	    p.warn.level == K8S_PSS_PRIVILEGED) {
@@ -576,10 +633,11 @@ static const struct {
 };
 
 static void validate_controller(const struct k8s_adm_config *cfg,
-				const struct adm_req *rq, const char *kind,
+				struct adm_req *rq, const char *kind,
 				struct adm_out *out)
 {
 	struct adm_policy p;
+	json_t *labels;
 	struct k8s_object o;
 	json_t *spec = NULL, *meta = NULL;
 
@@ -590,7 +648,9 @@ static void validate_controller(const struct k8s_adm_config *cfg,
 		return exempt(out, "namespace");
 	if (in_set(cfg->exempt_users, rq->user))
 		return exempt(out, "user");
-	policy_resolve(cfg, ns_labels(cfg, rq->ns), &p);
+	if (labels_for(cfg, rq, out, &labels))
+		return;
+	policy_resolve(cfg, labels, &p);
 	if (!p.nerrs && p.audit.level == K8S_PSS_PRIVILEGED &&
 	    p.warn.level == K8S_PSS_PRIVILEGED)
 		return;
@@ -740,7 +800,7 @@ static int parse_request(json_t *root, struct adm_req *rq, struct bw_error *err)
 }
 
 static void decide(const struct k8s_adm_config *cfg, enum k8s_adm_mode mode,
-		   const struct adm_req *rq, struct adm_out *out)
+		   struct adm_req *rq, struct adm_out *out)
 {
 	out->allowed = 1;
 	if (strcmp(rq->op, "CREATE") && strcmp(rq->op, "UPDATE"))
@@ -851,6 +911,14 @@ int k8s_adm_review(const struct k8s_adm_config *cfg, enum k8s_adm_mode mode,
 		   const char *body, size_t len, struct k8s_adm_decision *ret,
 		   struct bw_error *err)
 {
+	return k8s_adm_review_ex(cfg, mode, body, len, NULL, NULL, ret, err);
+}
+
+int k8s_adm_review_ex(const struct k8s_adm_config *cfg,
+		      enum k8s_adm_mode mode, const char *body, size_t len,
+		      k8s_adm_labels_fn labels_fn, void *labels_ctx,
+		      struct k8s_adm_decision *ret, struct bw_error *err)
+{
 	struct adm_req rq;
 	struct adm_out out;
 	json_error_t jerr;
@@ -874,6 +942,9 @@ int k8s_adm_review(const struct k8s_adm_config *cfg, enum k8s_adm_mode mode,
 		json_decref(root);
 		return rc;
 	}
+	rq.labels_fn = labels_fn;
+	rq.labels_ctx = labels_ctx;
+	rq.looked_up = NULL;
 	memset(&out, 0, sizeof(out));
 	out.warnings = json_array();
 	out.annotations = json_object();
@@ -891,6 +962,7 @@ int k8s_adm_review(const struct k8s_adm_config *cfg, enum k8s_adm_mode mode,
 	json_decref(out.warnings);
 	json_decref(out.annotations);
 	json_decref(out.patch);
+	json_decref(rq.looked_up);
 	if (!text || !audit) {
 		free(text);
 		json_decref(audit);

@@ -10,6 +10,8 @@
  *                warn-version}
  *     exemptions: {usernames: [], namespaces: [], runtimeClasses: []}
  *     namespaces: {NAME: {LABEL: VALUE}}      -- Bulwark's extension
+ *     apiServer: {url, caFile, tokenFile}     -- Bulwark's extension: where
+ *                --namespace-labels api reads Namespace objects
  *   kind: AdmissionConfiguration     (apiserver.config.k8s.io), whose
  *     plugins[name=PodSecurity].configuration is the above
  *   kind: Namespace (or a List of them): metadata.name and metadata.labels
@@ -52,6 +54,9 @@ void k8s_adm_config_free(struct k8s_adm_config *cfg)
 	json_decref(cfg->exempt_users);
 	json_decref(cfg->exempt_namespaces);
 	json_decref(cfg->exempt_runtime_classes);
+	free(cfg->api_url);
+	free(cfg->api_ca_file);
+	free(cfg->api_token_file);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -182,6 +187,47 @@ static int add_namespace(struct k8s_adm_config *cfg, const struct where *w,
 	return json_object_set_new(cfg->namespaces, name, copy) ? -ENOMEM : 0;
 }
 
+/* One apiServer string (length-bounded) into *dst. */
+static int parse_api_str(const struct where *w, json_t *api, const char *key,
+			 char **dst)
+{
+	json_t *v = json_object_get(api, key);
+	char *copy;
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v) || !json_string_length(v) ||
+	    json_string_length(v) > 4096 ||
+	    strlen(json_string_value(v)) != json_string_length(v))
+		return fail(w, "apiServer.%s: must be a non-empty string",
+			    key);
+	copy = strdup(json_string_value(v));
+	if (!copy)
+		return -ENOMEM;
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+static int parse_api(struct k8s_adm_config *cfg, const struct where *w,
+		     json_t *api)
+{
+	int rc;
+
+	if (!api || json_is_null(api))
+		return 0;
+	if (!json_is_object(api))
+		return fail(w, "apiServer: must be a mapping");
+	if ((rc = parse_api_str(w, api, "url", &cfg->api_url)) ||
+	    (rc = parse_api_str(w, api, "caFile", &cfg->api_ca_file)) ||
+	    (rc = parse_api_str(w, api, "tokenFile", &cfg->api_token_file)))
+		return rc;
+	if (cfg->api_url && strncmp(cfg->api_url, "https://", 8) &&
+	    strncmp(cfg->api_url, "http://", 7))
+		return fail(w, "apiServer.url: must start with https://");
+	return 0;
+}
+
 static int parse_psc(struct k8s_adm_config *cfg, const struct where *w,
 		     json_t *psc)
 {
@@ -211,6 +257,8 @@ static int parse_psc(struct k8s_adm_config *cfg, const struct where *w,
 				    cfg->exempt_runtime_classes)))
 			return rc;
 	}
+	if ((rc = parse_api(cfg, w, json_object_get(psc, "apiServer"))))
+		return rc;
 	nss = json_object_get(psc, "namespaces");
 	if (nss && !json_is_null(nss)) {
 		if (!json_is_object(nss))

@@ -31,6 +31,8 @@ struct k8s_adm_server {
 	const struct k8s_adm_config *cfg;
 	k8s_adm_audit_fn audit;
 	void *audit_ctx;
+	k8s_adm_labels_fn labels_fn;
+	void *labels_ctx;
 	unsigned port;
 };
 
@@ -225,8 +227,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		return send_error(s, c, 415,
 				  "Content-Type must be application/json", rq);
 	bw_error_clear(&err);
-	rc = k8s_adm_review(s->cfg, mode, rq->buf ? rq->buf : "", rq->len, &dec,
-			    &err);
+	rc = k8s_adm_review_ex(s->cfg, mode, rq->buf ? rq->buf : "", rq->len,
+			       s->labels_fn, s->labels_ctx, &dec, &err);
 	if (rc == -E2BIG)
 		return send_error(s, c, 413, err.msg, rq);
 	if (rc == -EINVAL) {
@@ -346,6 +348,8 @@ int k8s_adm_server_start(const struct k8s_adm_server_opts *o,
 	s->cfg = o->cfg;
 	s->audit = o->audit;
 	s->audit_ctx = o->audit_ctx;
+	s->labels_fn = o->labels_fn;
+	s->labels_ctx = o->labels_ctx;
 	{
 		struct MHD_OptionItem ops[10];
 		size_t n = 0;

@@ -185,8 +185,9 @@ char *k8s_pss_message(const struct k8s_pss_result *r, enum k8s_pss_level l,
  *
  * A validating (and optionally mutating) webhook that applies the Pod
  * Security Standards the way the upstream PodSecurity admission controller
- * does, without querying the API server: namespace labels, defaults and
- * exemptions come from a configuration file (k8s_adm_config_load).
+ * does: defaults and exemptions come from a configuration file
+ * (k8s_adm_config_load), namespace labels from that file or, with
+ * --namespace-labels api, from the API server (k8s_adm_nsapi_*).
  *
  * The decision (k8s_adm_review) is a pure function from an AdmissionReview
  * request body to a response body, so it is unit-tested and fuzzed on its
@@ -221,7 +222,10 @@ struct k8s_adm_config {
 	json_t *exempt_runtime_classes; /* set (owned) */
 	int fail_open; /* an AdmissionReview whose pod cannot be decoded is
 			  allowed (with an audit annotation) instead of
-			  denied */
+			  denied; also: a failed namespace lookup allows */
+	/* Bulwark's `apiServer: {url, caFile, tokenFile}` (owned, NULL when
+	   not set): where --namespace-labels api reads Namespace objects */
+	char *api_url, *api_ca_file, *api_token_file;
 };
 
 /* Upstream defaults: privileged:latest for every mode, no exemptions, no
@@ -276,6 +280,70 @@ int k8s_adm_review(const struct k8s_adm_config *cfg, enum k8s_adm_mode mode,
 		   struct bw_error *err);
 void k8s_adm_decision_free(struct k8s_adm_decision *d);
 
+/*
+ * Where namespace labels come from when not from cfg->namespaces: called
+ * (at most once per review, only when a pod or workload in a non-exempt
+ * namespace is decided) with the request's namespace.  Returns 0 and a new
+ * reference to its labels object in *ret_labels (an empty object: a
+ * namespace without labels), or a negative code with err->msg saying why:
+ * the review then denies (500, "namespace lookup failed: ...") unless
+ * cfg->fail_open, which allows with an "error" audit annotation.
+ */
+typedef int (*k8s_adm_labels_fn)(void *ctx, const char *ns,
+				 json_t **ret_labels, struct bw_error *err);
+
+/* k8s_adm_review with namespace labels from labels_fn (NULL: the
+ * configuration's); the labels replace the configuration's for that
+ * namespace.  Deterministic given what labels_fn returns. */
+int k8s_adm_review_ex(const struct k8s_adm_config *cfg,
+		      enum k8s_adm_mode mode, const char *body, size_t len,
+		      k8s_adm_labels_fn labels_fn, void *labels_ctx,
+		      struct k8s_adm_decision *ret, struct bw_error *err);
+
+/* ---- namespace labels from the API server (admission_nsapi.c) ----------
+ *
+ * A bounded, thread-safe cache of namespace -> labels with a TTL, and a
+ * client that fills it with GET {url}/api/v1/namespaces/{ns} over verified
+ * TLS (libcurl) with a bearer token re-read from its file every minute
+ * (service-account tokens rotate).  404 -> no labels (cached too). */
+#define K8S_ADM_NSCACHE_MAX 4096	/* default entries */
+#define K8S_ADM_NSCACHE_TTL_MS 10000	/* default TTL */
+
+struct k8s_adm_nscache;
+
+int k8s_adm_nscache_new(size_t max_entries, unsigned ttl_ms,
+			struct k8s_adm_nscache **ret);
+void k8s_adm_nscache_free(struct k8s_adm_nscache *c);
+/* 0 and a new reference (a copy) in *ret_labels when ns is cached and not
+ * older than the TTL at now_ms; -ENOENT otherwise. */
+int k8s_adm_nscache_get(struct k8s_adm_nscache *c, const char *ns,
+			unsigned long long now_ms, json_t **ret_labels);
+/* Stores a copy of labels; when full, drops expired entries, then the
+ * oldest.  0, -EINVAL or -ENOMEM. */
+int k8s_adm_nscache_put(struct k8s_adm_nscache *c, const char *ns,
+			json_t *labels, unsigned long long now_ms);
+size_t k8s_adm_nscache_size(struct k8s_adm_nscache *c);
+
+struct k8s_adm_nsapi_opts {
+	const char *url;	/* "https://10.0.0.1:443" */
+	const char *ca_file;	/* PEM bundle; NULL: the system's */
+	const char *token_file; /* NULL: no Authorization header */
+	unsigned timeout_ms;	/* whole request, 0 = 2000 */
+	unsigned ttl_ms;	/* 0 = K8S_ADM_NSCACHE_TTL_MS */
+	size_t max_entries;	/* 0 = K8S_ADM_NSCACHE_MAX */
+};
+
+struct k8s_adm_nsapi;
+
+/* Checks the options (and that the token file reads) and returns the
+ * client.  The caller has called curl_global_init. */
+int k8s_adm_nsapi_new(const struct k8s_adm_nsapi_opts *o,
+		      struct k8s_adm_nsapi **ret, struct bw_error *err);
+void k8s_adm_nsapi_free(struct k8s_adm_nsapi *a);
+/* A k8s_adm_labels_fn (ctx: the struct k8s_adm_nsapi); thread-safe. */
+int k8s_adm_nsapi_labels(void *ctx, const char *ns, json_t **ret_labels,
+			 struct bw_error *err);
+
 /* An audit line (one JSON object, no newline) from a server thread. */
 typedef void (*k8s_adm_audit_fn)(void *ctx, const char *line, size_t len);
 
@@ -291,6 +359,8 @@ struct k8s_adm_server_opts {
 					      server runs */
 	k8s_adm_audit_fn audit; /* may be NULL */
 	void *audit_ctx;
+	k8s_adm_labels_fn labels_fn; /* NULL: labels from cfg */
+	void *labels_ctx;
 };
 
 struct k8s_adm_server;

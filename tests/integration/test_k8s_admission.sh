@@ -4,7 +4,9 @@
 # the API server would: uid echo, denial message, bad apiVersion -> 400,
 # malformed body -> 400, huge body -> 413, a stalled client timed out while
 # others are served, concurrent requests, the audit log, and p50/p99 latency
-# with keep-alive (bench/k8s/bench_admission.py).  Needs no root.
+# with keep-alive (bench/k8s/bench_admission.py).  Then --namespace-labels
+# api against a python HTTPS mock API server: deny/allow follow the mocked
+# labels, the bearer token is sent, a 500 fails closed.  Needs no root.
 set -euo pipefail
 : "${BULWARK:?BULWARK must point to the bulwark binary}"
 : "${BW_SOURCE_DIR:?BW_SOURCE_DIR must point to the source tree}"
@@ -14,10 +16,14 @@ done
 
 T=$(mktemp -d /tmp/bw-adm.XXXXXX)
 PID=""
+PID2=""
+MOCK=""
 cleanup() {
-	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
-		kill -TERM "$PID"; wait "$PID" 2>/dev/null || true
-	fi
+	for p in $PID $PID2 $MOCK; do
+		if kill -0 "$p" 2>/dev/null; then
+			kill -TERM "$p"; wait "$p" 2>/dev/null || true
+		fi
+	done
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -143,3 +149,119 @@ grep -q '"uid":"uid-denied-2".*"allowed":false.*"enforce":"restricted:v1.29"' "$
 echo "ok   audit log line per decision ($(wc -l <"$T/audit.log") lines)"
 python3 "$BW_SOURCE_DIR/bench/k8s/bench_admission.py" --port "$PORT" --ca "$T/cert.pem" \
 	--requests 2000 --connections 4
+
+# ---- --namespace-labels api against a mock API server -------------------
+cat >"$T/mockapi.py" <<'PY'
+import http.server, json, os, ssl, sys
+cert, key, portfile, authlog = sys.argv[1:5]
+LABELS = {"locked": {"pod-security.kubernetes.io/enforce": "restricted"},
+          "open": {"pod-security.kubernetes.io/enforce": "privileged"},
+          "bare": None}
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        with open(authlog, "a") as f:
+            f.write("%s %s\n" % (self.path, self.headers.get("Authorization", "-")))
+        pre = "/api/v1/namespaces/"
+        ns = self.path[len(pre):] if self.path.startswith(pre) else None
+        if ns == "fail":
+            code, body = 500, {"kind": "Status", "code": 500}
+        elif ns in LABELS:
+            md = {"name": ns}
+            if LABELS[ns]: md["labels"] = LABELS[ns]
+            code, body = 200, {"apiVersion": "v1", "kind": "Namespace", "metadata": md}
+        else:
+            code, body = 404, {"kind": "Status", "code": 404, "reason": "NotFound"}
+        b = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(b)))
+        self.end_headers()
+        self.wfile.write(b)
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+with open(portfile + ".tmp", "w") as f: f.write(str(srv.server_address[1]))
+os.rename(portfile + ".tmp", portfile)
+srv.serve_forever()
+PY
+python3 "$T/mockapi.py" "$T/cert.pem" "$T/key.pem" "$T/mockport" "$T/auth.log" &
+MOCK=$!
+for _ in $(seq 50); do [ -s "$T/mockport" ] && break; sleep 0.1; done
+MPORT=$(cat "$T/mockport" 2>/dev/null || true)
+[ -n "$MPORT" ] || { echo "FAIL: mock API server did not start"; exit 1; }
+printf 'tok-%s\n' "$RANDOM$RANDOM" >"$T/token"
+cat >"$T/api.yaml" <<CFG
+apiVersion: pod-security.admission.config.k8s.io/v1
+kind: PodSecurityConfiguration
+defaults: {enforce: baseline}
+apiServer:
+  url: https://localhost:$MPORT
+  caFile: $T/cert.pem
+  tokenFile: $T/token
+namespaces:
+  open: {pod-security.kubernetes.io/enforce: restricted}   # the API wins
+CFG
+"$BULWARK" k8s admission --listen 127.0.0.1:0 --tls-cert "$T/cert.pem" \
+	--tls-key "$T/key.pem" --config "$T/api.yaml" --namespace-labels api \
+	--audit-log "$T/audit2.log" 2>"$T/stderr2" &
+PID2=$!
+for _ in $(seq 50); do
+	grep -q 'listening on port' "$T/stderr2" 2>/dev/null && break
+	sleep 0.1
+done
+PORT2=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$T/stderr2")
+[ -n "$PORT2" ] || { cat "$T/stderr2"; echo "FAIL: api-mode server did not start"; exit 1; }
+grep -q 'namespace labels from the API server' "$T/stderr2" ||
+	{ cat "$T/stderr2"; echo "FAIL: not in api mode"; exit 1; }
+
+python3 - "$PORT2" "$T/cert.pem" <<'PY'
+import http.client, json, ssl, sys
+port, ca = int(sys.argv[1]), sys.argv[2]
+ctx = ssl.create_default_context(cafile=ca)
+fails = 0
+def check(cond, what):
+    global fails
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond: fails += 1
+def decide(ns, privileged, uid):
+    sc = {"privileged": True} if privileged else {
+        "allowPrivilegeEscalation": False, "runAsNonRoot": True,
+        "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}}
+    body = json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+        "request": {"uid": uid, "operation": "CREATE", "namespace": ns, "name": "web",
+            "kind": {"group": "", "version": "v1", "kind": "Pod"},
+            "resource": {"group": "", "version": "v1", "resource": "pods"},
+            "userInfo": {"username": "alice"},
+            "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+                "spec": {"containers": [{"name": "app", "image": "nginx", "securityContext": sc}]}}}})
+    c = http.client.HTTPSConnection("localhost", port, context=ctx, timeout=10)
+    c.request("POST", "/validate", body=body, headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    return r.status, json.loads(r.read())["response"]
+st, r = decide("locked", True, "a1")
+check(st == 200 and r["allowed"] is False and "restricted" in r["status"]["message"],
+      "api labels: privileged pod denied in a restricted namespace")
+st, r = decide("locked", False, "a2")
+check(r["allowed"] is True, "api labels: compliant pod allowed in a restricted namespace")
+st, r = decide("open", True, "a3")
+check(r["allowed"] is True, "api labels override the config's: privileged namespace allows")
+st, r = decide("bare", True, "a4")
+check(r["allowed"] is False and "baseline" in r["status"]["message"],
+      "namespace without labels: the default (baseline) applies")
+st, r = decide("missing", False, "a5")
+check(r["allowed"] is True, "404 namespace: no labels, compliant pod allowed")
+st, r = decide("fail", False, "a6")
+check(st == 200 and r["allowed"] is False and r["status"]["code"] == 500
+      and "namespace lookup failed" in r["status"]["message"],
+      "API server 500: fails closed with a clear message (%s)" % r.get("status", {}).get("message"))
+sys.exit(1 if fails else 0)
+PY
+TOKEN=$(cat "$T/token")
+grep -q "^/api/v1/namespaces/locked Bearer $TOKEN\$" "$T/auth.log" ||
+	{ cat "$T/auth.log"; echo "FAIL: bearer token not sent"; exit 1; }
+echo "ok   bearer token sent to the API server"
+[ "$(grep -c '^/api/v1/namespaces/locked ' "$T/auth.log")" = 1 ] ||
+	{ cat "$T/auth.log"; echo "FAIL: namespace lookups not cached"; exit 1; }
+echo "ok   namespace lookups cached"

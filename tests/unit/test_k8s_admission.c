@@ -4,7 +4,9 @@
  * namespace labels and versions, exemptions, warnings length, the
  * AdmissionReview validation errors and PSA's UPDATE and subresource rules.
  * Requests are built here from a pod spec; the configuration is the fixture
- * tests/data/k8s/admission/config.yaml.
+ * tests/data/k8s/admission/config.yaml.  Also: namespace labels from a
+ * lookup function (k8s_adm_review_ex: override, failure -> deny or
+ * fail-open), the namespace cache (TTL, bound) and the apiServer keys.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -559,6 +561,184 @@ static void test_admission_configuration_wrapper(void **state)
 	k8s_adm_config_free(&c);
 }
 
+/* A labels_fn stub: "prod" is privileged in the "cluster", "broken" fails,
+ * anything else has no labels.  Counts calls. */
+static int lookups;
+static int stub_labels(void *ctx, const char *ns, json_t **ret_labels,
+		       struct bw_error *err)
+{
+	(void)ctx;
+	lookups++;
+	if (!strcmp(ns, "broken"))
+		return bw_errorf(err, -EIO, NULL, 0, 0, "HTTP 500");
+	if (!strcmp(ns, "prod"))
+		*ret_labels = json_pack("{s:s}",
+					"pod-security.kubernetes.io/enforce",
+					"privileged");
+	else if (!strcmp(ns, "other"))
+		*ret_labels = json_pack("{s:s}",
+					"pod-security.kubernetes.io/enforce",
+					"restricted");
+	else
+		*ret_labels = json_object();
+	return 0;
+}
+
+static json_t *run_ex(char *body, struct k8s_adm_config *c)
+{
+	struct k8s_adm_decision d;
+	struct bw_error err;
+	json_t *resp;
+
+	bw_error_clear(&err);
+	assert_int_equal(k8s_adm_review_ex(c, K8S_ADM_VALIDATE, body,
+					   strlen(body), stub_labels, NULL, &d,
+					   &err),
+			 0);
+	free(body);
+	resp = json_loads(d.body, 0, NULL);
+	assert_non_null(resp);
+	k8s_adm_decision_free(&d);
+	return resp;
+}
+
+static void test_labels_from_lookup(void **state)
+{
+	json_t *r;
+
+	(void)state;
+	lookups = 0;
+	/* the lookup's labels replace the config's: prod is privileged */
+	r = run_ex(review("l1", "CREATE", "prod", "", "pods", NULL, "bob",
+			  pod("web", 1, "nginx"), NULL),
+		   &cfg);
+	assert_true(allowed(r));
+	json_decref(r);
+	assert_int_equal(lookups, 1);
+	r = run_ex(review("l2", "CREATE", "other", "", "pods", NULL, "bob",
+			  pod("web", 1, "nginx"), NULL),
+		   &cfg);
+	assert_false(allowed(r));
+	assert_non_null(strstr(rstr(r, "status.message"), "restricted"));
+	json_decref(r);
+	/* exempt namespaces are not looked up */
+	r = run_ex(review("l3", "CREATE", "kube-system", "", "pods", NULL,
+			  "bob", pod("web", 1, "nginx"), NULL),
+		   &cfg);
+	assert_true(allowed(r));
+	json_decref(r);
+	assert_int_equal(lookups, 2);
+	/* a failed lookup denies with a clear message... */
+	r = run_ex(review("l4", "CREATE", "broken", "", "pods", NULL, "bob",
+			  pod("web", 0, "nginx"), NULL),
+		   &cfg);
+	assert_false(allowed(r));
+	assert_int_equal(json_integer_value(k8s_get(response(r), "status.code")),
+			 500);
+	assert_non_null(strstr(rstr(r, "status.message"),
+			       "namespace lookup failed: broken: HTTP 500"));
+	json_decref(r);
+	/* ...or allows under fail-open */
+	cfg.fail_open = 1;
+	r = run_ex(review("l5", "CREATE", "broken", "", "pods", NULL, "bob",
+			  pod("web", 0, "nginx"), NULL),
+		   &cfg);
+	cfg.fail_open = 0;
+	assert_true(allowed(r));
+	json_decref(r);
+	/* Namespace objects use their own labels: no lookup */
+	lookups = 0;
+	r = run_ex(review("l6", "CREATE", "", "", "namespaces", NULL, "bob",
+			  json_pack("{s:s, s:s, s:{s:s, s:{s:s}}}",
+				    "apiVersion", "v1", "kind", "Namespace",
+				    "metadata", "name", "x", "labels",
+				    "pod-security.kubernetes.io/enforce",
+				    "bogus"),
+			  NULL),
+		   &cfg);
+	assert_false(allowed(r));
+	json_decref(r);
+	assert_int_equal(lookups, 0);
+}
+
+static void test_nscache(void **state)
+{
+	struct k8s_adm_nscache *c;
+	json_t *l = json_pack("{s:s}", "a", "b"), *got = NULL;
+	char name[32];
+
+	(void)state;
+	assert_int_equal(k8s_adm_nscache_new(3, 1000, &c), 0);
+	assert_int_equal(k8s_adm_nscache_get(c, "x", 0, &got), -ENOENT);
+	assert_int_equal(k8s_adm_nscache_put(c, "x", l, 100), 0);
+	assert_int_equal(k8s_adm_nscache_get(c, "x", 1099, &got), 0);
+	assert_string_equal(json_string_value(json_object_get(got, "a")), "b");
+	json_decref(got);
+	/* expired at TTL */
+	assert_int_equal(k8s_adm_nscache_get(c, "x", 1100, &got), -ENOENT);
+	assert_int_equal(k8s_adm_nscache_size(c), 0);
+	/* bounded: the oldest goes */
+	for (int i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "ns%d", i);
+		assert_int_equal(k8s_adm_nscache_put(c, name, l, 200 + i), 0);
+		assert_true(k8s_adm_nscache_size(c) <= 3);
+	}
+	assert_int_equal(k8s_adm_nscache_get(c, "ns0", 300, &got), -ENOENT);
+	assert_int_equal(k8s_adm_nscache_get(c, "ns1", 300, &got), -ENOENT);
+	assert_int_equal(k8s_adm_nscache_get(c, "ns4", 300, &got), 0);
+	json_decref(got);
+	/* expired entries are dropped first when full */
+	assert_int_equal(k8s_adm_nscache_put(c, "late", l, 1250), 0);
+	assert_int_equal(k8s_adm_nscache_size(c), 1);
+	assert_int_equal(k8s_adm_nscache_put(c, "", l, 0), -EINVAL);
+	k8s_adm_nscache_free(c);
+	k8s_adm_nscache_free(NULL);
+	json_decref(l);
+}
+
+static void test_api_server_keys(void **state)
+{
+	static const char doc[] =
+	    "apiVersion: pod-security.admission.config.k8s.io/v1\n"
+	    "kind: PodSecurityConfiguration\n"
+	    "apiServer: {url: 'https://127.0.0.1:6443', caFile: /ca.pem,\n"
+	    "            tokenFile: /token}\n",
+			  bad[] = "apiVersion: pod-security.admission."
+				  "config.k8s.io/v1\n"
+				  "kind: PodSecurityConfiguration\n"
+				  "apiServer: {url: 'ftp://x'}\n";
+	struct k8s_adm_config c;
+	struct k8s_adm_nsapi *a = NULL;
+	struct k8s_adm_nsapi_opts o = {.url = "ftp://x"};
+	struct bw_error err;
+	json_t *l = NULL;
+
+	(void)state;
+	assert_int_equal(k8s_adm_config_init(&c), 0);
+	bw_error_clear(&err);
+	assert_int_equal(
+	    k8s_adm_config_load_buffer(&c, doc, strlen(doc), "t", &err), 0);
+	assert_string_equal(c.api_url, "https://127.0.0.1:6443");
+	assert_string_equal(c.api_ca_file, "/ca.pem");
+	assert_string_equal(c.api_token_file, "/token");
+	k8s_adm_config_free(&c);
+	assert_int_equal(k8s_adm_config_init(&c), 0);
+	assert_int_equal(
+	    k8s_adm_config_load_buffer(&c, bad, strlen(bad), "t", &err),
+	    -EINVAL);
+	k8s_adm_config_free(&c);
+	assert_int_equal(k8s_adm_nsapi_new(&o, &a, &err), -EINVAL);
+	o.url = "https://127.0.0.1:1";
+	o.token_file = "/nonexistent/token";
+	assert_true(k8s_adm_nsapi_new(&o, &a, &err) < 0);
+	o.token_file = NULL;
+	assert_int_equal(k8s_adm_nsapi_new(&o, &a, &err), 0);
+	/* names that are not DNS labels never reach the URL */
+	assert_int_equal(k8s_adm_nsapi_labels(a, "../x", &l, &err), -EINVAL);
+	assert_int_equal(k8s_adm_nsapi_labels(a, "a/b", &l, &err), -EINVAL);
+	k8s_adm_nsapi_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,6 +758,9 @@ int main(void)
 	    cmocka_unit_test(test_mutate_adds_seccomp),
 	    cmocka_unit_test(test_config_errors),
 	    cmocka_unit_test(test_admission_configuration_wrapper),
+	    cmocka_unit_test(test_labels_from_lookup),
+	    cmocka_unit_test(test_nscache),
+	    cmocka_unit_test(test_api_server_keys),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
