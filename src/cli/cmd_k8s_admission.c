@@ -146,8 +146,8 @@ int cmd_k8s_admission(int argc, char **argv)
 	struct k8s_adm_config cfg;
 	struct k8s_adm_server *srv = NULL;
 	struct k8s_adm_nsapi *nsapi = NULL;
-	const char *ns_mode = getenv("KUBERNETES_SERVICE_HOST") ? "api"
-							       : "config";
+	const char *ns_mode =
+	    getenv("KUBERNETES_SERVICE_HOST") ? "api" : "config";
 	int curl_inited = 0;
 	struct audit_out aud = {.f = stderr};
 	struct bw_error err;
@@ -248,10 +248,10 @@ int cmd_k8s_admission(int argc, char **argv)
 				"apiServer.url in --config\n");
 			goto out;
 		}
-		no.ca_file = cfg.api_ca_file ? cfg.api_ca_file
-					     : SA_DIR "/ca.crt";
-		no.token_file = cfg.api_token_file ? cfg.api_token_file
-						   : SA_DIR "/token";
+		no.ca_file =
+		    cfg.api_ca_file ? cfg.api_ca_file : SA_DIR "/ca.crt";
+		no.token_file =
+		    cfg.api_token_file ? cfg.api_token_file : SA_DIR "/token";
 		if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
 			fprintf(stderr, "bulwark k8s admission: curl init "
 					"failed\n");

@@ -19,9 +19,9 @@
  * Namespace labels come from the configuration, or from a caller-supplied
  * lookup (the server's API client, k8s_adm_review_ex) that replaces the
  * configuration's; a namespace neither names has no labels (the defaults
- * apply).  A failed lookup denies unless fail_open.  Audit annotations use PSA's keys without the
- * "pod-security.kubernetes.io/" prefix: the API server prefixes a
- * webhook's audit annotations with the webhook's name.
+ * apply).  A failed lookup denies unless fail_open.  Audit annotations use
+ * PSA's keys without the "pod-security.kubernetes.io/" prefix: the API server
+ * prefixes a webhook's audit annotations with the webhook's name.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -570,8 +570,8 @@ static void bad_object(const struct k8s_adm_config *cfg, struct adm_out *out,
 	deny(out, 400, "BadRequest", e);
 }
 
-static void validate_pod(const struct k8s_adm_config *cfg,
-			 struct adm_req *rq, struct adm_out *out)
+static void validate_pod(const struct k8s_adm_config *cfg, struct adm_req *rq,
+			 struct adm_out *out)
 {
 	struct adm_policy p;
 	json_t *labels;
@@ -914,10 +914,10 @@ int k8s_adm_review(const struct k8s_adm_config *cfg, enum k8s_adm_mode mode,
 	return k8s_adm_review_ex(cfg, mode, body, len, NULL, NULL, ret, err);
 }
 
-int k8s_adm_review_ex(const struct k8s_adm_config *cfg,
-		      enum k8s_adm_mode mode, const char *body, size_t len,
-		      k8s_adm_labels_fn labels_fn, void *labels_ctx,
-		      struct k8s_adm_decision *ret, struct bw_error *err)
+int k8s_adm_review_ex(const struct k8s_adm_config *cfg, enum k8s_adm_mode mode,
+		      const char *body, size_t len, k8s_adm_labels_fn labels_fn,
+		      void *labels_ctx, struct k8s_adm_decision *ret,
+		      struct bw_error *err)
 {
 	struct adm_req rq;
 	struct adm_out out;

@@ -199,8 +199,7 @@ static int parse_api_str(const struct where *w, json_t *api, const char *key,
 	if (!json_is_string(v) || !json_string_length(v) ||
 	    json_string_length(v) > 4096 ||
 	    strlen(json_string_value(v)) != json_string_length(v))
-		return fail(w, "apiServer.%s: must be a non-empty string",
-			    key);
+		return fail(w, "apiServer.%s: must be a non-empty string", key);
 	copy = strdup(json_string_value(v));
 	if (!copy)
 		return -ENOMEM;

@@ -105,7 +105,8 @@ static void make_room(struct k8s_adm_nscache *c, unsigned long long now_ms)
 		return;
 	json_object_foreach_safe(c->map, tmp, key, e)
 	{
-		if (now_ms < entry_time(e) || now_ms - entry_time(e) >= c->ttl_ms)
+		if (now_ms < entry_time(e) ||
+		    now_ms - entry_time(e) >= c->ttl_ms)
 			json_object_del(c->map, key);
 	}
 	while (json_object_size(c->map) >= c->max) {
@@ -190,8 +191,8 @@ static int read_token(struct k8s_adm_nsapi *a, struct bw_error *err)
 				 strerror(errno));
 	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
-		     buf[n - 1] == ' '))
+	while (n &&
+	       (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
 		n--;
 	if (!n || n > NSAPI_TOKEN_MAX || memchr(buf, '\n', n) ||
 	    memchr(buf, '\0', n)) {
@@ -226,8 +227,8 @@ int k8s_adm_nsapi_new(const struct k8s_adm_nsapi_opts *o,
 	int fail = 0, rc;
 	size_t ul;
 
-	if (!o || !o->url || (strncmp(o->url, "https://", 8) &&
-			      strncmp(o->url, "http://", 7)))
+	if (!o || !o->url ||
+	    (strncmp(o->url, "https://", 8) && strncmp(o->url, "http://", 7)))
 		return bw_errorf(err, -EINVAL, o ? o->url : NULL, 0, 0,
 				 "API server URL must start with https://");
 	a = calloc(1, sizeof(*a));
@@ -400,8 +401,8 @@ static int fetch(struct k8s_adm_nsapi *a, const char *ns, json_t **ret_labels,
 				 "GET %s: metadata.labels is not an object",
 				 url);
 	}
-	*ret_labels = json_is_object(labels) ? json_deep_copy(labels)
-					     : json_object();
+	*ret_labels =
+	    json_is_object(labels) ? json_deep_copy(labels) : json_object();
 	json_decref(root);
 	return *ret_labels ? 0 : -ENOMEM;
 }

@@ -572,13 +572,13 @@ static int stub_labels(void *ctx, const char *ns, json_t **ret_labels,
 	if (!strcmp(ns, "broken"))
 		return bw_errorf(err, -EIO, NULL, 0, 0, "HTTP 500");
 	if (!strcmp(ns, "prod"))
-		*ret_labels = json_pack("{s:s}",
-					"pod-security.kubernetes.io/enforce",
-					"privileged");
+		*ret_labels =
+		    json_pack("{s:s}", "pod-security.kubernetes.io/enforce",
+			      "privileged");
 	else if (!strcmp(ns, "other"))
-		*ret_labels = json_pack("{s:s}",
-					"pod-security.kubernetes.io/enforce",
-					"restricted");
+		*ret_labels =
+		    json_pack("{s:s}", "pod-security.kubernetes.io/enforce",
+			      "restricted");
 	else
 		*ret_labels = json_object();
 	return 0;
@@ -633,8 +633,8 @@ static void test_labels_from_lookup(void **state)
 			  pod("web", 0, "nginx"), NULL),
 		   &cfg);
 	assert_false(allowed(r));
-	assert_int_equal(json_integer_value(k8s_get(response(r), "status.code")),
-			 500);
+	assert_int_equal(
+	    json_integer_value(k8s_get(response(r), "status.code")), 500);
 	assert_non_null(strstr(rstr(r, "status.message"),
 			       "namespace lookup failed: broken: HTTP 500"));
 	json_decref(r);
@@ -648,14 +648,14 @@ static void test_labels_from_lookup(void **state)
 	json_decref(r);
 	/* Namespace objects use their own labels: no lookup */
 	lookups = 0;
-	r = run_ex(review("l6", "CREATE", "", "", "namespaces", NULL, "bob",
-			  json_pack("{s:s, s:s, s:{s:s, s:{s:s}}}",
-				    "apiVersion", "v1", "kind", "Namespace",
-				    "metadata", "name", "x", "labels",
-				    "pod-security.kubernetes.io/enforce",
-				    "bogus"),
-			  NULL),
-		   &cfg);
+	r = run_ex(
+	    review("l6", "CREATE", "", "", "namespaces", NULL, "bob",
+		   json_pack("{s:s, s:s, s:{s:s, s:{s:s}}}", "apiVersion", "v1",
+			     "kind", "Namespace", "metadata", "name", "x",
+			     "labels", "pod-security.kubernetes.io/enforce",
+			     "bogus"),
+		   NULL),
+	    &cfg);
 	assert_false(allowed(r));
 	json_decref(r);
 	assert_int_equal(lookups, 0);
