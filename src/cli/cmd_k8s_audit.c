@@ -83,6 +83,11 @@ static void list_rbac_checks(FILE *out)
 				fw[k].control);
 		fputs(" |\n", out);
 	}
+	fputs("\nRBAC rationale and remediation:\n\n", out);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "- **%s** (%s): %s Fix: %s\n", r[i].id,
+			vuln_severity_name(r[i].severity), r[i].rationale,
+			r[i].remediation);
 }
 
 static void list_checks(FILE *out)
