@@ -24,6 +24,7 @@
 
 #include <microhttpd.h>
 
+#include "common/listen.h"
 #include "k8s/k8s.h"
 
 struct k8s_adm_server {
@@ -261,50 +262,6 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* ":8443", "0.0.0.0:8443", "127.0.0.1:0", "[::1]:8443", "8443". */
-static int parse_listen(const char *s, struct sockaddr_storage *ss, int *any,
-			struct bw_error *err)
-{
-	const char *colon = strrchr(s, ':');
-	char host[64];
-	const char *port_s = colon ? colon + 1 : s;
-	size_t hl = colon ? (size_t)(colon - s) : 0;
-	char *end;
-	long port = strtol(port_s, &end, 10);
-
-	if (!*port_s || *end || port < 0 || port > 65535)
-		return bw_errorf(err, -EINVAL, s, 0, 0,
-				 "bad listen address: want [HOST]:PORT");
-	memset(ss, 0, sizeof(*ss));
-	*any = hl == 0;
-	if (hl >= sizeof(host))
-		return bw_errorf(err, -EINVAL, s, 0, 0, "host too long");
-	memcpy(host, s, hl);
-	host[hl] = '\0';
-	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-
-		host[hl - 1] = '\0';
-		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
-			return bw_errorf(err, -EINVAL, s, 0, 0,
-					 "bad IPv6 address");
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		return 0;
-	}
-	{
-		struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)port);
-		if (hl && inet_pton(AF_INET, host, &a4->sin_addr) != 1)
-			return bw_errorf(err, -EINVAL, s, 0, 0,
-					 "bad IPv4 address (use a numeric "
-					 "address)");
-	}
-	return 0;
-}
-
 int k8s_adm_server_start(const struct k8s_adm_server_opts *o,
 			 struct k8s_adm_server **ret, struct bw_error *err)
 {
@@ -323,7 +280,7 @@ int k8s_adm_server_start(const struct k8s_adm_server_opts *o,
 	if (!o->cert_pem != !o->key_pem)
 		return bw_errorf(err, -EINVAL, NULL, 0, 0,
 				 "TLS needs both a certificate and a key");
-	rc = parse_listen(o->listen ? o->listen : ":8443", &ss, &any, err);
+	rc = bw_parse_listen(o->listen ? o->listen : ":8443", &ss, &any, err);
 	if (rc)
 		return rc;
 	if (ss.ss_family == AF_INET6)
