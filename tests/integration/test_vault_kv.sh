@@ -9,67 +9,9 @@
 # Needs neither root nor a kernel feature (openssl and curl).
 set -euo pipefail
 : "${BULWARK:?BULWARK must point to the bulwark binary}"
-command -v openssl >/dev/null && command -v curl >/dev/null || {
-	[ "${CI:-}" = "true" ] && { echo "FAIL: openssl and curl are needed (required in CI)" >&2; exit 1; }
-	echo "SKIP: openssl and curl are needed" >&2
-	exit 77
-}
-
-T=$(mktemp -d /tmp/bw-vault-kv.XXXXXX)
-PID=""
-cleanup() {
-	[ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-failed=0
-ok() { echo "ok   $1"; }
-fail() { echo "FAIL $1" >&2; failed=1; }
-check() { # check NAME WANT GOT
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: want '$2', got '$3'"; fi
-}
-
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
-	-addext "subjectAltName=IP:127.0.0.1" \
-	-keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
-cat >"$T/vault.yaml" <<YAML
-listen: "127.0.0.1:0"
-tls_cert_file: $T/cert.pem
-tls_key_file: $T/key.pem
-storage_path: $T/vault.db
-YAML
-
-start() {
-	rm -f "$T/server.out"
-	PORT=""
-	"$BULWARK" vault server --config "$T/vault.yaml" >"$T/server.out" 2>&1 &
-	PID=$!
-	for _ in $(seq 1 100); do
-		PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$T/server.out" 2>/dev/null || true)
-		[ -n "$PORT" ] && break
-		kill -0 "$PID" 2>/dev/null || { cat "$T/server.out" >&2; exit 1; }
-		sleep 0.1
-	done
-	[ -n "$PORT" ] || { echo "server did not start" >&2; exit 1; }
-	A="https://127.0.0.1:$PORT"
-}
-stop() {
-	kill -TERM "$PID"
-	wait "$PID" && ok "server exits 0 on SIGTERM" || fail "server exit status $?"
-	PID=""
-}
-# req METHOD PATH [curl args...]: prints "STATUS BODY" (with the root token)
-req() {
-	local m=$1 p=$2
-	shift 2
-	curl -sS --cacert "$T/cert.pem" -X "$m" -o "$T/body" -w '%{http_code}' \
-		-H "X-Vault-Token: ${ROOT:-none}" "$@" "$A/v1/$p" >"$T/code"
-	echo "$(cat "$T/code") $(cat "$T/body")"
-}
-code() { req "$@" | cut -d' ' -f1; }
-body() { req "$@" | cut -d' ' -f2-; }
-jget() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
+# shellcheck source=helpers/vault_server.sh
+source "$(dirname "$0")/helpers/vault_server.sh"
+vault_test_setup vault-kv
 
 start
 OUT=$(req PUT sys/init -d '{"secret_shares":1,"secret_threshold":1}')
