@@ -11,20 +11,28 @@
 #    with the root token (32 keys, one per client).
 # 3. write: the same server; POST secret/data/... (each write fsync'ed to
 #    the WAL before its response).
+# Both servers stay up; after a warm-up, floor and read rounds alternate
+# (ROUNDS of SECONDS each) and the medians are compared, so drift on a
+# shared machine affects both sides alike; then one write phase.
 # Prints requests/s, p50/p99 latency, CPU per request on each side, and the
 # ratio read/floor.  Targets: read >= 20000/s and >= 0.5 x floor; durable
-# write >= 1000/s.  Knobs: BW_VAULT_BENCH_THREADS (32), _SECONDS (5).
+# write >= 1000/s.  Knobs: BW_VAULT_BENCH_THREADS (32), _SECONDS (3 per
+# round), _ROUNDS (3), _WRITE_SECONDS (5).
 set -euo pipefail
 B=$(cd "${1:-build}" && pwd)
 THREADS=${BW_VAULT_BENCH_THREADS:-32}
-SECS=${BW_VAULT_BENCH_SECONDS:-5}
+SECS=${BW_VAULT_BENCH_SECONDS:-3}  # per floor/read round
+ROUNDS=${BW_VAULT_BENCH_ROUNDS:-3}
+WSECS=${BW_VAULT_BENCH_WRITE_SECONDS:-5}
 for x in "$B/bulwark" "$B/bench_kv"; do
 	[ -x "$x" ] || { echo "bench/vault: $x missing (build first)" >&2; exit 1; }
 done
 T=$(mktemp -d /tmp/bw-vault-bench.XXXXXX)
-PID=""
+PIDS=""
 cleanup() {
-	[ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+	for p in $PIDS; do
+		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -39,25 +47,29 @@ tls_key_file: $T/key.pem
 storage_path: $T/vault.db
 YAML
 
-start() { # start ARGS...: sets PID, PORT
-	"$B/bulwark" vault server "$@" >"$T/server.out" 2>&1 &
-	PID=$!
-	PORT=""
+start() { # start NAME ARGS...: sets PID_<NAME>, PORT_<NAME>
+	local name=$1 pid port=""
+	shift
+	"$B/bulwark" vault server "$@" >"$T/$name.out" 2>&1 &
+	pid=$!
+	PIDS="$PIDS $pid"
 	for _ in $(seq 1 100); do
-		PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$T/server.out")
-		[ -n "$PORT" ] && return 0
-		kill -0 "$PID" 2>/dev/null || break
+		port=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$T/$name.out")
+		[ -n "$port" ] && break
+		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	echo "bench/vault: server did not start" >&2
-	cat "$T/server.out" >&2
-	exit 1
+	if [ -z "$port" ]; then
+		echo "bench/vault: $name server did not start" >&2
+		cat "$T/$name.out" >&2
+		exit 1
+	fi
+	eval "PID_$name=$pid PORT_$name=$port"
 }
-stop() { kill -TERM "$PID"; wait "$PID" || true; PID=""; }
-bench() { # bench PHASE [TOKEN]
-	"$B/bench_kv" --port "$PORT" --cacert "$T/cert.pem" --phase "$1" \
-		--token "${2:-}" --threads "$THREADS" --seconds "$SECS" \
-		--server-pid "$PID"
+bench() { # bench PORT PID PHASE SECONDS [TOKEN]
+	"$B/bench_kv" --port "$1" --cacert "$T/cert.pem" --phase "$3" \
+		--token "${5:-}" --threads "$THREADS" --seconds "$4" \
+		--server-pid "$2"
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 show() { # show LABEL LINE
@@ -67,25 +79,37 @@ show() { # show LABEL LINE
 		"$(echo "$2" | field server_cpu_us)"
 }
 
-echo "== vault KV v2 over TLS, keep-alive, $THREADS clients, ${SECS}s per phase, $(nproc) CPUs"
-start --dev --bench-floor --config "$T/vault.yaml"
-FLOOR=$(bench floor)
-stop
-
-start --config "$T/vault.yaml"
+echo "== vault KV v2 over TLS, keep-alive, $THREADS clients, $ROUNDS rounds of ${SECS}s floor/read (interleaved, medians), ${WSECS}s write, $(nproc) CPUs"
+# Both servers run for the whole benchmark (an idle one costs nothing), so
+# floor and read rounds alternate and drift on a shared machine hits both.
+start floor --dev --bench-floor --config "$T/vault.yaml"
+start real --config "$T/vault.yaml"
 api() { # api METHOD PATH [JSON]
 	curl -sS --fail --cacert "$T/cert.pem" -X "$1" ${3:+-d "$3"} \
-		"https://127.0.0.1:$PORT/v1/$2"
+		"https://127.0.0.1:$PORT_real/v1/$2"
 }
 jget() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]][0] if sys.argv[1]=="keys" else json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 INIT=$(api PUT sys/init '{"secret_shares":1,"secret_threshold":1}')
 ROOT=$(echo "$INIT" | jget root_token)
 KEY=$(echo "$INIT" | jget keys)
 api PUT sys/unseal "{\"key\":\"$KEY\"}" >/dev/null
-READ=$(bench read "$ROOT")
-WRITE=$(bench write "$ROOT")
-stop
+# warm-up: TLS session setup, the keys written, caches filled
+bench "$PORT_floor" "$PID_floor" floor 1 >/dev/null
+bench "$PORT_real" "$PID_real" read 1 "$ROOT" >/dev/null
+FLOORS=() READS=()
+for r in $(seq 1 "$ROUNDS"); do
+	FLOORS+=("$(bench "$PORT_floor" "$PID_floor" floor "$SECS")")
+	READS+=("$(bench "$PORT_real" "$PID_real" read "$SECS" "$ROOT")")
+	echo "round $r: floor $(echo "${FLOORS[-1]}" | field rps) req/s, read $(echo "${READS[-1]}" | field rps) req/s"
+done
+WRITE=$(bench "$PORT_real" "$PID_real" write "$WSECS" "$ROOT")
 
+median() { # median LINE...: the line with the median rps
+	printf '%s\n' "$@" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) print substr($i, 5), $0 }' |
+		sort -n | awk '{ a[NR] = $0 } END { s = a[int((NR + 1) / 2)]; sub(/^[^ ]* /, "", s); print s }'
+}
+FLOOR=$(median "${FLOORS[@]}")
+READ=$(median "${READS[@]}")
 show floor "$FLOOR"
 show read "$READ"
 show write "$WRITE"

@@ -52,7 +52,9 @@ struct keys {
 struct vault_barrier {
 	struct vault_storage *st;
 	pthread_rwlock_t lock;
-	struct keys *keys; /* NULL while sealed */
+	struct keys *keys;	    /* NULL while sealed */
+	EVP_CIPHER *gcm;	    /* AES-256-GCM, fetched once (owned) */
+	struct vault_doc_cache *dc; /* decoded documents (owned) */
 };
 
 static struct keys *keys_alloc(void)
@@ -101,9 +103,9 @@ static uint8_t *make_aad(const uint8_t *hdr, const char *path, size_t *len)
 	return a;
 }
 
-static int seal_value(const uint8_t key[VAULT_KEY_LEN], uint32_t term,
-		      const char *path, const uint8_t *pt, size_t len,
-		      uint8_t **ret, size_t *ret_len)
+static int seal_value(const EVP_CIPHER *gcm, const uint8_t key[VAULT_KEY_LEN],
+		      uint32_t term, const char *path, const uint8_t *pt,
+		      size_t len, uint8_t **ret, size_t *ret_len)
 {
 	EVP_CIPHER_CTX *ctx = NULL;
 	uint8_t *out = NULL, *aad = NULL;
@@ -125,7 +127,7 @@ static int seal_value(const uint8_t key[VAULT_KEY_LEN], uint32_t term,
 		rc = -ENOMEM;
 		goto done;
 	}
-	if (EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
+	if (EVP_EncryptInit_ex(ctx, gcm, NULL, NULL, NULL) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, NONCE_LEN, NULL) !=
 		1 ||
 	    EVP_EncryptInit_ex(ctx, NULL, NULL, key, out + HDR_LEN) != 1 ||
@@ -151,9 +153,9 @@ done:
 }
 
 /* Header already checked by the caller; -EBADMSG when the tag fails. */
-static int open_value(const uint8_t key[VAULT_KEY_LEN], const char *path,
-		      const uint8_t *ct, size_t len, uint8_t **ret,
-		      size_t *ret_len)
+static int open_value(const EVP_CIPHER *gcm, const uint8_t key[VAULT_KEY_LEN],
+		      const char *path, const uint8_t *ct, size_t len,
+		      uint8_t **ret, size_t *ret_len)
 {
 	EVP_CIPHER_CTX *ctx = NULL;
 	size_t plen = len - OVERHEAD, aad_len = 0;
@@ -170,7 +172,7 @@ static int open_value(const uint8_t key[VAULT_KEY_LEN], const char *path,
 		rc = -ENOMEM;
 		goto done;
 	}
-	if (EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
+	if (EVP_DecryptInit_ex(ctx, gcm, NULL, NULL, NULL) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, NONCE_LEN, NULL) !=
 		1 ||
 	    EVP_DecryptInit_ex(ctx, NULL, NULL, key, ct + HDR_LEN) != 1 ||
@@ -274,8 +276,8 @@ static int keyring_store(struct vault_barrier *b, const struct keys *k,
 
 	if (rc)
 		return rc;
-	rc =
-	    seal_value(k->root, 0, VAULT_KEYRING_PATH, plain, plen, &ct, &clen);
+	rc = seal_value(b->gcm, k->root, 0, VAULT_KEYRING_PATH, plain, plen,
+			&ct, &clen);
 	secure_buf_free(plain, plen);
 	if (rc)
 		return bw_errorf(err, rc, NULL, 0, 0,
@@ -292,6 +294,12 @@ int vault_barrier_new(struct vault_storage *st, struct vault_barrier **ret)
 	if (!b)
 		return -ENOMEM;
 	b->st = st;
+	b->gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+	if (!b->gcm || vault_doc_cache_new(0, &b->dc)) {
+		EVP_CIPHER_free(b->gcm);
+		free(b);
+		return -ENOMEM;
+	}
 	pthread_rwlock_init(&b->lock, NULL);
 	*ret = b;
 	return 0;
@@ -303,6 +311,8 @@ void vault_barrier_free(struct vault_barrier *b)
 		return;
 	vault_barrier_seal(b);
 	pthread_rwlock_destroy(&b->lock);
+	vault_doc_cache_free(b->dc);
+	EVP_CIPHER_free(b->gcm);
 	free(b);
 }
 
@@ -368,7 +378,8 @@ int vault_barrier_unseal(struct vault_barrier *b,
 		free(ct);
 		return bw_errorf(err, -EIO, NULL, 0, 0, "keyring is corrupt");
 	}
-	rc = open_value(root_key, VAULT_KEYRING_PATH, ct, clen, &plain, &plen);
+	rc = open_value(b->gcm, root_key, VAULT_KEYRING_PATH, ct, clen, &plain,
+			&plen);
 	free(ct);
 	if (rc == -EBADMSG)
 		return bw_errorf(err, -EPERM, NULL, 0, 0,
@@ -402,6 +413,7 @@ void vault_barrier_seal(struct vault_barrier *b)
 	pthread_rwlock_wrlock(&b->lock);
 	keys_free(b->keys);
 	b->keys = NULL;
+	vault_doc_cache_clear(b->dc);
 	pthread_rwlock_unlock(&b->lock);
 }
 
@@ -504,7 +516,7 @@ int vault_barrier_get(struct vault_barrier *b, const char *key, uint8_t **ret,
 			       "value has a bad header or unknown key term");
 		goto out;
 	}
-	rc = open_value(tk->key, key, ct, clen, ret, ret_len);
+	rc = open_value(b->gcm, tk->key, key, ct, clen, ret, ret_len);
 	if (rc == -EBADMSG)
 		bw_errorf(err, rc, key, 0, 0,
 			  "value does not authenticate (tampered or moved)");
@@ -530,12 +542,14 @@ int vault_barrier_put(struct vault_barrier *b, const char *key,
 		goto out;
 	}
 	tk = find_term(b->keys, b->keys->active);
-	rc = seal_value(tk->key, tk->term, key, val, len, &ct, &clen);
+	rc = seal_value(b->gcm, tk->key, tk->term, key, val, len, &ct, &clen);
 	if (rc) {
 		bw_errorf(err, rc, key, 0, 0, "cannot encrypt");
 		goto out;
 	}
 	rc = b->st->ops->put(b->st, key, ct, clen, err);
+	/* after the write, even a failed one (its outcome is unknown) */
+	vault_doc_cache_drop(b->dc, key);
 out:
 	pthread_rwlock_unlock(&b->lock);
 	free(ct);
@@ -550,7 +564,52 @@ int vault_barrier_delete(struct vault_barrier *b, const char *key,
 	if (rc)
 		return rc;
 	pthread_rwlock_rdlock(&b->lock);
-	rc = b->keys ? b->st->ops->delete (b->st, key, err) : sealed_error(err);
+	if (b->keys) {
+		rc = b->st->ops->delete (b->st, key, err);
+		vault_doc_cache_drop(b->dc, key);
+	} else {
+		rc = sealed_error(err);
+	}
+	pthread_rwlock_unlock(&b->lock);
+	return rc;
+}
+
+int vault_barrier_get_doc(struct vault_barrier *b, const char *key,
+			  json_t **ret, struct bw_error *err)
+{
+	uint8_t *v = NULL;
+	size_t n = 0;
+	uint64_t gen;
+	json_t *doc;
+	int rc = check_path(key, err);
+
+	if (rc)
+		return rc;
+	pthread_rwlock_rdlock(&b->lock);
+	if (!b->keys) {
+		rc = sealed_error(err);
+		goto out;
+	}
+	doc = vault_doc_cache_get(b->dc, key);
+	if (doc) {
+		*ret = doc;
+		goto out;
+	}
+	gen = vault_doc_cache_gen(b->dc); /* before the read: see doc_cache.c */
+	pthread_rwlock_unlock(&b->lock);
+	rc = vault_barrier_get(b, key, &v, &n, err);
+	if (rc)
+		return rc;
+	doc = json_loadb((const char *)v, n, 0, NULL);
+	vault_secure_free(v, n);
+	if (!doc)
+		return bw_errorf(err, -EBADMSG, key, 0, 0,
+				 "stored value is not JSON");
+	pthread_rwlock_rdlock(&b->lock);
+	if (b->keys) /* not sealed meanwhile */
+		vault_doc_cache_insert(b->dc, key, doc, gen);
+	*ret = doc;
+out:
 	pthread_rwlock_unlock(&b->lock);
 	return rc;
 }

@@ -48,7 +48,8 @@ void vault_uuid(char out[37]);
 
 /*
  * Looks token up in the token store (token.c): 0 and *ret = the entry (JSON
- * object with "id_hash", "policies", "accessor", ...; new reference),
+ * object with "id_hash", "policies", "accessor", ...; a new reference to
+ * the barrier's cached copy, SHARED: never modify it),
  * -EPERM when unknown, expired or its parent revoked, -EACCES when sealed.
  * The storage key is the token's SHA-256; the stored hash is compared again
  * in constant time.

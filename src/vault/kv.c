@@ -39,7 +39,7 @@
 #include "vault/logical.h"
 
 #define KV_DEFAULT_MAX_VERSIONS 10
-#define KV_MAX_CUSTOM_KEYS 64	  /* Vault's limits on custom_metadata */
+#define KV_MAX_CUSTOM_KEYS 64 /* Vault's limits on custom_metadata */
 #define KV_MAX_CUSTOM_KEY_LEN 128
 #define KV_MAX_CUSTOM_VALUE_LEN 512
 #define KV_MAX_PURGE_DEPTH 1024
@@ -397,6 +397,26 @@ static int mounts_load(struct vault_core *c, json_t **ret)
 	return rc;
 }
 
+/* The mount table as cached by the barrier: SHARED, read-only (request
+ * routing and reads; the changes under kv_mount_lock use mounts_load). */
+static int mounts_shared(struct vault_core *c, json_t **ret)
+{
+	struct bw_error err;
+	int rc;
+
+	bw_error_clear(&err);
+	rc = vault_barrier_get_doc(c->b, VAULT_MOUNTS_PATH, ret, &err);
+	if (rc == -ENOENT) {
+		*ret = json_object();
+		return *ret ? 0 : -ENOMEM;
+	}
+	if (!rc && !json_is_object(*ret)) {
+		json_decref(*ret);
+		return -EBADMSG;
+	}
+	return rc;
+}
+
 static json_t *mount_entry_new(int version, const char *description)
 {
 	char uuid[37], accessor[16];
@@ -483,29 +503,26 @@ static json_t *mount_find(json_t *t, const char *path, const char **ret_mount,
 }
 
 /* The public form of an entry, as sys/mounts lists it. */
-static json_t *mount_public(json_t *entry)
-{
-	return json_deep_copy(entry);
-}
+static json_t *mount_public(json_t *entry) { return json_deep_copy(entry); }
 
 static json_t *sys_mount_entry(void)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:n, s:{s:I, s:I, s:b}, s:b, "
-			 "s:b, s:b}",
-			 "type", "system", "uuid", "", "accessor", "system",
-			 "description", "system endpoints used for control, "
-					"policy and debugging",
-			 "options", "config", "default_lease_ttl",
-			 (json_int_t)0, "max_lease_ttl", (json_int_t)0,
-			 "force_no_cache", 0, "local", 0, "seal_wrap", 0,
-			 "external_entropy_access", 0);
+	return json_pack(
+	    "{s:s, s:s, s:s, s:s, s:n, s:{s:I, s:I, s:b}, s:b, "
+	    "s:b, s:b}",
+	    "type", "system", "uuid", "", "accessor", "system", "description",
+	    "system endpoints used for control, "
+	    "policy and debugging",
+	    "options", "config", "default_lease_ttl", (json_int_t)0,
+	    "max_lease_ttl", (json_int_t)0, "force_no_cache", 0, "local", 0,
+	    "seal_wrap", 0, "external_entropy_access", 0);
 }
 
 static int h_mounts_list(struct vault_core *c, struct vault_logical_resp *o)
 {
 	json_t *t = NULL, *out, *v;
 	const char *k;
-	int rc = mounts_load(c, &t);
+	int rc = mounts_shared(c, &t);
 
 	if (rc)
 		return io_fail(o, rc);
@@ -559,13 +576,14 @@ static int h_mount_enable(struct vault_core *c,
 		version = 2;
 	else if (json_is_integer(ver) && json_integer_value(ver) == 2)
 		version = 2;
-	else if (ver && !(json_is_string(ver) &&
-			  (!strcmp(json_string_value(ver), "1") ||
-			   !*json_string_value(ver))) &&
+	else if (ver &&
+		 !(json_is_string(ver) &&
+		   (!strcmp(json_string_value(ver), "1") ||
+		    !*json_string_value(ver))) &&
 		 !(json_is_integer(ver) && json_integer_value(ver) == 1))
 		return fail(o, 400, "invalid KV version");
-	for (size_t i = 0; i < sizeof(reserved_mounts) / sizeof(*reserved_mounts);
-	     i++) {
+	for (size_t i = 0;
+	     i < sizeof(reserved_mounts) / sizeof(*reserved_mounts); i++) {
 		size_t n = strlen(reserved_mounts[i]);
 
 		if (!strncmp(mpath, reserved_mounts[i], n) ||
@@ -590,8 +608,7 @@ static int h_mount_enable(struct vault_core *c,
 			return -1;
 		}
 	}
-	e = mount_entry_new(version,
-			    desc ? json_string_value(desc) : NULL);
+	e = mount_entry_new(version, desc ? json_string_value(desc) : NULL);
 	if (!e || json_object_set_new(t, mpath, e))
 		rc = -ENOMEM;
 	else
@@ -656,9 +673,10 @@ static int h_mount_tune(struct vault_core *c,
 		json_t *out = json_pack(
 		    "{s:I, s:I, s:b, s:O, s:O}", "default_lease_ttl",
 		    (json_int_t)(d ? d : KV_DEFAULT_LEASE_TTL), "max_lease_ttl",
-		    (json_int_t)(m ? m : KV_DEFAULT_LEASE_TTL), "force_no_cache",
-		    0, "description", json_object_get(e, "description"),
-		    "options", json_object_get(e, "options"));
+		    (json_int_t)(m ? m : KV_DEFAULT_LEASE_TTL),
+		    "force_no_cache", 0, "description",
+		    json_object_get(e, "description"), "options",
+		    json_object_get(e, "options"));
 
 		pthread_rwlock_unlock(&kv_mount_lock);
 		json_decref(t);
@@ -669,17 +687,18 @@ static int h_mount_tune(struct vault_core *c,
 	ver = json_object_get(opts, "version");
 	if ((desc && !json_is_string(desc)) ||
 	    (ver && (!json_is_string(ver) ||
-		     version_of(json_string_value(ver)) !=
-			 mount_version(e)))) {
+		     version_of(json_string_value(ver)) != mount_version(e)))) {
 		pthread_rwlock_unlock(&kv_mount_lock);
 		json_decref(t);
-		return fail(o, 400, "changing the KV version of a mount is not "
-				    "supported");
+		return fail(o, 400,
+			    "changing the KV version of a mount is not "
+			    "supported");
 	}
 	if (desc)
 		json_object_set(e, "description", desc);
-	for (const char *const *k = (const char *const[]){
-		 "default_lease_ttl", "max_lease_ttl", NULL};
+	for (const char *const *k =
+		 (const char *const[]){"default_lease_ttl", "max_lease_ttl",
+				       NULL};
 	     *k; k++) {
 		long long secs;
 		json_t *v = json_object_get(lr->body, *k);
@@ -699,7 +718,8 @@ static int h_mount_tune(struct vault_core *c,
 	return rc ? io_fail(o, rc) : ok(o, 204, NULL);
 }
 
-/* ---- storage keys --------------------------------------------------------- */
+/* ---- storage keys ---------------------------------------------------------
+ */
 
 static int meta_key(char out[KV_KEYBUF], const char *uuid, const char *key)
 {
@@ -727,7 +747,8 @@ static void ver_key(char out[KV_KEYBUF], const char *uuid, const char *key,
 		 uuid, hex, n);
 }
 
-/* ---- KV version 1 --------------------------------------------------------- */
+/* ---- KV version 1 ---------------------------------------------------------
+ */
 
 static int list_keys(struct vault_core *c, const char *prefix,
 		     struct vault_logical_resp *o)
@@ -748,8 +769,7 @@ static int list_keys(struct vault_core *c, const char *prefix,
 }
 
 /* The storage prefix for listing key (a folder, "/" added if missing). */
-static int list_prefix(char out[KV_KEYBUF], const char *base,
-		       const char *key)
+static int list_prefix(char out[KV_KEYBUF], const char *base, const char *key)
 {
 	int n = snprintf(out, KV_KEYBUF, "%s%s%s", base, key,
 			 !*key || ends_with_slash(key) ? "" : "/");
@@ -791,7 +811,8 @@ static int kv1(struct vault_core *c, const struct vault_logical_req *lr,
 	}
 }
 
-/* ---- KV version 2: configuration and metadata ----------------------------- */
+/* ---- KV version 2: configuration and metadata -----------------------------
+ */
 
 static int cfg_load(struct vault_core *c, const char *uuid, json_t **ret)
 {
@@ -801,9 +822,9 @@ static int cfg_load(struct vault_core *c, const char *uuid, json_t **ret)
 	snprintf(key, sizeof(key), "%s%s/config", VAULT_LOGICAL_PREFIX, uuid);
 	rc = jget(c, key, ret);
 	if (rc == -ENOENT) {
-		*ret = json_pack("{s:I, s:b, s:s}", "max_versions",
-				 (json_int_t)0, "cas_required", 0,
-				 "delete_version_after", "0s");
+		*ret =
+		    json_pack("{s:I, s:b, s:s}", "max_versions", (json_int_t)0,
+			      "cas_required", 0, "delete_version_after", "0s");
 		return *ret ? 0 : -ENOMEM;
 	}
 	return rc;
@@ -829,6 +850,25 @@ static int meta_load(struct vault_core *c, const char *uuid, const char *key,
 	if (meta_key(skey, uuid, key))
 		return -ENAMETOOLONG;
 	rc = jget(c, skey, ret);
+	if (rc == -ENOENT) {
+		*ret = NULL;
+		return 0;
+	}
+	return rc;
+}
+
+/* meta_load for reads: the barrier's cached document, SHARED, read-only. */
+static int meta_shared(struct vault_core *c, const char *uuid, const char *key,
+		       json_t **ret)
+{
+	char skey[KV_KEYBUF];
+	struct bw_error err;
+	int rc;
+
+	if (meta_key(skey, uuid, key))
+		return -ENAMETOOLONG;
+	bw_error_clear(&err);
+	rc = vault_barrier_get_doc(c->b, skey, ret, &err);
 	if (rc == -ENOENT) {
 		*ret = NULL;
 		return 0;
@@ -878,16 +918,17 @@ static long long duration_of(json_t *o)
 {
 	long long s = 0;
 
-	if (parse_duration(json_string_value(json_object_get(o,
-					"delete_version_after")),
-			   &s))
+	if (parse_duration(
+		json_string_value(json_object_get(o, "delete_version_after")),
+		&s))
 		return 0;
 	return s;
 }
 
 static long long max_versions(json_t *cfg, json_t *m)
 {
-	long long a = json_int(cfg, "max_versions"), b = json_int(m, "max_versions");
+	long long a = json_int(cfg, "max_versions"),
+		  b = json_int(m, "max_versions");
 	long long mx = a && b ? (a < b ? a : b) : (a ? a : b);
 
 	return mx > 0 ? mx : KV_DEFAULT_MAX_VERSIONS;
@@ -898,8 +939,8 @@ static long long max_versions(json_t *cfg, json_t *m)
  * custom_metadata from body to a config or metadata object.  patch: the
  * custom_metadata is merged (null removes a key) instead of replaced.
  */
-static int apply_settings(json_t *dst, json_t *body, int with_custom,
-			  int patch, struct vault_logical_resp *o)
+static int apply_settings(json_t *dst, json_t *body, int with_custom, int patch,
+			  struct vault_logical_resp *o)
 {
 	json_t *v;
 	long long n;
@@ -922,14 +963,15 @@ static int apply_settings(json_t *dst, json_t *body, int with_custom,
 		if (duration_param(v, &n))
 			return fail(o, 400, "invalid delete_version_after");
 		fmt_duration(n, d);
-		json_object_set_new(dst, "delete_version_after", json_string(d));
+		json_object_set_new(dst, "delete_version_after",
+				    json_string(d));
 	}
 	v = json_object_get(body, "custom_metadata");
 	if (with_custom && v && !(patch && json_is_null(v))) {
-		json_t *cm = patch ? json_object_get(dst, "custom_metadata")
-				   : NULL;
-		json_t *out = json_is_object(cm) ? json_deep_copy(cm)
-						 : json_object();
+		json_t *cm =
+		    patch ? json_object_get(dst, "custom_metadata") : NULL;
+		json_t *out =
+		    json_is_object(cm) ? json_deep_copy(cm) : json_object();
 		const char *k;
 		json_t *x;
 
@@ -948,17 +990,19 @@ static int apply_settings(json_t *dst, json_t *body, int with_custom,
 			    json_string_length(x) > KV_MAX_CUSTOM_VALUE_LEN ||
 			    !*k) {
 				json_decref(out);
-				return fail(o, 400,
-					    "custom_metadata keys must be 1-128 "
-					    "bytes and values strings of at "
-					    "most 512 bytes");
+				return fail(
+				    o, 400,
+				    "custom_metadata keys must be 1-128 "
+				    "bytes and values strings of at "
+				    "most 512 bytes");
 			}
 			json_object_set(out, k, x);
 		}
 		if (json_object_size(out) > KV_MAX_CUSTOM_KEYS) {
 			json_decref(out);
-			return fail(o, 400, "custom_metadata can contain at "
-					    "most 64 keys");
+			return fail(o, 400,
+				    "custom_metadata can contain at "
+				    "most 64 keys");
 		}
 		json_object_set_new(dst, "custom_metadata", out);
 	}
@@ -1031,7 +1075,7 @@ static int h_metadata(struct vault_core *c, const struct vault_logical_req *lr,
 	if (!*key || ends_with_slash(key))
 		return fail(o, 404, "%s", "");
 	if (lr->req->op == VAULT_OP_READ) {
-		rc = meta_load(c, uuid, key, &m);
+		rc = meta_shared(c, uuid, key, &m);
 		if (rc)
 			return io_fail(o, rc);
 		return m ? ok(o, 200, m) : fail(o, 404, "%s", "");
@@ -1077,7 +1121,8 @@ out:
 	return rc ? io_fail(o, rc) : ok(o, 204, NULL);
 }
 
-/* ---- KV version 2: data --------------------------------------------------- */
+/* ---- KV version 2: data ---------------------------------------------------
+ */
 
 /* RFC 7396 JSON merge patch of patch onto target (new reference). */
 static json_t *merge_patch(json_t *target, json_t *patch)
@@ -1107,16 +1152,16 @@ static json_t *merge_patch(json_t *target, json_t *patch)
 
 /*
  * Loads version n of key (n = 0: the current one).  Returns 0 with *ret_m
- * the metadata and *ret_vm its entry; *ret_data the data (NULL when
- * deleted or destroyed).  -ENOENT when there is no such version.
+ * the metadata (shared: read-only) and *ret_vm its entry; *ret_data the data
+ * (NULL when deleted or destroyed).  -ENOENT when there is no such version.
  */
-static int version_load(struct vault_core *c, const char *uuid,
-			const char *key, long long n, json_t **ret_m,
-			json_t **ret_vm, long long *ret_n, json_t **ret_data)
+static int version_load(struct vault_core *c, const char *uuid, const char *key,
+			long long n, json_t **ret_m, json_t **ret_vm,
+			long long *ret_n, json_t **ret_data)
 {
 	char skey[KV_KEYBUF], now[40];
 	json_t *m = NULL, *vm, *doc = NULL;
-	int rc = meta_load(c, uuid, key, &m);
+	int rc = meta_shared(c, uuid, key, &m);
 
 	if (rc)
 		return rc;
@@ -1184,8 +1229,9 @@ static int data_write(struct vault_core *c, const struct vault_logical_req *lr,
 		goto out;
 	}
 	if (cas && casv != cur) {
-		fail(o, 400, "check-and-set parameter did not match the "
-			     "current version");
+		fail(o, 400,
+		     "check-and-set parameter did not match the "
+		     "current version");
 		goto out;
 	}
 	if (patch) {
@@ -1255,8 +1301,9 @@ static int data_write(struct vault_core *c, const struct vault_logical_req *lr,
 				json_string_value(json_array_get(pruned, i)));
 	rc = meta_save(c, uuid, key, m);
 	for (size_t i = 0; !rc && i < json_array_size(pruned); i++) {
-		ver_key(skey, uuid, key,
-			parse_count(json_string_value(json_array_get(pruned, i))));
+		ver_key(
+		    skey, uuid, key,
+		    parse_count(json_string_value(json_array_get(pruned, i))));
 		rc = sdelete(c, skey);
 	}
 	if (rc)
@@ -1329,8 +1376,8 @@ enum vop { VOP_DELETE, VOP_UNDELETE, VOP_DESTROY };
 /*
  * Soft delete / undelete / destroy of versions (NULL: the current one).
  */
-static int versions_op(struct vault_core *c, const char *uuid,
-		       const char *key, json_t *versions, enum vop what,
+static int versions_op(struct vault_core *c, const char *uuid, const char *key,
+		       json_t *versions, enum vop what,
 		       struct vault_logical_resp *o)
 {
 	char now[40], skey[KV_KEYBUF];
@@ -1338,7 +1385,8 @@ static int versions_op(struct vault_core *c, const char *uuid,
 	size_t i;
 	int rc;
 
-	if (versions && (!json_is_array(versions) || !json_array_size(versions)))
+	if (versions &&
+	    (!json_is_array(versions) || !json_array_size(versions)))
 		return fail(o, 400, "no version number provided");
 	json_array_foreach(versions, i, v)
 	{
@@ -1400,8 +1448,8 @@ static int is_merge_patch(const struct vault_request *q)
 static int kv2(struct vault_core *c, const struct vault_logical_req *lr,
 	       const char *uuid, const char *rest, struct vault_logical_resp *o)
 {
-	static const char *const heads[] = {"data",   "metadata", "delete",
-					    "undelete", "destroy", "subkeys"};
+	static const char *const heads[] = {"data",	"metadata", "delete",
+					    "undelete", "destroy",  "subkeys"};
 	enum vault_op op = lr->req->op;
 	const char *slash = strchr(rest, '/'), *key;
 	size_t hl = slash ? (size_t)(slash - rest) : strlen(rest);
@@ -1413,8 +1461,9 @@ static int kv2(struct vault_core *c, const struct vault_logical_req *lr,
 		if (strlen(heads[h]) == hl && !strncmp(rest, heads[h], hl))
 			break;
 	if (h == sizeof(heads) / sizeof(*heads))
-		return fail(o, 404, "no handler for route \"%.200s\". route "
-				    "entry not found.",
+		return fail(o, 404,
+			    "no handler for route \"%.200s\". route "
+			    "entry not found.",
 			    lr->path);
 	key = slash ? slash + 1 : "";
 	if (h == 1)
@@ -1422,8 +1471,9 @@ static int kv2(struct vault_core *c, const struct vault_logical_req *lr,
 	if (!*key || ends_with_slash(key))
 		return fail(o, 404, "%s", "");
 	if (op == VAULT_OP_PATCH && !is_merge_patch(lr->req))
-		return fail(o, 415, "PATCH requires Content-Type "
-				    "application/merge-patch+json");
+		return fail(o, 415,
+			    "PATCH requires Content-Type "
+			    "application/merge-patch+json");
 	switch (h) {
 	case 0: /* data/ */
 		if (op == VAULT_OP_READ)
@@ -1455,7 +1505,8 @@ static int kv2(struct vault_core *c, const struct vault_logical_req *lr,
 	return fail(o, 405, "unsupported operation");
 }
 
-/* ---- dispatch ------------------------------------------------------------- */
+/* ---- dispatch -------------------------------------------------------------
+ */
 
 static int h_sys_mounts(struct vault_core *c,
 			const struct vault_logical_req *lr, const char *arg,
@@ -1487,7 +1538,7 @@ static int h_sys_mounts(struct vault_core *c,
 	case VAULT_OP_DELETE:
 		return h_mount_disable(c, mpath, o);
 	case VAULT_OP_READ:
-		if ((rc = mounts_load(c, &t)))
+		if ((rc = mounts_shared(c, &t)))
 			return io_fail(o, rc);
 		e = json_object_get(t, mpath);
 		if (!e) {
@@ -1531,7 +1582,7 @@ int vault_logical_handle(struct vault_core *c,
 	} else if (!strncmp(path, "sys/", 4)) {
 		return 0;
 	}
-	rc = mounts_load(c, &t);
+	rc = mounts_shared(c, &t);
 	if (rc) {
 		io_fail(o, rc);
 		return 1;
@@ -1549,8 +1600,8 @@ int vault_logical_handle(struct vault_core *c,
 
 		if (lr->req->op != VAULT_OP_READ)
 			fail(o, 405, "unsupported operation");
-		else if (out && !json_object_set_new(out, "path",
-						     json_string(mpath)))
+		else if (out &&
+			 !json_object_set_new(out, "path", json_string(mpath)))
 			ok(o, 200, json_incref(out));
 		json_decref(out);
 		json_decref(t);

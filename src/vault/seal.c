@@ -21,23 +21,28 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "vault/token_int.h"
 #include "vault/core_int.h"
 #include "vault/logical.h"
+#include "vault/token_int.h"
 
 void vault_uuid(char out[37])
 {
+	static const char digits[] = "0123456789abcdef";
 	uint8_t r[16];
+	size_t o = 0;
 
 	if (RAND_bytes(r, sizeof(r)) != 1)
 		memset(r, 0, sizeof(r));
 	r[6] = (uint8_t)((r[6] & 0x0f) | 0x40);
 	r[8] = (uint8_t)((r[8] & 0x3f) | 0x80);
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%"
-		 "02x%02x",
-		 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
-		 r[10], r[11], r[12], r[13], r[14], r[15]);
+	/* 8-4-4-4-12 hex digits; one per request, so no snprintf */
+	for (size_t i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = digits[r[i] >> 4];
+		out[o++] = digits[r[i] & 15];
+	}
+	out[o] = '\0';
 }
 
 static void hex_encode(const uint8_t *b, size_t n, char *out)
@@ -281,9 +286,8 @@ static int create_root_token(struct vault_core *c,
 			     struct bw_error *err)
 {
 	json_t *pol = json_pack("[s]", "root");
-	struct vault_token_params p = {.policies = pol,
-				       .display_name = "root",
-				       .path = "auth/token/root"};
+	struct vault_token_params p = {
+	    .policies = pol, .display_name = "root", .path = "auth/token/root"};
 	int rc;
 
 	if (!pol)

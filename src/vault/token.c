@@ -18,6 +18,7 @@
  * least recently, so memory never grows with the number of clients.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,13 +68,27 @@ time_t vault_tokens_now(struct vault_core *c)
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* SHA-256 fetched once for the process (immutable after pthread_once; the
+ * implicit fetch of EVP_sha256() costs more than hashing a token). */
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+static EVP_MD *sha256;
+
+static void sha256_fetch(void) { sha256 = EVP_MD_fetch(NULL, "SHA256", NULL); }
+
 void vault_token_hash(const char *s, char out[65])
 {
 	static const char digits[] = "0123456789abcdef";
 	uint8_t md[32];
 	unsigned mdlen = 0;
 
-	EVP_Digest(s, strlen(s), md, &mdlen, EVP_sha256(), NULL);
+	pthread_once(&sha256_once, sha256_fetch);
+	if (!sha256 ||
+	    EVP_Digest(s, strlen(s), md, &mdlen, sha256, NULL) != 1) {
+		/* no safe answer exists (any fixed value would let two tokens
+		 * share an entry): stop rather than mis-authenticate */
+		fputs("bulwark vault: SHA-256 unavailable, aborting\n", stderr);
+		abort();
+	}
 	for (size_t i = 0; i < 32; i++) {
 		out[2 * i] = digits[md[i] >> 4];
 		out[2 * i + 1] = digits[md[i] & 15];
@@ -124,13 +139,24 @@ static void id_path(const char *hash, char *out, size_t n)
 	snprintf(out, n, "%s%s", VAULT_TOKEN_ID_PREFIX, hash);
 }
 
+/* The stored entry must be an object naming the hash it is stored under. */
+static int entry_check(json_t *e, const char *hash, struct bw_error *err)
+{
+	const char *stored = json_string_value(json_object_get(e, "id_hash"));
+
+	if (!json_is_object(e) || !stored || strlen(stored) != 64 ||
+	    CRYPTO_memcmp(stored, hash, 64))
+		return bw_errorf(err, -EIO, NULL, 0, 0, "corrupt token entry");
+	return 0;
+}
+
+/* A private copy of the entry, to change and entry_put. */
 static int entry_get(struct vault_core *c, const char *hash, json_t **ret,
 		     struct bw_error *err)
 {
 	char path[sizeof(VAULT_TOKEN_ID_PREFIX) + 64];
 	uint8_t *v = NULL;
 	size_t n = 0;
-	const char *stored;
 	json_t *e;
 	int rc;
 
@@ -141,12 +167,34 @@ static int entry_get(struct vault_core *c, const char *hash, json_t **ret,
 	if (rc)
 		return rc;
 	e = json_loadb((const char *)v, n, 0, NULL);
-	free(v);
-	stored = json_string_value(json_object_get(e, "id_hash"));
-	if (!json_is_object(e) || !stored || strlen(stored) != 64 ||
-	    CRYPTO_memcmp(stored, hash, 64)) {
+	vault_secure_free(v, n);
+	rc = entry_check(e, hash, err);
+	if (rc) {
 		json_decref(e);
-		return bw_errorf(err, -EIO, NULL, 0, 0, "corrupt token entry");
+		return rc;
+	}
+	*ret = e;
+	return 0;
+}
+
+/* The entry as cached by the barrier: shared, read-only. */
+static int entry_get_shared(struct vault_core *c, const char *hash,
+			    json_t **ret, struct bw_error *err)
+{
+	char path[sizeof(VAULT_TOKEN_ID_PREFIX) + 64];
+	json_t *e = NULL;
+	int rc;
+
+	if (strlen(hash) != 64)
+		return -ENOENT;
+	id_path(hash, path, sizeof(path));
+	rc = vault_barrier_get_doc(c->b, path, &e, err);
+	if (rc)
+		return rc;
+	rc = entry_check(e, hash, err);
+	if (rc) {
+		json_decref(e);
+		return rc;
 	}
 	*ret = e;
 	return 0;
@@ -400,7 +448,7 @@ int vault_token_lookup_hash(struct vault_core *c, const char *hash,
 {
 	time_t now = vault_tokens_now(c);
 	json_t *e = NULL, *cur;
-	int rc = entry_get(c, hash, &e, err), dead = 0;
+	int rc = entry_get_shared(c, hash, &e, err), dead = 0;
 
 	if (rc == -ENOENT)
 		return bw_errorf(err, -EPERM, NULL, 0, 0, "permission denied");
@@ -415,7 +463,7 @@ int vault_token_lookup_hash(struct vault_core *c, const char *hash,
 
 		if (!*parent)
 			break;
-		rc = entry_get(c, parent, &pe, err);
+		rc = entry_get_shared(c, parent, &pe, err);
 		if (rc == -ENOENT) {
 			dead = 1;
 			break;

@@ -115,6 +115,7 @@ void vault_token_hash(const char *s, char out[65]);
  * The entry of the token whose hash is hash: 0 and *ret, or -EPERM when
  * unknown, expired, or when an ancestor is gone or expired (the token and
  * its children are then revoked: lazy reaping).  -EACCES when sealed.
+ * *ret is the barrier's cached entry, SHARED: read it, never modify it.
  */
 int vault_token_lookup_hash(struct vault_core *c, const char *hash,
 			    json_t **ret, struct bw_error *err);

@@ -156,8 +156,8 @@ int vault_audit_log(struct vault_audit *a, const char *type, json_t *auth,
 void vault_audit_close(struct vault_audit *a);
 
 /* "hmac-sha256:<hex>" of s with the salt, into buf (>= 80 bytes). */
-const char *vault_audit_hash(const uint8_t salt[32], const char *s,
-			     char *buf, size_t len);
+const char *vault_audit_hash(const uint8_t salt[32], const char *s, char *buf,
+			     size_t len);
 
 /*
  * Verifies a log's hash chain: 0 when every line is well-formed and
@@ -167,7 +167,6 @@ const char *vault_audit_hash(const uint8_t salt[32], const char *s,
  */
 int vault_audit_verify(const char *path, size_t *ret_lines,
 		       struct bw_error *err);
-
 
 /* ==== server ============================================================= */
 /*
@@ -208,12 +207,12 @@ struct vault_storage_ops {
 	const char *name;
 	int (*get)(struct vault_storage *s, const char *key, uint8_t **ret,
 		   size_t *ret_len, struct bw_error *err);
-	int (*put)(struct vault_storage *s, const char *key,
-		   const uint8_t *val, size_t len, struct bw_error *err);
+	int (*put)(struct vault_storage *s, const char *key, const uint8_t *val,
+		   size_t len, struct bw_error *err);
 	int (*delete)(struct vault_storage *s, const char *key,
 		      struct bw_error *err);
-	int (*list)(struct vault_storage *s, const char *prefix,
-		    json_t **ret, struct bw_error *err);
+	int (*list)(struct vault_storage *s, const char *prefix, json_t **ret,
+		    struct bw_error *err);
 	void (*close)(struct vault_storage *s); /* frees s */
 };
 
@@ -242,8 +241,8 @@ struct vault_barrier; /* opaque */
 /*
  * The encryption barrier over a storage backend (not owned).  Each value
  * is stored as
- *   version (1 byte, 1) | term (4 bytes BE) | nonce (12) | ciphertext | tag (16)
- * with AES-256-GCM under the keyring key of that term, the AAD being the
+ *   version (1 byte, 1) | term (4 bytes BE) | nonce (12) | ciphertext | tag
+ * (16) with AES-256-GCM under the keyring key of that term, the AAD being the
  * version, term and storage path, so a value copied to another path, or
  * with its header changed, fails authentication (-EBADMSG).  The keyring
  * (all terms' keys; the newest encrypts, all decrypt) is itself stored at
@@ -285,6 +284,40 @@ int vault_barrier_delete(struct vault_barrier *b, const char *key,
 int vault_barrier_list(struct vault_barrier *b, const char *prefix,
 		       json_t **ret, struct bw_error *err);
 
+/*
+ * vault_barrier_get, the value parsed as JSON (-EBADMSG when it is not),
+ * through the barrier's cache of decoded documents (doc_cache.c).  *ret is
+ * a new reference to a SHARED document: callers must not modify it (copy
+ * it with json_deep_copy to change it).  The cache keeps plaintext in
+ * ordinary memory, so this is for documents that are not secret values
+ * (the mount table, token entries, KV metadata: what Vault also keeps in
+ * memory); secret data is read with vault_barrier_get, decrypted per read.
+ * Puts and deletes through the barrier drop their key; seal empties it.
+ */
+int vault_barrier_get_doc(struct vault_barrier *b, const char *key,
+			  json_t **ret, struct bw_error *err);
+
+/* ---- the decoded-document cache (doc_cache.c) ---------------------------- */
+
+#define VAULT_DOC_CACHE_DEFAULT 16384 /* entries */
+
+struct vault_doc_cache; /* opaque; thread-safe */
+
+/* max_entries 0: VAULT_DOC_CACHE_DEFAULT.  0 or -ENOMEM. */
+int vault_doc_cache_new(size_t max_entries, struct vault_doc_cache **ret);
+void vault_doc_cache_free(struct vault_doc_cache *dc);
+/* A new reference to key's cached document, or NULL. */
+json_t *vault_doc_cache_get(struct vault_doc_cache *dc, const char *key);
+/* The write generation: note it before reading storage ... */
+uint64_t vault_doc_cache_gen(struct vault_doc_cache *dc);
+/* ... and insert what was read with it: kept only when no drop or clear
+ * happened since (else it may be stale).  Takes its own reference. */
+void vault_doc_cache_insert(struct vault_doc_cache *dc, const char *key,
+			    json_t *doc, uint64_t gen);
+void vault_doc_cache_drop(struct vault_doc_cache *dc, const char *key);
+void vault_doc_cache_clear(struct vault_doc_cache *dc);
+size_t vault_doc_cache_size(struct vault_doc_cache *dc);
+
 /* ---- core: seal state, init, unseal, tokens (seal.c) -------------------- */
 
 #define VAULT_MAX_REQUEST_SIZE (32u << 20) /* Vault's max_request_size */
@@ -306,8 +339,7 @@ void vault_core_free(struct vault_core *c); /* seals, zeroes */
 typedef int (*vault_audit_fn)(void *ctx, const char *type, json_t *auth,
 			      json_t *request, json_t *response,
 			      const char *error);
-void vault_core_set_audit(struct vault_core *c, vault_audit_fn fn,
-			  void *ctx);
+void vault_core_set_audit(struct vault_core *c, vault_audit_fn fn, void *ctx);
 
 /*
  * Logs to the audit device at path (vault_audit_*): it is opened at every
@@ -346,23 +378,23 @@ json_t *vault_core_seal_status(struct vault_core *c);
 /* ---- router (router.c) -------------------------------------------------- */
 
 enum vault_op {
-	VAULT_OP_READ,   /* GET, HEAD */
+	VAULT_OP_READ,	 /* GET, HEAD */
 	VAULT_OP_UPDATE, /* PUT, POST (Vault does not tell them apart) */
 	VAULT_OP_DELETE, /* DELETE */
-	VAULT_OP_LIST,   /* LIST, GET ?list=true */
-	VAULT_OP_PATCH,  /* PATCH */
+	VAULT_OP_LIST,	 /* LIST, GET ?list=true */
+	VAULT_OP_PATCH,	 /* PATCH */
 };
 
 struct vault_request {
 	enum vault_op op;
-	const char *method;          /* as received, for the audit log */
-	const char *raw_path;        /* the URL path after "/v1/" */
-	const char *body;            /* may be NULL; not NUL-terminated */
+	const char *method;   /* as received, for the audit log */
+	const char *raw_path; /* the URL path after "/v1/" */
+	const char *body;     /* may be NULL; not NUL-terminated */
 	size_t body_len;
-	const char *token;           /* X-Vault-Token or Bearer; NULL */
-	const char *remote_addr;     /* for the audit log; may be NULL */
-	const char *content_type;    /* Content-Type header; may be NULL */
-	const char *wrap_ttl;        /* X-Vault-Wrap-TTL header; may be NULL */
+	const char *token;	  /* X-Vault-Token or Bearer; NULL */
+	const char *remote_addr;  /* for the audit log; may be NULL */
+	const char *content_type; /* Content-Type header; may be NULL */
+	const char *wrap_ttl;	  /* X-Vault-Wrap-TTL header; may be NULL */
 	size_t nquery;
 	struct {
 		const char *key, *value; /* value may be NULL */
@@ -387,11 +419,11 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 /* ---- server (server.c, config.c) ---------------------------------------- */
 
 struct vault_config {
-	char *listen;        /* "127.0.0.1:8200" */
+	char *listen;	     /* "127.0.0.1:8200" */
 	char *tls_cert_file; /* required unless dev */
 	char *tls_key_file;
-	char *storage_path;  /* SQLite file; required unless dev */
-	char *audit_log;     /* optional */
+	char *storage_path; /* SQLite file; required unless dev */
+	char *audit_log;    /* optional */
 	int dev;
 	/*
 	 * Benchmark floor (bench/vault/): GET /v1/sys/internal/bench-floor
@@ -430,16 +462,17 @@ void vault_server_stop(struct vault_server *s);
 #define VAULT_DEFAULT_ADDR "https://127.0.0.1:8200"
 #define VAULT_CLIENT_MAX_RESPONSE (32u << 20) /* bytes of one response */
 #define VAULT_CLIENT_MAX_INPUT (32u << 20)    /* k=@file, k=-, policy file */
-#define VAULT_CLIENT_TIMEOUT_MS 60000L        /* VAULT_CLIENT_TIMEOUT's default */
+#define VAULT_CLIENT_TIMEOUT_MS 60000L /* VAULT_CLIENT_TIMEOUT's default */
 #define VAULT_CLIENT_CONNECT_TIMEOUT_MS 10000L
 #define VAULT_CLIENT_MAX_ARGS 4096
 
 struct vault_client_config {
 	const char *address; /* "https://host:port"; NULL: VAULT_DEFAULT_ADDR */
 	const char *token;   /* sent as X-Vault-Token; may be NULL */
-	const char *ca_cert; /* PEM file to verify the server with; NULL: system */
-	int skip_verify;     /* no certificate/host verification (insecure) */
-	long timeout_ms;     /* whole request; 0: VAULT_CLIENT_TIMEOUT_MS */
+	const char
+	    *ca_cert;	 /* PEM file to verify the server with; NULL: system */
+	int skip_verify; /* no certificate/host verification (insecure) */
+	long timeout_ms; /* whole request; 0: VAULT_CLIENT_TIMEOUT_MS */
 };
 
 struct vault_client; /* opaque */
@@ -539,7 +572,7 @@ int vault_parse_bool(const char *s, int *ret);
 enum vault_flag_type {
 	VAULT_FLAG_BOOL,     /* int * */
 	VAULT_FLAG_STRING,   /* const char ** (points into argv) */
-	VAULT_FLAG_INT,      /* long * */
+	VAULT_FLAG_INT,	     /* long * */
 	VAULT_FLAG_DURATION, /* long long * seconds */
 	VAULT_FLAG_STRINGS,  /* json_t ** (array, created on first use) */
 };
@@ -548,8 +581,8 @@ struct vault_flag {
 	enum vault_flag_type type;
 	void *dest;
 };
-int vault_flags_parse(const struct vault_flag *flags, size_t nflags,
-		      int argc, char **argv, char **args, int *ret_nargs,
+int vault_flags_parse(const struct vault_flag *flags, size_t nflags, int argc,
+		      char **argv, char **args, int *ret_nargs,
 		      struct bw_error *err);
 
 /* Go's %v of a JSON value as vault's table output prints it: strings as
@@ -568,9 +601,9 @@ char *vault_value_text(const json_t *v);
  */
 
 #define VAULT_INJECT_MAX_SECRETS 64
-#define VAULT_INJECT_MAX_NAME 128          /* bytes of a file name */
-#define VAULT_INJECT_MAX_FILE (1u << 20)   /* bytes of one rendered file */
-#define VAULT_INJECT_MAX_STATE (1u << 20)  /* OCI state JSON on stdin */
+#define VAULT_INJECT_MAX_NAME 128	       /* bytes of a file name */
+#define VAULT_INJECT_MAX_FILE (1u << 20)       /* bytes of one rendered file */
+#define VAULT_INJECT_MAX_STATE (1u << 20)      /* OCI state JSON on stdin */
 #define VAULT_INJECT_MAX_OCI_CONFIG (4u << 20) /* a bundle's config.json */
 #define VAULT_INJECT_TMPFS_OPTS "size=1m,mode=0700"
 #define VAULT_HOOK_CONFIG "/etc/bulwark/vault-hook.yaml"
@@ -597,8 +630,8 @@ enum vault_inject_format {
 int vault_inject_parse_format(const char *s, enum vault_inject_format *ret);
 
 struct vault_inject_secret {
-	char path[VAULT_MAX_PATH];             /* KV path, "secret/app/db" */
-	char name[VAULT_INJECT_MAX_NAME + 1];  /* file name in the directory */
+	char path[VAULT_MAX_PATH];	      /* KV path, "secret/app/db" */
+	char name[VAULT_INJECT_MAX_NAME + 1]; /* file name in the directory */
 };
 
 /*
@@ -666,9 +699,10 @@ int vault_oci_state_parse(const char *buf, size_t len,
 void vault_oci_state_free(struct vault_oci_state *s);
 
 struct vault_oci_config {
-	char rootfs[VAULT_MAX_PATH]; /* root.path made absolute (bundle-relative) */
-	long uid, gid;               /* process.user (0 when absent) */
-	json_t *annotations;         /* new reference, or NULL */
+	char rootfs[VAULT_MAX_PATH]; /* root.path made absolute
+					(bundle-relative) */
+	long uid, gid;		     /* process.user (0 when absent) */
+	json_t *annotations;	     /* new reference, or NULL */
 };
 /* Parses a bundle's config.json (buf) for bundle.  0 or -EINVAL. */
 int vault_oci_config_parse(const char *buf, size_t len, const char *bundle,
