@@ -48,6 +48,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "common/private_file.h"
 #include "vault/vault.h"
 
 #define HMAC_PREFIX "hmac-sha256:"
@@ -549,18 +550,19 @@ int vault_audit_open(const char *path, const uint8_t salt[32],
 	if (!path || !salt || !ret)
 		return bw_errorf(err, -EINVAL, path, 0, 0,
 				 "audit log: missing argument");
-	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	if (fd < 0) {
-		rc = -errno;
-		return bw_errorf(
-		    err, rc, path, 0, 0, "cannot open audit log: %s",
-		    rc == -ELOOP ? "it is a symbolic link" : strerror(-rc));
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	fd = bw_open_private(path, O_RDWR | O_APPEND); /* 0600 */
+	if (fd == -EINVAL)
 		return bw_errorf(err, -EINVAL, path, 0, 0,
 				 "audit log is not a regular file");
+	if (fd < 0)
+		return bw_errorf(
+		    err, fd, path, 0, 0, "cannot open audit log: %s",
+		    fd == -ELOOP ? "it is a symbolic link" : strerror(-fd));
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		close(fd);
+		return bw_errorf(err, rc, path, 0, 0, "audit log: %s",
+				 strerror(-rc));
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		rc = errno == EWOULDBLOCK ? -EBUSY : -errno;

@@ -12,15 +12,18 @@
  * (as Vault), otherwise vault_shamir_split/combine.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "common/private_file.h"
 #include "vault/core_int.h"
 #include "vault/logical.h"
 #include "vault/token_int.h"
@@ -207,13 +210,16 @@ void vault_core_seal(struct vault_core *c)
 int vault_core_enable_audit(struct vault_core *c, const char *path,
 			    struct bw_error *err)
 {
-	FILE *f = fopen(path, "a");
+	/* created now (mode 0600) so a bad path fails at start, not unseal */
+	int fd = bw_open_private(path, O_WRONLY | O_APPEND);
 
-	if (!f)
-		return bw_errorf(err, -errno, path, 0, 0,
+	if (fd < 0)
+		return bw_errorf(err, fd, path, 0, 0,
 				 "cannot open the audit log: %s",
-				 strerror(errno));
-	fclose(f);
+				 fd == -ELOOP	 ? "it is a symbolic link"
+				 : fd == -EINVAL ? "not a regular file"
+						 : strerror(-fd));
+	close(fd);
 	free(c->audit_path);
 	c->audit_path = strdup(path);
 	return c->audit_path ? 0 : -ENOMEM;

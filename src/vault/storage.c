@@ -26,12 +26,15 @@
  * 429 standby in sys/health).  Nothing above the storage layer changes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "common/private_file.h"
 #include "vault/vault.h"
 
 void vault_storage_close(struct vault_storage *s)
@@ -496,6 +499,17 @@ int vault_storage_sqlite_open(const char *path, struct vault_storage **ret,
 	pthread_mutex_init(&s->qmu, NULL);
 	pthread_cond_init(&s->qcv, NULL);
 	s->qtail = &s->qhead;
+	/* the database (and so its -wal and -shm files, which SQLite creates
+	 * with the database's mode) readable by the owner only */
+	rc = bw_open_private(path, O_RDWR);
+	if (rc < 0) {
+		rc = bw_errorf(err, -EIO, path, 0, 0, "cannot open: %s",
+			       rc == -ELOOP    ? "it is a symbolic link"
+			       : rc == -EINVAL ? "not a regular file"
+					       : strerror(-rc));
+		goto fail;
+	}
+	close(rc);
 	rc = sqlite3_open_v2(path, &s->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				 SQLITE_OPEN_NOMUTEX,

@@ -162,6 +162,14 @@ else
 fi
 grep -q '"auth/token/lookup-self"' "$T/audit.log" && ok "audit log has the requests" || fail "no lookup-self in audit log"
 
+# the database, its WAL and the audit log are the owner's alone (umask 022 here)
+for f in vault.db vault.db-wal audit.log; do
+	[ -e "$T/$f" ] && check "$f is mode 600" 600 "$(stat -c %a "$T/$f")"
+done
+ln -s "$T/audit.log" "$T/link.log"
+sed "s|^audit_log:.*|audit_log: $T/link.log|" "$T/vault.yaml" >"$T/linkaudit.yaml"
+check "audit log through a symbolic link refused at start" 1 "$(umask 022; "$BULWARK" vault server --config "$T/linkaudit.yaml" >/dev/null 2>&1; echo $?)"
+
 # an audit log that cannot be opened: the server refuses to start
 sed "s|^audit_log:.*|audit_log: $T|" "$T/vault.yaml" >"$T/badaudit.yaml"
 check "unwritable audit log refused at start" 1 "$("$BULWARK" vault server --config "$T/badaudit.yaml" >/dev/null 2>&1; echo $?)"
