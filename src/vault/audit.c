@@ -24,9 +24,11 @@
  *
  * Writing: one write() per line under a mutex (the server logs from its
  * worker threads), then fdatasync (which flushes the size change of an
- * append).  The file is opened O_APPEND, refused when it is a symlink,
- * and flock()ed so a second server cannot interleave its chain.  A short
- * write is cut back with ftruncate so the log stays valid; when that or
+ * append) outside it, as a group commit: one sync covers every line
+ * written before it began, and a caller returns only once a sync that
+ * covers its line has succeeded.  The file is opened O_APPEND, refused when it
+ * is a symlink, and flock()ed so a second server cannot interleave its chain.
+ * A short write is cut back with ftruncate so the log stays valid; when that or
  * the sync fails the device is marked failed and every later entry fails
  * too: the server must stop serving rather than serve unaudited.  On open
  * the last line of an existing file is read back (backwards, bounded) and
@@ -62,10 +64,17 @@ static const char zero_hash[HASH_HEX + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
 struct vault_audit {
-	pthread_mutex_t lock;
+	pthread_mutex_t lock; /* the chain: prev, size, failed; one write */
 	int fd;
 	int failed; /* a write or sync failed: refuse everything */
-	off_t size; /* bytes in the file (we are its only writer) */
+	off_t size; /* bytes written (we are the file's only writer) */
+	/* group sync (sync_mu): one fdatasync covers every line written
+	 * before it started; the others wait for it instead of syncing */
+	pthread_mutex_t sync_mu;
+	pthread_cond_t sync_cv;
+	off_t synced; /* bytes known durable */
+	int syncing;  /* an fdatasync is running */
+	int sync_failed;
 	uint8_t salt[32];
 	char prev[HASH_HEX + 1]; /* hash of the last line written */
 	char path[256];		 /* for messages */
@@ -128,24 +137,73 @@ static int chain_hash(const char *prev, const char *data, size_t n,
 	return 0;
 }
 
-/* Canonical serialisation of v into a new buffer (not NUL-terminated),
- * with room for one more byte (the newline). */
+/* Canonical serialisation of v into a new buffer, *ret_len bytes and a
+ * NUL (which the writer overwrites with the newline).  One pass. */
 static char *dump_canonical(const json_t *v, size_t *ret_len)
 {
-	size_t n = json_dumpb(v, NULL, 0, DUMP_FLAGS);
-	char *buf;
+	char *buf = json_dumps(v, DUMP_FLAGS);
 
-	if (n == 0)
-		return NULL;
-	buf = malloc(n + 1);
 	if (!buf)
 		return NULL;
-	if (json_dumpb(v, buf, n, DUMP_FLAGS) != n) {
-		free(buf);
-		return NULL;
-	}
-	*ret_len = n;
+	*ret_len = strlen(buf);
 	return buf;
+}
+
+/*
+ * The canonical line with "hash" added, from the canonical text of the
+ * entry without it: sorted keys put "hash" right before the top-level
+ * "prev_hash" (the keys are auth, error, hash, prev_hash, request,
+ * response, time, type), so the line is the text with "hash":"<hex>",
+ * spliced in there -- byte for byte what dumping the entry with its hash
+ * would give, without serialising it again.  The top-level key is found by
+ * scanning with string and depth awareness (a nested "prev_hash" key, say
+ * in token metadata, is not it).  NULL when not found or out of memory.
+ */
+static char *splice_hash(const char *text, size_t tlen, const char *hash,
+			 size_t *ret_len)
+{
+	static const char key[] = "\"prev_hash\":";
+	size_t klen = sizeof(key) - 1, at = 0, n;
+	int depth = 0, in_str = 0;
+	char *line;
+
+	for (size_t i = 0; i < tlen && !at; i++) {
+		char ch = text[i];
+
+		if (in_str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_str = 0;
+			continue;
+		}
+		if (ch == '{' || ch == '[') {
+			depth++;
+		} else if (ch == '}' || ch == ']') {
+			depth--;
+		} else if (ch == '"') {
+			if (depth == 1 &&
+			    (text[i - 1] == '{' || text[i - 1] == ',') &&
+			    tlen - i >= klen && !memcmp(text + i, key, klen))
+				at = i;
+			else
+				in_str = 1;
+		}
+	}
+	if (!at)
+		return NULL;
+	n = tlen + 10 + HASH_HEX; /* "hash":"<64>", */
+	line = malloc(n + 1);
+	if (!line)
+		return NULL;
+	memcpy(line, text, at);
+	memcpy(line + at, "\"hash\":\"", 8);
+	memcpy(line + at + 8, hash, HASH_HEX);
+	memcpy(line + at + 8 + HASH_HEX, "\",", 2);
+	memcpy(line + at + 10 + HASH_HEX, text + at, tlen - at);
+	line[n] = '\0';
+	*ret_len = n;
+	return line;
 }
 
 /* ---- redaction ---------------------------------------------------------- */
@@ -576,6 +634,12 @@ int vault_audit_open(const char *path, const uint8_t salt[32],
 		return bw_errorf(err, -ENOMEM, path, 0, 0, "out of memory");
 	}
 	rc = pthread_mutex_init(&a->lock, NULL);
+	if (!rc && (rc = pthread_mutex_init(&a->sync_mu, NULL)))
+		pthread_mutex_destroy(&a->lock);
+	if (!rc && (rc = pthread_cond_init(&a->sync_cv, NULL))) {
+		pthread_mutex_destroy(&a->sync_mu);
+		pthread_mutex_destroy(&a->lock);
+	}
 	if (rc) {
 		close(fd);
 		free(a);
@@ -584,6 +648,7 @@ int vault_audit_open(const char *path, const uint8_t salt[32],
 	}
 	a->fd = fd;
 	a->size = st.st_size;
+	a->synced = st.st_size;
 	memcpy(a->salt, salt, 32);
 	snprintf(a->path, sizeof(a->path), "%s", path);
 	memcpy(a->prev, zero_hash, sizeof(zero_hash));
@@ -606,6 +671,8 @@ void vault_audit_close(struct vault_audit *a)
 		return;
 	close(a->fd);
 	pthread_mutex_destroy(&a->lock);
+	pthread_mutex_destroy(&a->sync_mu);
+	pthread_cond_destroy(&a->sync_cv);
 	OPENSSL_cleanse(a->salt, sizeof(a->salt));
 	free(a);
 }
@@ -622,7 +689,8 @@ static void rfc3339_now(char *buf, size_t len)
 	snprintf(buf, len, "%s.%09ldZ", date, ts.tv_nsec);
 }
 
-/* Writes n bytes at the end with one write(); cuts a short write back. */
+/* Under a->lock: writes n bytes at the end with one write(); cuts a short
+ * write back.  Durability is sync_to's job, outside the lock. */
 static int append_line(struct vault_audit *a, const char *buf, size_t n,
 		       struct bw_error *err)
 {
@@ -632,12 +700,6 @@ static int append_line(struct vault_audit *a, const char *buf, size_t n,
 		w = write(a->fd, buf, n);
 	while (w < 0 && errno == EINTR);
 	if (w == (ssize_t)n) {
-		if (fdatasync(a->fd) < 0) {
-			a->failed = 1;
-			return bw_errorf(err, -EIO, a->path, 0, 0,
-					 "audit log sync failed: %s",
-					 strerror(errno));
-		}
 		a->size += w;
 		return 0;
 	}
@@ -654,6 +716,57 @@ static int append_line(struct vault_audit *a, const char *buf, size_t n,
 			 "audit log short write (%zd of %zu bytes)", w, n);
 }
 
+/*
+ * Returns once the first end bytes of the log are durable (0), or -EIO
+ * when the fdatasync that covered them failed.  Group commit: while one
+ * caller syncs, later ones wait; the next sync covers all of them.
+ */
+static int sync_to(struct vault_audit *a, off_t end, struct bw_error *err)
+{
+	off_t target;
+	int r, e = 0;
+
+	pthread_mutex_lock(&a->sync_mu);
+	for (;;) {
+		if (a->sync_failed) {
+			pthread_mutex_unlock(&a->sync_mu);
+			return bw_errorf(err, -EIO, a->path, 0, 0,
+					 "audit log sync failed");
+		}
+		if (a->synced >= end) {
+			pthread_mutex_unlock(&a->sync_mu);
+			return 0;
+		}
+		if (!a->syncing)
+			break;
+		pthread_cond_wait(&a->sync_cv, &a->sync_mu);
+	}
+	a->syncing = 1;
+	pthread_mutex_unlock(&a->sync_mu);
+	pthread_mutex_lock(&a->lock);
+	target = a->size; /* everything written so far */
+	pthread_mutex_unlock(&a->lock);
+	r = fdatasync(a->fd);
+	if (r < 0)
+		e = errno;
+	pthread_mutex_lock(&a->sync_mu);
+	a->syncing = 0;
+	if (r < 0)
+		a->sync_failed = 1;
+	else if (target > a->synced)
+		a->synced = target;
+	pthread_cond_broadcast(&a->sync_cv);
+	pthread_mutex_unlock(&a->sync_mu);
+	if (r < 0) {
+		pthread_mutex_lock(&a->lock);
+		a->failed = 1; /* serve nothing unaudited from now on */
+		pthread_mutex_unlock(&a->lock);
+		return bw_errorf(err, -EIO, a->path, 0, 0,
+				 "audit log sync failed: %s", strerror(e));
+	}
+	return 0;
+}
+
 int vault_audit_log(struct vault_audit *a, const char *type, json_t *auth,
 		    json_t *request, json_t *response, const char *error,
 		    struct bw_error *err)
@@ -662,6 +775,7 @@ int vault_audit_log(struct vault_audit *a, const char *type, json_t *auth,
 	json_t *entry;
 	char *text = NULL, *line = NULL;
 	size_t tlen = 0, llen = 0;
+	off_t end = 0;
 	int rc;
 
 	if (!a || !type ||
@@ -707,8 +821,7 @@ int vault_audit_log(struct vault_audit *a, const char *type, json_t *auth,
 		rc = bw_errorf(err, -EIO, a->path, 0, 0, "SHA-256 failed");
 		goto out;
 	}
-	if (json_object_set_new(entry, "hash", json_string(hash)) ||
-	    !(line = dump_canonical(entry, &llen))) {
+	if (!(line = splice_hash(text, tlen, hash, &llen))) {
 		rc = bw_errorf(err, -ENOMEM, a->path, 0, 0, "out of memory");
 		goto out;
 	}
@@ -720,14 +833,17 @@ int vault_audit_log(struct vault_audit *a, const char *type, json_t *auth,
 	}
 	line[llen] = '\n';
 	rc = append_line(a, line, llen + 1, err);
-	if (!rc)
+	if (!rc) {
 		memcpy(a->prev, hash, sizeof(hash));
+		end = a->size;
+	}
 out:
 	pthread_mutex_unlock(&a->lock);
 	free(text);
 	free(line);
 	json_decref(entry);
-	return rc;
+	/* the caller answers the request only once its line is durable */
+	return rc ? rc : sync_to(a, end, err);
 }
 
 /* ---- verification ------------------------------------------------------- */

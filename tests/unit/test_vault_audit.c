@@ -407,6 +407,37 @@ static void test_caller_json_untouched(void **state)
 	json_decref(before);
 }
 
+/* Keys named like the chain's own fields, nested in the entry (token
+ * metadata, request data), and strings that look like them: the line is
+ * still exactly the canonical form and the chain verifies. */
+static void test_nested_chain_like_keys(void **state)
+{
+	struct vault_audit *a = NULL;
+	struct bw_error err = {0};
+	char path[512];
+	size_t lines = 0;
+	int bad = 0;
+	json_t *auth = jload("{\"metadata\":{\"prev_hash\":\"x\","
+			     "\"hash\":\"y\"},\"policies\":[\"a\"]}");
+	json_t *req =
+	    jload("{\"path\":\"secret/data/x\",\"data\":{\"prev_hash\":"
+		  "\"\\\"prev_hash\\\":\",\"k\":[{\"prev_hash\":1}]}}");
+
+	(void)state;
+	tpath(path, sizeof(path), "nested.log");
+	assert_int_equal(vault_audit_open(path, salt, &a, &err), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(
+		    vault_audit_log(a, "request", auth, req, NULL,
+				    i == 1 ? "e,\"prev_hash\":" : NULL, &err),
+		    0);
+	vault_audit_close(a);
+	assert_int_equal(verify(path, &lines, &bad), 0);
+	assert_int_equal(lines, 3);
+	json_decref(auth);
+	json_decref(req);
+}
+
 static void test_log_rejects_bad_arguments(void **state)
 {
 	struct vault_audit *a = NULL;
@@ -793,6 +824,7 @@ int main(void)
 	    cmocka_unit_test(test_hash_matches_openssl),
 	    cmocka_unit_test(test_entry_format_and_redaction),
 	    cmocka_unit_test(test_caller_json_untouched),
+	    cmocka_unit_test(test_nested_chain_like_keys),
 	    cmocka_unit_test(test_log_rejects_bad_arguments),
 	    cmocka_unit_test(test_chain_continues_after_reopen),
 	    cmocka_unit_test(test_open_refuses_symlink_and_second_writer),
