@@ -35,7 +35,7 @@ enum special {
 };
 
 struct check {
-	struct k8s_rbac_check_info info;
+	const struct k8s_rbac_check_info *info;
 	int scoped; /* namespaced grants one step lower */
 	enum special special;
 	const char *const *verbs;     /* NULL-terminated */
@@ -45,171 +45,134 @@ struct check {
 #define LIST(...)                                                              \
 	(const char *const[]) { __VA_ARGS__, NULL }
 
+static const struct k8s_rbac_check_info infos[] = {
+    {"K8S-RBAC-001", VULN_SEV_HIGH, "Can read secrets",
+     "get, list or watch on secrets reveals every secret of the scope, "
+     "service account tokens included, and with them the permissions of "
+     "those accounts.",
+     "Grant secrets access only to the controllers that need it, limited "
+     "with resourceNames; prefer mounting secrets into pods."},
+    {"K8S-RBAC-002", VULN_SEV_HIGH, "Can create or change workloads",
+     "Whoever creates a pod (directly or through a controller) runs code "
+     "as any service account of the namespace and mounts its secrets and "
+     "config maps; without admission policy, also privileged on the "
+     "node.",
+     "Give workload write access to deployment pipelines only, and "
+     "enforce Pod Security admission in the namespace."},
+    {"K8S-RBAC-003", VULN_SEV_HIGH, "Can exec or attach into pods",
+     "pods/exec and pods/attach run commands in or read the terminal of "
+     "running containers, with their identity and secrets.",
+     "Remove pods/exec and pods/attach from roles used by people and "
+     "automation day to day; grant them just in time for debugging."},
+    {"K8S-RBAC-004", VULN_SEV_HIGH, "Can escalate roles",
+     "The escalate verb on roles lets a subject write rules granting "
+     "permissions it does not hold, bypassing RBAC's escalation check.",
+     "Remove the escalate verb; only cluster administrators need it."},
+    {"K8S-RBAC-005", VULN_SEV_HIGH, "Can bind roles",
+     "The bind verb lets a subject bind any role, including ones with "
+     "more permissions than it holds (e.g. cluster-admin), to itself.",
+     "Remove the bind verb, or limit it with resourceNames to the roles "
+     "the subject may hand out."},
+    {"K8S-RBAC-006", VULN_SEV_HIGH, "Can impersonate",
+     "impersonate on users, groups or service accounts acts as those "
+     "identities (system:masters included), with all their permissions.",
+     "Remove impersonate, or limit it with resourceNames to specific "
+     "low-privilege identities."},
+    {"K8S-RBAC-007", VULN_SEV_HIGH, "Can use nodes/proxy",
+     "nodes/proxy reaches the kubelet API of every node, which runs "
+     "commands in any pod there and bypasses audit logging and admission.",
+     "Remove nodes/proxy; monitoring agents should read metrics through "
+     "nodes/metrics or nodes/stats."},
+    {"K8S-RBAC-008", VULN_SEV_HIGH, "Can approve certificate requests",
+     "update on certificatesigningrequests/approval together with approve "
+     "on a signer issues client certificates for any user or group, such "
+     "as system:masters.",
+     "Leave CSR approval to the controller manager; limit signers with "
+     "resourceNames."},
+    {"K8S-RBAC-009", VULN_SEV_HIGH, "Can create service account tokens",
+     "create on serviceaccounts/token mints tokens for any service "
+     "account of the scope and acts with its permissions.",
+     "Remove serviceaccounts/token create, or limit it with resourceNames."},
+    {"K8S-RBAC-010", VULN_SEV_MEDIUM, "Wildcard verbs",
+     "verbs: [\"*\"] grants every verb, including ones added in later "
+     "releases and escalate, bind and impersonate where they apply.",
+     "List the verbs the subject needs."},
+    {"K8S-RBAC-011", VULN_SEV_MEDIUM, "Wildcard resources",
+     "resources: [\"*\"] grants every resource and subresource of the "
+     "groups, secrets and pods/exec included, and future ones.",
+     "List the resources the subject needs."},
+    {"K8S-RBAC-012", VULN_SEV_MEDIUM, "Wildcard API groups",
+     "apiGroups: [\"*\"] grants the resources of every API group, custom "
+     "resources and future groups included.",
+     "List the API groups the subject needs."},
+    {"K8S-RBAC-013", VULN_SEV_CRITICAL,
+     "cluster-admin bound to a service account",
+     "A service account token is mounted into pods: whoever compromises "
+     "one of them, or can create pods in that namespace, owns the "
+     "cluster.",
+     "Bind a role with only the permissions the workload needs; keep "
+     "cluster-admin for break-glass human access."},
+    {"K8S-RBAC-014", VULN_SEV_CRITICAL, "cluster-admin bound to everyone",
+     "Binding full access to system:authenticated, system:unauthenticated, "
+     "system:anonymous or all service accounts gives the cluster to any "
+     "user, any pod, or anyone who can reach the API server.",
+     "Delete the binding; bind specific users or groups instead."},
+    {"K8S-RBAC-015", VULN_SEV_MEDIUM, "Default service account has permissions",
+     "Every pod that names no service account runs as the namespace's "
+     "default account, so a role bound to it reaches all such pods.",
+     "Create a dedicated service account for the workload that needs the "
+     "role; set automountServiceAccountToken: false on default."},
+    {"K8S-RBAC-016", VULN_SEV_HIGH, "Anonymous access to resources",
+     "A grant to system:unauthenticated or system:anonymous is open to "
+     "anyone who can reach the API server.",
+     "Remove the binding; keep anonymous access to health and version "
+     "endpoints only."},
+};
+
+/* The matching rules, one per entry of infos (same order). */
 static const struct check checks[] = {
-    {{"K8S-RBAC-001", VULN_SEV_HIGH, "Can read secrets",
-      "get, list or watch on secrets reveals every secret of the scope, "
-      "service account tokens included, and with them the permissions of "
-      "those accounts.",
-      "Grant secrets access only to the controllers that need it, limited "
-      "with resourceNames; prefer mounting secrets into pods."},
-     1,
-     SP_NONE,
-     LIST("get", "list", "watch"),
+    {&infos[0], /* K8S-RBAC-001 */ 1, SP_NONE, LIST("get", "list", "watch"),
      LIST("secrets")},
-    {{"K8S-RBAC-002", VULN_SEV_HIGH, "Can create or change workloads",
-      "Whoever creates a pod (directly or through a controller) runs code "
-      "as any service account of the namespace and mounts its secrets and "
-      "config maps; without admission policy, also privileged on the "
-      "node.",
-      "Give workload write access to deployment pipelines only, and "
-      "enforce Pod Security admission in the namespace."},
-     1,
-     SP_NONE,
+    {&infos[1], /* K8S-RBAC-002 */ 1, SP_NONE,
      LIST("create", "update", "patch"),
      LIST("pods", "replicationcontrollers", "podtemplates", "deployments.apps",
 	  "daemonsets.apps", "statefulsets.apps", "replicasets.apps",
 	  "jobs.batch", "cronjobs.batch")},
-    {{"K8S-RBAC-003", VULN_SEV_HIGH, "Can exec or attach into pods",
-      "pods/exec and pods/attach run commands in or read the terminal of "
-      "running containers, with their identity and secrets.",
-      "Remove pods/exec and pods/attach from roles used by people and "
-      "automation day to day; grant them just in time for debugging."},
-     1,
-     SP_NONE,
-     LIST("create", "get"),
+    {&infos[2], /* K8S-RBAC-003 */ 1, SP_NONE, LIST("create", "get"),
      LIST("pods/exec", "pods/attach")},
-    {{"K8S-RBAC-004", VULN_SEV_HIGH, "Can escalate roles",
-      "The escalate verb on roles lets a subject write rules granting "
-      "permissions it does not hold, bypassing RBAC's escalation check.",
-      "Remove the escalate verb; only cluster administrators need it."},
-     1,
-     SP_NONE,
-     LIST("escalate"),
+    {&infos[3], /* K8S-RBAC-004 */ 1, SP_NONE, LIST("escalate"),
      LIST("roles.rbac.authorization.k8s.io",
 	  "clusterroles.rbac.authorization.k8s.io")},
-    {{"K8S-RBAC-005", VULN_SEV_HIGH, "Can bind roles",
-      "The bind verb lets a subject bind any role, including ones with "
-      "more permissions than it holds (e.g. cluster-admin), to itself.",
-      "Remove the bind verb, or limit it with resourceNames to the roles "
-      "the subject may hand out."},
-     1,
-     SP_NONE,
-     LIST("bind"),
+    {&infos[4], /* K8S-RBAC-005 */ 1, SP_NONE, LIST("bind"),
      LIST("roles.rbac.authorization.k8s.io",
 	  "clusterroles.rbac.authorization.k8s.io")},
-    {{"K8S-RBAC-006", VULN_SEV_HIGH, "Can impersonate",
-      "impersonate on users, groups or service accounts acts as those "
-      "identities (system:masters included), with all their permissions.",
-      "Remove impersonate, or limit it with resourceNames to specific "
-      "low-privilege identities."},
-     1,
-     SP_NONE,
-     LIST("impersonate"),
+    {&infos[5], /* K8S-RBAC-006 */ 1, SP_NONE, LIST("impersonate"),
      LIST("users", "groups", "serviceaccounts", "uids.authentication.k8s.io",
 	  "userextras.authentication.k8s.io")},
-    {{"K8S-RBAC-007", VULN_SEV_HIGH, "Can use nodes/proxy",
-      "nodes/proxy reaches the kubelet API of every node, which runs "
-      "commands in any pod there and bypasses audit logging and admission.",
-      "Remove nodes/proxy; monitoring agents should read metrics through "
-      "nodes/metrics or nodes/stats."},
-     1,
-     SP_NONE,
-     LIST("get", "create"),
+    {&infos[6], /* K8S-RBAC-007 */ 1, SP_NONE, LIST("get", "create"),
      LIST("nodes/proxy")},
-    {{"K8S-RBAC-008", VULN_SEV_HIGH, "Can approve certificate requests",
-      "update on certificatesigningrequests/approval together with approve "
-      "on a signer issues client certificates for any user or group, such "
-      "as system:masters.",
-      "Leave CSR approval to the controller manager; limit signers with "
-      "resourceNames."},
-     1,
-     SP_CSR,
-     NULL,
-     NULL},
-    {{"K8S-RBAC-009", VULN_SEV_HIGH, "Can create service account tokens",
-      "create on serviceaccounts/token mints tokens for any service "
-      "account of the scope and acts with its permissions.",
-      "Remove serviceaccounts/token create, or limit it with resourceNames."},
-     1,
-     SP_NONE,
-     LIST("create"),
+    {&infos[7], /* K8S-RBAC-008 */ 1, SP_CSR, NULL, NULL},
+    {&infos[8], /* K8S-RBAC-009 */ 1, SP_NONE, LIST("create"),
      LIST("serviceaccounts/token")},
-    {{"K8S-RBAC-010", VULN_SEV_MEDIUM, "Wildcard verbs",
-      "verbs: [\"*\"] grants every verb, including ones added in later "
-      "releases and escalate, bind and impersonate where they apply.",
-      "List the verbs the subject needs."},
-     1,
-     SP_WILD_VERBS,
-     NULL,
-     NULL},
-    {{"K8S-RBAC-011", VULN_SEV_MEDIUM, "Wildcard resources",
-      "resources: [\"*\"] grants every resource and subresource of the "
-      "groups, secrets and pods/exec included, and future ones.",
-      "List the resources the subject needs."},
-     1,
-     SP_WILD_RESOURCES,
-     NULL,
-     NULL},
-    {{"K8S-RBAC-012", VULN_SEV_MEDIUM, "Wildcard API groups",
-      "apiGroups: [\"*\"] grants the resources of every API group, custom "
-      "resources and future groups included.",
-      "List the API groups the subject needs."},
-     1,
-     SP_WILD_GROUPS,
-     NULL,
-     NULL},
-    {{"K8S-RBAC-013", VULN_SEV_CRITICAL,
-      "cluster-admin bound to a service account",
-      "A service account token is mounted into pods: whoever compromises "
-      "one of them, or can create pods in that namespace, owns the "
-      "cluster.",
-      "Bind a role with only the permissions the workload needs; keep "
-      "cluster-admin for break-glass human access."},
-     1,
-     SP_ADMIN_SA,
-     NULL,
-     NULL},
-    {{"K8S-RBAC-014", VULN_SEV_CRITICAL, "cluster-admin bound to everyone",
-      "Binding full access to system:authenticated, system:unauthenticated, "
-      "system:anonymous or all service accounts gives the cluster to any "
-      "user, any pod, or anyone who can reach the API server.",
-      "Delete the binding; bind specific users or groups instead."},
-     1,
-     SP_ADMIN_BROAD,
-     NULL,
-     NULL},
-    {{"K8S-RBAC-015", VULN_SEV_MEDIUM,
-      "Default service account has permissions",
-      "Every pod that names no service account runs as the namespace's "
-      "default account, so a role bound to it reaches all such pods.",
-      "Create a dedicated service account for the workload that needs the "
-      "role; set automountServiceAccountToken: false on default."},
-     0,
-     SP_DEFAULT_SA,
-     NULL,
-     NULL},
-    {{"K8S-RBAC-016", VULN_SEV_HIGH, "Anonymous access to resources",
-      "A grant to system:unauthenticated or system:anonymous is open to "
-      "anyone who can reach the API server.",
-      "Remove the binding; keep anonymous access to health and version "
-      "endpoints only."},
-     1,
-     SP_ANONYMOUS,
-     NULL,
-     NULL},
+    {&infos[9], /* K8S-RBAC-010 */ 1, SP_WILD_VERBS, NULL, NULL},
+    {&infos[10], /* K8S-RBAC-011 */ 1, SP_WILD_RESOURCES, NULL, NULL},
+    {&infos[11], /* K8S-RBAC-012 */ 1, SP_WILD_GROUPS, NULL, NULL},
+    {&infos[12], /* K8S-RBAC-013 */ 1, SP_ADMIN_SA, NULL, NULL},
+    {&infos[13], /* K8S-RBAC-014 */ 1, SP_ADMIN_BROAD, NULL, NULL},
+    {&infos[14], /* K8S-RBAC-015 */ 0, SP_DEFAULT_SA, NULL, NULL},
+    {&infos[15], /* K8S-RBAC-016 */ 1, SP_ANONYMOUS, NULL, NULL},
 };
 
 #define NCHECKS (sizeof(checks) / sizeof(checks[0]))
 
+_Static_assert(sizeof(infos) / sizeof(infos[0]) == NCHECKS,
+	       "one matching rule per check");
+
 const struct k8s_rbac_check_info *k8s_rbac_checks(size_t *ret_n)
 {
-	static struct k8s_rbac_check_info info[NCHECKS];
-
-	for (size_t i = 0; i < NCHECKS; i++)
-		info[i] = checks[i].info;
 	if (ret_n)
 		*ret_n = NCHECKS;
-	return info;
+	return infos;
 }
 
 static int has(json_t *arr, const char *s)
@@ -335,7 +298,7 @@ static void eval_requests(const struct run *run, size_t c, struct hit *h)
 				 rq->subresource, rq->group[0] ? "." : "",
 				 rq->group);
 			consider(h, p,
-				 lower(ck->info.severity,
+				 lower(ck->info->severity,
 				       (ck->scoped && p->ns) + limited),
 				 limited, what, NULL);
 		}
@@ -360,7 +323,7 @@ static void eval_special(const struct run *run, size_t c, struct hit *h,
 		const struct k8s_rbac_perm *p = &run->p[i];
 		const char *key = NULL;
 		int steps = ck->scoped && p->ns, limited = 0;
-		enum vuln_severity sev = ck->info.severity;
+		enum vuln_severity sev = ck->info->severity;
 
 		switch (ck->special) {
 		case SP_CSR:
@@ -506,10 +469,10 @@ static int emit(struct out *out, const struct check *ck, const struct hit *h)
 	snprintf(path, sizeof(path), "subjects[%d]", p->subject_index);
 	f = &out->f[out->n];
 	memset(f, 0, sizeof(*f));
-	f->id = ck->info.id;
+	f->id = ck->info->id;
 	f->severity = h->sev;
-	f->title = ck->info.title;
-	f->remediation = ck->info.remediation;
+	f->title = ck->info->title;
+	f->remediation = ck->info->remediation;
 	f->message = dupstr(msg);
 	f->subject = dupstr(subj);
 	f->path = dupstr(path);
