@@ -46,46 +46,22 @@ BW_REPORT_OUT=$OUT "$BW_BUILD_DIR/test_report" >"$OUT/test.log" 2>&1 || {
 	exit 1
 }
 
-"$PY" - "$BW_SOURCE_DIR/tests/data/schemas" "$OUT" <<'PY'
+"$PY" - "$BW_SOURCE_DIR/tests/data/schemas" "$OUT" \
+	"$BW_SOURCE_DIR/tests/integration/helpers" <<'PY'
 import copy, json, os, sys, warnings
 
 import jsonschema
 
 warnings.simplefilter("ignore", DeprecationWarning)
 schemas, out = sys.argv[1], sys.argv[2]
+sys.path.insert(0, sys.argv[3])
+from validate_schema import load_store, validator as make_validator
 
-
-def load(name):
-    with open(os.path.join(schemas, name)) as f:
-        return json.load(f)
-
-
-# Every schema by its $id and by its file name, for local $ref resolution.
-store = {}
-for name in os.listdir(schemas):
-    if name.endswith(".json"):
-        doc = load(name)
-        store[name] = doc
-        sid = doc.get("$id") or doc.get("id")
-        if sid:
-            store[sid] = doc
+store = load_store(schemas)
 
 
 def validator(schema_name, cls):
-    schema = store[schema_name]
-    try:  # jsonschema >= 4.18
-        from referencing import Registry, Resource
-        from referencing.jsonschema import specification_with
-
-        default = specification_with(schema.get("$schema", ""))
-        registry = Registry().with_resources(
-            (uri, Resource.from_contents(doc, default_specification=default))
-            for uri, doc in store.items())
-        return cls(schema, registry=registry)
-    except ImportError:
-        resolver = jsonschema.RefResolver(
-            base_uri=schema.get("$id", ""), referrer=schema, store=store)
-        return cls(schema, resolver=resolver)
+    return make_validator(store, schema_name, cls)
 
 
 checks = [
