@@ -21,8 +21,9 @@ PKGS=(
   zstd golang-go dpkg-repack
   # TLS tests (self-signed certificates, HTTPS clients)
   openssl curl
-  # tests/integration/test_vault_node.sh (the node-vault npm client)
-  nodejs
+  # the secrets server against real Vault clients: node-vault (npm) in
+  # test_vault_node.sh, hvac in test_vault_hvac.sh
+  nodejs python3-hvac
   # fuzzing / sanitizers (clang's libFuzzer + ASan runtimes)
   libclang-rt-14-dev
 )

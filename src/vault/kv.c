@@ -561,6 +561,10 @@ static int h_mount_enable(struct vault_core *c,
 	const char *ts, *k;
 	int version = 1, rc;
 
+	if (json_is_null(desc)) /* clients (hvac) send unset fields as null */
+		desc = NULL;
+	if (json_is_null(ver))
+		ver = NULL;
 	if (!json_is_string(type) || !*json_string_value(type))
 		return fail(o, 400, "missing type");
 	if ((opts && !json_is_object(opts) && !json_is_null(opts)) ||
@@ -683,6 +687,8 @@ static int h_mount_tune(struct vault_core *c,
 		return ok(o, 200, out);
 	}
 	desc = json_object_get(lr->body, "description");
+	if (json_is_null(desc))
+		desc = NULL;
 	opts = json_object_get(lr->body, "options");
 	ver = json_object_get(opts, "version");
 	if ((desc && !json_is_string(desc)) ||

@@ -321,3 +321,18 @@ unsigned vault_acl_capabilities(const struct vault_acl *a, const char *path)
 	}
 	return have ? best.caps : 0;
 }
+
+int vault_acl_exact(const struct vault_acl *a, const char *path,
+		    unsigned *ret_caps)
+{
+	const struct acl_rule *r;
+
+	if (!a || !path || a->root)
+		return 0;
+	while (*path == '/')
+		path++;
+	r = find(a->exact, a->nexact, path, strlen(path));
+	if (r)
+		*ret_caps = r->caps;
+	return r != NULL;
+}

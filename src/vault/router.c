@@ -96,6 +96,15 @@ static const char *query_get(const struct vault_request *q, const char *key)
 /* ---- sys/ handlers --------------------------------------------------------
  */
 
+/* Whether an optional parameter carries a value: not absent, null, "" or
+ * []. */
+static int given(const json_t *v)
+{
+	return v && !json_is_null(v) &&
+	       !(json_is_string(v) && !*json_string_value(v)) &&
+	       !(json_is_array(v) && !json_array_size(v));
+}
+
 static int h_init(struct vault_core *c, struct rctx *r, int *status,
 		  json_t **data)
 {
@@ -110,8 +119,9 @@ static int h_init(struct vault_core *c, struct rctx *r, int *status,
 		*status = 200;
 		return 0;
 	}
-	if (json_object_get(r->body, "pgp_keys") ||
-	    json_object_get(r->body, "root_token_pgp_key"))
+	/* clients (hvac) send them as null when unused */
+	if (given(json_object_get(r->body, "pgp_keys")) ||
+	    given(json_object_get(r->body, "root_token_pgp_key")))
 		return verr(400, "pgp_keys are not supported");
 	v = json_object_get(r->body, "secret_shares");
 	shares = json_is_integer(v) ? (int)json_integer_value(v) : -1;
@@ -246,6 +256,7 @@ static const struct {
     {vault_token_routes, &vault_token_routes_n},
     {vault_approle_routes, &vault_approle_routes_n},
     {vault_wrapping_routes, &vault_wrapping_routes_n},
+    {vault_sys_routes, &vault_sys_routes_n},
 };
 
 static const struct route *route_find(const char *path)
@@ -476,23 +487,31 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 			goto respond;
 		}
 		if (!rc)
-			rc = vault_acl_for(c, json_object_get(r.token, "policies"),
+			rc = vault_acl_for(c,
+					   json_object_get(r.token, "policies"),
 					   &acl, &err);
 		if (rc) {
 			set_error(resp, 500, "internal error");
 			goto respond;
 		}
-		r.caps = vault_acl_capabilities(vault_acl_ref_acl(acl), path);
-		if (req->op == VAULT_OP_LIST && *path &&
-		    path[strlen(path) - 1] == '/' &&
-		    !vault_caps_allow(r.caps, VAULT_CAP_LIST)) {
-			/* Vault's LIST fallback: "a/" may use a rule for "a" */
-			char bare[VAULT_MAX_PATH + 1];
+		if (req->op == VAULT_OP_LIST) {
+			/* Vault lists "a" as "a/": an exact rule for "a/",
+			 * else one for "a", else the globs matching "a/" */
+			char dir[VAULT_MAX_PATH + 2], bare[VAULT_MAX_PATH + 1];
+			size_t n = strlen(path);
 
-			snprintf(bare, sizeof(bare), "%.*s",
-				 (int)(strlen(path) - 1), path);
+			n = n && path[n - 1] == '/' ? n - 1 : n;
+			snprintf(dir, sizeof(dir), "%.*s/", (int)n, path);
+			snprintf(bare, sizeof(bare), "%.*s", (int)n, path);
+			if (!vault_acl_exact(vault_acl_ref_acl(acl), dir,
+					     &r.caps) &&
+			    !vault_acl_exact(vault_acl_ref_acl(acl), bare,
+					     &r.caps))
+				r.caps = vault_acl_capabilities(
+				    vault_acl_ref_acl(acl), dir);
+		} else {
 			r.caps = vault_acl_capabilities(vault_acl_ref_acl(acl),
-							bare);
+							path);
 		}
 		vault_acl_ref_put(acl);
 		if (wrapping_token(r.token))
@@ -508,12 +527,13 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 		}
 		/* a use counts once the request is allowed, as in Vault (only
 		 * tokens with num_uses need the locked read-modify-write) */
-		rc = json_integer_value(json_object_get(r.token, "num_uses")) > 0
-			 ? vault_token_use(c,
-					   json_string_value(json_object_get(
-					       r.token, "id_hash")),
-					   &err)
-			 : 0;
+		rc =
+		    json_integer_value(json_object_get(r.token, "num_uses")) > 0
+			? vault_token_use(c,
+					  json_string_value(json_object_get(
+					      r.token, "id_hash")),
+					  &err)
+			: 0;
 		if (rc == -EPERM) {
 			set_error(resp, 403, "permission denied");
 			goto respond;
@@ -538,7 +558,8 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 				set_error(resp, lo.status, lo.error);
 			} else {
 				resp->status = lo.status;
-				resp->body = envelope(lo.data, NULL, lo.mount_type);
+				resp->body =
+				    envelope(lo.data, NULL, lo.mount_type);
 			}
 			goto respond;
 		}

@@ -63,6 +63,10 @@ extern const size_t vault_approle_routes_n;
 extern const struct vault_route vault_wrapping_routes[];
 extern const size_t vault_wrapping_routes_n;
 
+/* sys_routes.c: sys/leader, key-status, rotate, capabilities*, audit */
+extern const struct vault_route vault_sys_routes[];
+extern const size_t vault_sys_routes_n;
+
 /* The policy of response-wrapping tokens (built in, as in Vault): such a
  * token may only call sys/wrapping/unwrap and sys/wrapping/lookup. */
 #define VAULT_WRAPPING_POLICY "response-wrapping"

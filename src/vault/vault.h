@@ -118,6 +118,12 @@ void vault_acl_free(struct vault_acl *a);
  */
 unsigned vault_acl_capabilities(const struct vault_acl *a, const char *path);
 
+/* 1 and *ret_caps when the ACL has a rule for exactly path (no glob), else
+ * 0 (also for root).  The router's LIST check uses it as Vault does: an
+ * exact rule for "a/", then one for "a", then the globs matching "a/". */
+int vault_acl_exact(const struct vault_acl *a, const char *path,
+		    unsigned *ret_caps);
+
 /* Whether caps allow an operation needing cap (deny wins). */
 static inline int vault_caps_allow(unsigned caps, unsigned cap)
 {

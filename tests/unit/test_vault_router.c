@@ -194,7 +194,10 @@ static void test_init_validation(void **state)
 	    "{\"secret_shares\":256,\"secret_threshold\":2}",
 	    "{\"secret_shares\":0,\"secret_threshold\":0}",
 	    "{\"secret_shares\":\"3\",\"secret_threshold\":2}",
-	    "{\"secret_shares\":1,\"secret_threshold\":1,\"pgp_keys\":[]}",
+	    "{\"secret_shares\":1,\"secret_threshold\":1,\"pgp_keys\":"
+	    "[\"mQENBF...\"]}",
+	    "{\"secret_shares\":1,\"secret_threshold\":1,"
+	    "\"root_token_pgp_key\":\"mQENBF...\"}",
 	};
 	json_t *b = NULL;
 
@@ -206,6 +209,12 @@ static void test_init_validation(void **state)
 			 200);
 	assert_true(json_is_false(json_object_get(b, "initialized")));
 	json_decref(b);
+	/* unused PGP fields as clients send them (hvac: null) are fine */
+	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/init",
+			      "{\"secret_shares\":1,\"secret_threshold\":1,"
+			      "\"pgp_keys\":null,\"root_token_pgp_key\":\"\"}",
+			      NULL, NULL),
+			 200);
 }
 
 static void test_paths_methods_and_json_errors(void **state)
