@@ -27,7 +27,7 @@ static void server_usage(FILE *out)
 		"under /v1/).\n\n"
 		"  --config FILE  YAML or JSON: listen, tls_cert_file, "
 		"tls_key_file,\n"
-		"                 storage_path, audit_log\n"
+		"                 storage_path, audit_log, tidy_interval\n"
 		"  --dev          in memory, initialised and unsealed; prints "
 		"the root token\n"
 		"  --listen ADDR  override the listen address (HOST:PORT, port "
@@ -43,6 +43,24 @@ static void report(const char *what, const struct bw_error *err)
 
 	fprintf(stderr, "bulwark vault server: %s: %s\n", what,
 		bw_error_str(err, msg, sizeof(msg)));
+}
+
+/* The background sweep's report (from its thread): one line on stderr
+ * when it removed something or failed. */
+static void tidy_report(void *ctx, const struct vault_tidy_stats *st, int rc,
+			const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr,
+		"==> tidy: %zu tokens revoked, %zu parent links, %zu "
+		"accessors, %zu wrapped responses, %zu secret ids, %zu "
+		"secret id accessors removed (%zu tokens, %zu secret ids "
+		"scanned)%s%s\n",
+		st->tokens_revoked, st->parent_links_deleted,
+		st->accessors_deleted, st->wrapped_deleted,
+		st->secret_ids_deleted, st->secret_id_accessors_deleted,
+		st->tokens_scanned, st->secret_ids_scanned,
+		rc ? "; error: " : "", rc ? msg : "");
 }
 
 static int is_loopback(const char *listen)
@@ -132,6 +150,7 @@ int cmd_vault_server(int argc, char **argv)
 	}
 	cfg.dev = dev; /* --dev with a config: its listener and TLS only */
 	cfg.bench_floor = floor;
+	cfg.tidy_report = tidy_report;
 	if (listen) {
 		free(cfg.listen);
 		cfg.listen = strdup(listen);

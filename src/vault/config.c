@@ -6,9 +6,11 @@
  *   tls_key_file: /etc/bulwark/vault.key
  *   storage_path: /var/lib/bulwark/vault.db
  *   audit_log: /var/log/bulwark/vault-audit.log
+ *   tidy_interval: 5m        # the background sweep; "0" turns it off
  *
  * or the same keys as a JSON object (a file whose first non-blank byte is
- * "{").  Unknown keys and non-scalar values are errors with their line.
+ * "{").  Unknown keys, non-scalar values and a tidy_interval that is not a
+ * duration are errors with their line.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -33,6 +35,7 @@ static char **field(struct vault_config *cfg, const char *key)
 	    {"tls_key_file", offsetof(struct vault_config, tls_key_file)},
 	    {"storage_path", offsetof(struct vault_config, storage_path)},
 	    {"audit_log", offsetof(struct vault_config, audit_log)},
+	    {"tidy_interval", offsetof(struct vault_config, tidy_interval)},
 	};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -55,7 +58,19 @@ static int set_field(struct vault_config *cfg, const char *path,
 				 "%s: NUL in value", key);
 	free(*f);
 	*f = strndup(val, vlen);
-	return *f ? 0 : -ENOMEM;
+	if (!*f)
+		return -ENOMEM;
+	if (f == &cfg->tidy_interval) {
+		long long secs;
+
+		if (vault_parse_duration(*f, &secs))
+			return bw_errorf(err, -EINVAL, path, line, 0,
+					 "tidy_interval: \"%s\" is not a "
+					 "duration (\"30s\", \"5m\", \"1h\", "
+					 "\"0\" to turn the sweep off)",
+					 *f);
+	}
+	return 0;
 }
 
 static int load_json(const char *path, const char *text, size_t len,
@@ -213,5 +228,6 @@ void vault_config_free(struct vault_config *cfg)
 	free(cfg->tls_key_file);
 	free(cfg->storage_path);
 	free(cfg->audit_log);
+	free(cfg->tidy_interval);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -27,6 +27,9 @@ struct vault_core {
 	struct vault_audit *audit_dev; /* open while unsealed */
 
 	struct vault_tokens *tokens; /* token store state (token_int.h) */
+	/* the background sweeper (tidy.c), NULL when none: set and cleared
+	 * by vault_tidy_start/stop while no request runs */
+	struct vault_tidy *tidy;
 
 	pthread_mutex_t mu; /* guards everything below */
 	int initialized;    /* seal config present */

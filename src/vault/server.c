@@ -7,7 +7,9 @@
  * Threads: MHD's internal polling threads in a pool (epoll where
  * available), HTTP/1.1 keep-alive; each request's state (struct req) is
  * owned by the thread serving its connection; the core is shared (see the
- * thread model in vault.h).
+ * thread model in vault.h).  The tidy sweeper (tidy.c) is started before
+ * the daemon and stopped after it, so no request ever sees the core
+ * without it or hands a sweep to a stopped one.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,7 +35,8 @@ struct vault_server {
 	struct vault_core *core;
 	char *cert, *key; /* PEM, alive as long as the daemon */
 	unsigned port;
-	int bench_floor; /* dev only: see struct vault_config */
+	int bench_floor;	 /* dev only: see struct vault_config */
+	struct vault_tidy *tidy; /* the background sweep */
 };
 
 /* The benchmark floor's fixed answer: the transport's cost alone. */
@@ -337,6 +340,7 @@ static int read_pem(const char *path, char **ret, struct bw_error *err)
 
 static void server_free(struct vault_server *s)
 {
+	vault_tidy_stop(s->tidy);
 	if (s->key) {
 		OPENSSL_cleanse(s->key, strlen(s->key));
 		free(s->key);
@@ -354,6 +358,7 @@ int vault_server_start(const struct vault_config *cfg, struct vault_core *c,
 	const union MHD_DaemonInfo *info;
 	uint16_t port;
 	int any = 0, rc, tls = cfg->tls_cert_file || cfg->tls_key_file;
+	long long tidy_interval = VAULT_TIDY_DEFAULT_INTERVAL;
 
 	if (tls && (!cfg->tls_cert_file || !cfg->tls_key_file))
 		return bw_errorf(err, -EINVAL, NULL, 0, 0,
@@ -366,6 +371,11 @@ int vault_server_start(const struct vault_config *cfg, struct vault_core *c,
 	if (cfg->bench_floor && !cfg->dev)
 		return bw_errorf(err, -EINVAL, NULL, 0, 0,
 				 "the benchmark floor needs --dev");
+	if (cfg->tidy_interval &&
+	    vault_parse_duration(cfg->tidy_interval, &tidy_interval))
+		return bw_errorf(err, -EINVAL, NULL, 0, 0,
+				 "tidy_interval: \"%s\" is not a duration",
+				 cfg->tidy_interval);
 	rc = bw_parse_listen(cfg->listen ? cfg->listen : "127.0.0.1:8200", &ss,
 			  &any, err);
 	if (rc)
@@ -394,6 +404,12 @@ int vault_server_start(const struct vault_config *cfg, struct vault_core *c,
 			server_free(s);
 			return rc;
 		}
+	}
+	rc = vault_tidy_start(c, tidy_interval, cfg->tidy_report,
+			      cfg->tidy_report_ctx, &s->tidy, err);
+	if (rc) {
+		server_free(s);
+		return rc;
 	}
 	{
 		struct MHD_OptionItem ops[12];

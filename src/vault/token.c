@@ -531,6 +531,71 @@ int vault_token_accessor(struct vault_core *c, const char *accessor,
 	return 0;
 }
 
+/* ---- tidy support (tidy.c) ---------------------------------------------- */
+
+/*
+ * Whether the token hash is dead at now, from fresh (uncached) reads: 1
+ * when expired or an ancestor is gone or expired (the rule lookups apply),
+ * 0 when alive, -ENOENT when it has no entry, else negative.  The sweep
+ * reads entries this way so walking the whole store does not push the hot
+ * entries out of the barrier's document cache.
+ */
+static int dead_fresh(struct vault_core *c, const char *hash, time_t now,
+		      struct bw_error *err)
+{
+	json_t *cur = NULL, *pe;
+	int rc = entry_get(c, hash, &cur, err), dead;
+
+	if (rc)
+		return rc;
+	dead = expired(cur, now);
+	for (int d = 0; !dead && d <= VAULT_TOKEN_MAX_DEPTH; d++) {
+		const char *parent = jstr(cur, "parent");
+
+		if (!*parent)
+			break;
+		pe = NULL;
+		rc = entry_get(c, parent, &pe, err);
+		if (rc == -ENOENT) {
+			dead = 1;
+			rc = 0;
+			break;
+		}
+		if (rc)
+			break;
+		dead = expired(pe, now);
+		json_decref(cur);
+		cur = pe;
+	}
+	json_decref(cur);
+	return rc ? rc : dead;
+}
+
+int vault_token_is_dead(struct vault_core *c, const char *hash,
+			struct bw_error *err)
+{
+	return dead_fresh(c, hash, vault_tokens_now(c), err);
+}
+
+int vault_token_reap(struct vault_core *c, const char *hash,
+		     struct bw_error *err)
+{
+	int rc;
+
+	pthread_mutex_lock(&c->tokens->tok_mu);
+	/* again under the lock: a renewal may have come in since the caller
+	 * looked, and every write to the store holds this lock */
+	rc = dead_fresh(c, hash, vault_tokens_now(c), err);
+	if (rc == 1) {
+		rc = revoke_locked(c, hash, 0, 0, err);
+		rc = rc ? rc : 1;
+	} else if (rc == -ENOENT) {
+		rc = 0;
+	}
+	pthread_mutex_unlock(&c->tokens->tok_mu);
+	return rc;
+}
+
 /* ---- use, renew --------------------------------------------------------- */
 
 int vault_token_use(struct vault_core *c, const char *hash,

@@ -16,8 +16,12 @@
  * Thread model: struct vault_tokens hangs off struct vault_core.  tok_mu
  * serialises every write to the token store (create, use, renew, revoke),
  * so a num_uses decrement or a renewal is a read-modify-write no other
- * request interleaves with; plain lookups read without it.  The ACL cache
- * and the rate table each have their own mutex.
+ * request interleaves with; plain lookups read without it.  The sweep
+ * (tidy.c) takes it per key too: to re-check and revoke one dead token
+ * (vault_token_reap), or to delete one dangling accessor entry or parent
+ * link (creation writes those and the entry under it, so under it a link
+ * without its token is really dangling).  The ACL cache and the rate table
+ * each have their own mutex.
  */
 #ifndef BW_VAULT_TOKEN_INT_H
 #define BW_VAULT_TOKEN_INT_H
@@ -145,6 +149,20 @@ int vault_token_renew(struct vault_core *c, const char *hash, int64_t increment,
  * orphan_children they become orphans).  Unknown: 0. */
 int vault_token_revoke(struct vault_core *c, const char *hash,
 		       int orphan_children, struct bw_error *err);
+
+/*
+ * For the sweep (tidy.c): whether the token hash is dead (expired, or an
+ * ancestor gone or expired), from fresh reads that leave the document cache
+ * alone: 1 dead, 0 alive, -ENOENT no such entry, or negative.  No lock: a
+ * hint, which vault_token_reap confirms.
+ */
+int vault_token_is_dead(struct vault_core *c, const char *hash,
+			struct bw_error *err);
+/* Re-checks hash under tok_mu and, when it is still dead, revokes it with
+ * its descendants (vault_token_revoke's code): 1 revoked, 0 alive or gone,
+ * or negative. */
+int vault_token_reap(struct vault_core *c, const char *hash,
+		     struct bw_error *err);
 
 /* Vault's lookup "data" of an entry; token is the id shown ("" for
  * lookup-accessor).  New reference or NULL. */

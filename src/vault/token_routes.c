@@ -1,8 +1,8 @@
 /*
  * token_routes.c - the HTTP handlers of the token auth method
- * (auth/token/create, create-orphan, lookup*, renew*, revoke*) and of the
- * ACL policy endpoints (sys/policy, sys/policies/acl), as a route table
- * router.c walks.
+ * (auth/token/create, create-orphan, lookup*, renew*, revoke*, tidy) and
+ * of the ACL policy endpoints (sys/policy, sys/policies/acl), as a route
+ * table router.c walks.
  *
  * Vault's rules for creating tokens, enforced here: a non-root parent can
  * only give its child a subset of its own policies ("default" aside);
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "vault/router_int.h"
+#include "vault/tidy_int.h"
 #include "vault/token_int.h"
 
 #define OP_R VAULT_OPS(VAULT_OP_READ)
@@ -568,6 +569,15 @@ static int h_policy(struct vault_core *c, struct rctx *r, int *status,
 	}
 }
 
+/* auth/token/tidy: a sweep of the token store (tidy.c), in the
+ * background; 202 as Vault. */
+static int h_tidy(struct vault_core *c, struct rctx *r, int *status,
+		  json_t **data)
+{
+	(void)r;
+	return vault_tidy_handle(c, VAULT_TIDY_TOKENS, status, data);
+}
+
 #define TOKEN_ROUTE(p, o, f, h)                                                \
 	{                                                                      \
 		.pattern = (p), .ops = (o), .flags = ROUTE_UPDATE_ONLY | (f),  \
@@ -587,6 +597,7 @@ const struct vault_route vault_token_routes[] = {
     TOKEN_ROUTE("auth/token/revoke-accessor", OP_U, 0, h_revoke_accessor),
     TOKEN_ROUTE("auth/token/revoke-orphan", OP_U, ROUTE_SUDO, h_revoke_orphan),
     TOKEN_ROUTE("auth/token/revoke", OP_U, 0, h_revoke),
+    TOKEN_ROUTE("auth/token/tidy", OP_U, ROUTE_RAW, h_tidy),
     {.pattern = "sys/policy", .ops = OP_R | OP_L, .fn = h_policy_list},
     {.pattern = "sys/policy/*",
      .ops = OP_R | OP_U | OP_D | OP_L,

@@ -190,6 +190,20 @@ int vault_audit_verify(const char *path, size_t *ret_lines,
  * keyring is read under a read-write lock (seal takes it for writing, so no
  * request sees half-zeroed keys); each storage backend serialises its own
  * handle.  Nothing else is shared between requests.
+ *
+ * One more thread, the tidy sweeper (tidy.c), lives as long as the server
+ * (vault_server_start starts it, vault_server_stop stops it): it waits on
+ * a condition variable for its interval (tidy_interval) or a request from
+ * auth/token/tidy or auth/approle/tidy/secret-id, and sweeps only while
+ * the barrier is unsealed (a tick while sealed does nothing; a seal part
+ * way through ends the sweep at its next batch, the barrier refusing
+ * anything in between).  It shares the core like a request does: it holds
+ * no lock while it lists and reads, and takes the lock the writers of a key
+ * hold (the token store's tok_mu, the AppRole and wrapping mutexes) only
+ * around the re-check and deletion of that one key, so a renewal racing
+ * the sweep either lands first (the token is kept) or finds it revoked.
+ * Its own mutex guards only its schedule (pending and running sweeps);
+ * stopping it signals the condition and it ends within one key.
  */
 
 /* ---- storage (storage.c) ------------------------------------------------ */
@@ -422,6 +436,70 @@ struct vault_response {
 void vault_handle(struct vault_core *c, const struct vault_request *req,
 		  struct vault_response *resp);
 
+/* ---- tidy: the sweep of expired state (tidy.c) --------------------------- */
+/*
+ * Expired state is also reaped lazily (the lookup that finds a token
+ * expired revokes it), but what nobody presents again stays in storage:
+ * the sweep removes it, as Vault's auth/token/tidy and
+ * auth/approle/tidy/secret-id do, and runs on its own every tidy_interval.
+ */
+
+#define VAULT_TIDY_DEFAULT_INTERVAL 300 /* seconds: "5m" */
+
+enum vault_tidy_what {
+	/* dead tokens (expired, or an ancestor gone or expired) revoked with
+	 * their children, parent links and accessor entries whose token is
+	 * gone, wrapped responses whose wrapping token is gone */
+	VAULT_TIDY_TOKENS = 1 << 0,
+	/* AppRole secret ids expired or without their accessor entry, and
+	 * accessor entries without their secret id */
+	VAULT_TIDY_SECRET_IDS = 1 << 1,
+	VAULT_TIDY_ALL = VAULT_TIDY_TOKENS | VAULT_TIDY_SECRET_IDS,
+};
+
+struct vault_tidy_stats {
+	size_t tokens_scanned, tokens_revoked; /* revoked: subtree roots */
+	size_t parent_links_deleted, accessors_deleted, wrapped_deleted;
+	size_t secret_ids_scanned, secret_ids_deleted,
+	    secret_id_accessors_deleted;
+	size_t errors; /* keys that could not be checked or deleted */
+};
+
+/*
+ * One sweep of what (enum vault_tidy_what bits) in the calling thread;
+ * counts added to *st (may be NULL).  0, -EACCES when sealed,
+ * -ECANCELED when sealed part way, or the first error of a key (the sweep
+ * went on past it).
+ */
+int vault_tidy_run(struct vault_core *c, unsigned what,
+		   struct vault_tidy_stats *st, struct bw_error *err);
+
+struct vault_tidy; /* the background sweeper: one thread; opaque */
+
+typedef void (*vault_tidy_report_fn)(void *ctx,
+				     const struct vault_tidy_stats *st, int rc,
+				     const char *msg);
+
+/*
+ * Starts the sweeper for c: a full sweep every interval seconds (0: only
+ * when asked by the tidy endpoints), reported to report (may be NULL)
+ * when it removed something or failed.  The tidy endpoints of c hand
+ * their sweeps to it until it stops.  One per core.  0, -EBUSY when c has
+ * one, -ENOMEM, or pthread's error.
+ */
+int vault_tidy_start(struct vault_core *c, long long interval,
+		     vault_tidy_report_fn report, void *report_ctx,
+		     struct vault_tidy **ret, struct bw_error *err);
+/* Stops it: a sweep under way ends at its next key; joins; NULL is fine.
+ * Nothing may call the tidy endpoints of its core meanwhile (the server
+ * stops serving first). */
+void vault_tidy_stop(struct vault_tidy *t);
+/* Tests: waits up to timeout_ms until at least n sweeps have finished
+ * since the start; the number finished.  *st (may be NULL): the last one's
+ * counts. */
+unsigned vault_tidy_wait(struct vault_tidy *t, unsigned n, long timeout_ms,
+			 struct vault_tidy_stats *st);
+
 /* ---- server (server.c, config.c) ---------------------------------------- */
 
 struct vault_config {
@@ -438,10 +516,22 @@ struct vault_config {
 	 * command line sets it, and vault_server_start refuses it unless dev.
 	 */
 	int bench_floor;
+	/*
+	 * How often the background sweep removes expired tokens, secret ids
+	 * and wrapped responses: a duration as Vault writes them ("30s",
+	 * "5m", "1h", or seconds); NULL: "5m"; "0": no periodic sweep (the
+	 * tidy endpoints still work).
+	 */
+	char *tidy_interval;
+	/* Where the sweeper reports a sweep that removed something or
+	 * failed (the command prints it); NULL: nowhere.  Not from a file. */
+	vault_tidy_report_fn tidy_report;
+	void *tidy_report_ctx;
 };
 
 /* Reads a YAML or JSON config (flat mapping of the fields above; unknown
- * keys are errors).  vault_config_free frees the strings. */
+ * keys are errors; a bad tidy_interval is an error naming its line).
+ * vault_config_free frees the strings. */
 int vault_config_load(const char *path, struct vault_config *ret,
 		      struct bw_error *err);
 void vault_config_free(struct vault_config *cfg);

@@ -15,7 +15,7 @@
  * the wrap TTL.  Unwrapping takes the stored response, deletes it and
  * revokes the token under one mutex, so a token unwraps once.  A stored
  * response whose token expired is deleted by the unwrap or lookup that
- * finds it (no background tidy).
+ * finds it, or by the sweep (vault_wrapping_tidy, tidy_int.h).
  *
  * Leases: Vault's token lease ids are "<creation path>/<hmac of token>";
  * here "<creation path>/<sha256(accessor)>" (e.g.
@@ -36,6 +36,7 @@
 #include <openssl/crypto.h>
 
 #include "vault/router_int.h"
+#include "vault/tidy_int.h"
 #include "vault/token_int.h"
 
 #define OP_R VAULT_OPS(VAULT_OP_READ)
@@ -277,6 +278,62 @@ static int h_wrap(struct vault_core *c, struct rctx *r, int *status,
 	*data = json_deep_copy(r->body);
 	*status = 200;
 	return *data ? 0 : vault_verr(500, "internal error");
+}
+
+/* ---- tidy --------------------------------------------------------------- */
+
+/* 1 when the wrapping token hash is gone (after revoking it when dead). */
+static int wrap_token_gone(struct vault_core *c, const char *hash)
+{
+	int rc = vault_token_reap(c, hash, NULL);
+
+	if (rc < 0)
+		return rc;
+	rc = vault_token_is_dead(c, hash, NULL);
+	return rc == -ENOENT ? 1 : rc < 0 ? rc : 0;
+}
+
+int vault_wrapping_tidy(struct vault_tidy_walk *w, struct bw_error *err)
+{
+	char key[sizeof(WRAP_PREFIX) + 70];
+	json_t *keys = NULL, *k;
+	size_t i;
+	int rc = vault_barrier_list(w->c->b, WRAP_PREFIX, &keys, err);
+	int first = 0;
+
+	if (rc)
+		return rc == -EACCES ? -ECANCELED : rc;
+	json_array_foreach(keys, i, k)
+	{
+		const char *h = json_string_value(k);
+
+		if (i % VAULT_TIDY_BATCH == 0 && vault_tidy_stopped(w)) {
+			rc = -ECANCELED;
+			break;
+		}
+		if (!h || strlen(h) != 64)
+			continue;
+		rc = wrap_token_gone(w->c, h);
+		if (rc == 1) {
+			/* the token is made before the response is stored, and
+			 * unwrap deletes both under wrap_mu: no response of a
+			 * live token is lost */
+			snprintf(key, sizeof(key), "%s%s", WRAP_PREFIX, h);
+			pthread_mutex_lock(&wrap_mu);
+			rc = vault_barrier_delete(w->c->b, key, NULL);
+			pthread_mutex_unlock(&wrap_mu);
+			if (!rc)
+				w->st->wrapped_deleted++;
+		}
+		if (rc < 0) {
+			w->st->errors++;
+			if (!first)
+				first = rc;
+		}
+		rc = 0;
+	}
+	json_decref(keys);
+	return rc ? rc : first;
 }
 
 /* ---- leases ------------------------------------------------------------- */

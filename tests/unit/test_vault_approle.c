@@ -4,7 +4,9 @@
  * may and may not read, the uniform 400, CIDR bindings, rate limit),
  * sys/auth; response wrapping (X-Vault-Wrap-TTL, unwrap once, lookup,
  * sys/wrapping/wrap, what a wrapping token may do, expiry); and the token
- * leases (sys/leases/lookup, list, renew, revoke, revoke-prefix). */
+ * leases (sys/leases/lookup, list, renew, revoke, revoke-prefix); the
+ * tidy of secret ids (auth/approle/tidy/secret-id) and of wrapped
+ * responses whose token expired. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -692,6 +694,117 @@ static void test_leases(void **state)
 			 200);
 }
 
+/* ---- tidy ---------------------------------------------------------------- */
+
+static size_t count_keys(struct fx *f, const char *prefix)
+{
+	json_t *keys = NULL;
+	size_t n;
+
+	assert_int_equal(vault_barrier_list(f->c->b, prefix, &keys, NULL), 0);
+	n = json_array_size(keys);
+	json_decref(keys);
+	return n;
+}
+
+static void del_key(struct fx *f, const char *prefix, const char *plain)
+{
+	char key[256], h[65];
+
+	vault_token_hash(plain, h);
+	snprintf(key, sizeof(key), "%s%s", prefix, h);
+	assert_int_equal(vault_barrier_delete(f->c->b, key, NULL), 0);
+}
+
+#define SECRETS "core/approle/secret-id/app/"
+#define ACCESSORS "core/approle/accessor/app/"
+
+static void test_tidy_secret_ids(void **state)
+{
+	struct fx *f = *state;
+	char rid[64], s1[64], s2[64], s3[64], s4[64], a1[64], a3[64];
+	struct vault_tidy_stats st = {0};
+	json_t *b = NULL;
+
+	make_role(f, "");
+	role_id(f, rid);
+	secret_id(f, "{\"ttl\": 60}", s1, a1); /* expires */
+	secret_id(f, NULL, s2, NULL);	       /* never expires */
+	secret_id(f, NULL, s3, a3);	       /* loses its accessor */
+	secret_id(f, NULL, s4, NULL);	       /* loses its entry */
+	del_key(f, ACCESSORS, a3);
+	del_key(f, SECRETS, s4);
+	assert_int_equal(count_keys(f, SECRETS), 3);
+	assert_int_equal(count_keys(f, ACCESSORS), 3);
+
+	vault_tokens_set_time(f->c, T0 + 30); /* s1 not yet expired */
+	assert_int_equal(vault_tidy_run(f->c, VAULT_TIDY_SECRET_IDS, &st, NULL),
+			 0);
+	assert_int_equal(st.secret_ids_scanned, 3);
+	assert_int_equal(st.secret_ids_deleted, 1);	     /* s3 */
+	assert_int_equal(st.secret_id_accessors_deleted, 1); /* s4's */
+	assert_int_equal(st.errors, 0);
+	assert_int_equal(login(f, rid, s1, NULL), 200);
+
+	vault_tokens_set_time(f->c, T0 + 100);
+	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/approle/tidy/secret-id",
+			      NULL, f->root, &b),
+			 202);
+	assert_string_equal(
+	    json_string_value(
+		json_array_get(json_object_get(b, "warnings"), 0)),
+	    "Tidy operation successfully started. Any information from the "
+	    "operation will be printed to Vault's server logs.");
+	json_decref(b);
+	/* only s2 is left, with its accessor, and it still logs in */
+	assert_int_equal(count_keys(f, SECRETS), 1);
+	assert_int_equal(count_keys(f, ACCESSORS), 1);
+	assert_int_equal(login(f, rid, s2, NULL), 200);
+	assert_int_equal(login(f, rid, s1, NULL), 400);
+	/* needs update on the path */
+	assert_int_equal(call(f, VAULT_OP_UPDATE, "auth/approle/tidy/secret-id",
+			      NULL, "hvs.nope", NULL),
+			 403);
+	/* the token sweep leaves secret ids alone */
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(vault_tidy_run(f->c, VAULT_TIDY_TOKENS, &st, NULL), 0);
+	assert_int_equal(st.secret_ids_scanned, 0);
+}
+
+static void test_tidy_wrapped(void **state)
+{
+	struct fx *f = *state;
+	char wtok[64];
+	struct vault_tidy_stats st = {0};
+	json_t *b = NULL;
+
+	make_role(f, "");
+	assert_int_equal(callw(f, VAULT_OP_UPDATE,
+			       "auth/approle/role/app/secret-id", NULL, f->root,
+			       "127.0.0.1", "10s", NULL),
+			 200);
+	assert_int_equal(callw(f, VAULT_OP_UPDATE,
+			       "auth/approle/role/app/secret-id", NULL, f->root,
+			       "127.0.0.1", "1h", &b),
+			 200);
+	snprintf(wtok, sizeof(wtok), "%s",
+		 json_string_value(json_object_get(
+		     json_object_get(b, "wrap_info"), "token")));
+	json_decref(b);
+	assert_int_equal(count_keys(f, "core/wrapping/"), 2);
+
+	vault_tokens_set_time(f->c, T0 + 60);
+	assert_int_equal(vault_tidy_run(f->c, VAULT_TIDY_ALL, &st, NULL), 0);
+	assert_int_equal(st.tokens_revoked, 1); /* the 10s wrapping token */
+	assert_int_equal(st.wrapped_deleted, 1);
+	assert_int_equal(count_keys(f, "core/wrapping/"), 1);
+	/* the live one still unwraps */
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "sys/wrapping/unwrap", NULL, wtok, NULL),
+	    200);
+	assert_int_equal(count_keys(f, "core/wrapping/"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -706,6 +819,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sys_auth, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_wrapping, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_leases, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tidy_secret_ids, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_tidy_wrapped, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

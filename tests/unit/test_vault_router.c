@@ -349,6 +349,22 @@ static void test_config_yaml_json_and_errors(void **state)
 	assert_int_equal(vault_config_load(path, &cfg, &err), -EINVAL);
 	write_file(path, "a: b: c\n");
 	assert_int_equal(vault_config_load(path, &cfg, &err), -EINVAL);
+	/* tidy_interval: a Vault duration, "0" turns the sweep off */
+	write_file(path, "tls_cert_file: c\ntls_key_file: k\n"
+			 "storage_path: s\ntidy_interval: 30s\n");
+	assert_int_equal(vault_config_load(path, &cfg, NULL), 0);
+	assert_string_equal(cfg.tidy_interval, "30s");
+	vault_config_free(&cfg);
+	write_file(path, "{\"tls_cert_file\":\"c\",\"tls_key_file\":\"k\","
+			 "\"storage_path\":\"s\",\"tidy_interval\":\"0\"}");
+	assert_int_equal(vault_config_load(path, &cfg, NULL), 0);
+	assert_string_equal(cfg.tidy_interval, "0");
+	vault_config_free(&cfg);
+	bw_error_clear(&err);
+	write_file(path, "storage_path: s\ntidy_interval: 5 minutes\n");
+	assert_int_equal(vault_config_load(path, &cfg, &err), -EINVAL);
+	assert_int_equal(err.line, 2);
+	assert_non_null(strstr(err.msg, "tidy_interval"));
 	unlink(path);
 	rmdir(dir);
 }

@@ -4,8 +4,10 @@
  * child revocation, orphans, revoke-orphan, accessors, tokens hashed at
  * rest, durations, and through vault_handle: token create/lookup/renew/
  * revoke endpoints, sys/policy and sys/policies/acl, ACL checks (403),
- * the ACL cache following policy changes, sudo paths, subset rules, and
- * the per-client rate limit (429). */
+ * the ACL cache following policy changes, sudo paths, subset rules, the
+ * per-client rate limit (429); and the tidy sweep (expired tokens and their
+ * children, dangling accessor and parent entries, a renewal racing it,
+ * auth/token/tidy, the background sweeper). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -744,6 +746,275 @@ static void test_durations(void **state)
 	}
 }
 
+/* ---- tidy ---------------------------------------------------------------- */
+
+/* Keys under prefix (one level). */
+static size_t count_keys(struct fx *f, const char *prefix)
+{
+	json_t *keys = NULL;
+	size_t n;
+
+	assert_int_equal(vault_barrier_list(f->c->b, prefix, &keys, NULL), 0);
+	n = json_array_size(keys);
+	json_decref(keys);
+	return n;
+}
+
+static int key_present(struct fx *f, const char *prefix, const char *hash)
+{
+	char key[256];
+	uint8_t *v = NULL;
+	size_t n = 0;
+	int rc;
+
+	snprintf(key, sizeof(key), "%s%s", prefix, hash);
+	rc = vault_barrier_get(f->c->b, key, &v, &n, NULL);
+	free(v);
+	assert_true(rc == 0 || rc == -ENOENT);
+	return rc == 0;
+}
+
+static void hash_of_token(const char *token, char out[65])
+{
+	vault_token_hash(token, out);
+}
+
+static void acc_hash(json_t *e, char out[65])
+{
+	vault_token_hash(json_string_value(json_object_get(e, "accessor")),
+			 out);
+}
+
+/* A token in the store with ttl, child of parent_hash (NULL: orphan). */
+static void direct_child(struct fx *f, int64_t ttl, const char *parent_hash,
+			 char token[64], char hash[65], json_t **e)
+{
+	json_t *pol = json_pack("[s]", "default");
+	struct vault_token_params p = {
+	    .policies = pol, .ttl = ttl, .parent_hash = parent_hash};
+
+	assert_int_equal(vault_token_create(f->c, &p, token, e, NULL), 0);
+	hash_of_token(token, hash);
+	json_decref(pol);
+}
+
+static void test_tidy_expired_and_children(void **state)
+{
+	struct fx *f = *state;
+	char ta[64], tk[64], tl[64], tr[64], ha[65], hk[65], hl[65], hr[65];
+	char aa[65], ak[65], link[200];
+	json_t *ea = NULL, *ek = NULL, *el = NULL, *er = NULL, *x = NULL;
+	struct vault_tidy_stats st = {0};
+	size_t ids = count_keys(f, VAULT_TOKEN_ID_PREFIX);
+
+	direct_child(f, 10, NULL, ta, ha, &ea);	  /* expires at T0+10 */
+	direct_child(f, 1000, ha, tk, hk, &ek);	  /* its child, long TTL */
+	direct_child(f, 1000, NULL, tl, hl, &el); /* live orphan */
+	direct_child(f, 10, NULL, tr, hr, &er);	  /* renewed below */
+	acc_hash(ea, aa);
+	acc_hash(ek, ak);
+	vault_tokens_set_time(f->c, T0 + 5);
+	assert_int_equal(vault_token_renew(f->c, hr, 3600, &x, NULL), 0);
+	json_decref(x);
+	assert_int_equal(count_keys(f, VAULT_TOKEN_ID_PREFIX), ids + 4);
+
+	/* nothing is dead yet: a sweep removes nothing */
+	assert_int_equal(vault_tidy_run(f->c, VAULT_TIDY_ALL, &st, NULL), 0);
+	assert_int_equal(st.tokens_revoked, 0);
+	assert_int_equal(count_keys(f, VAULT_TOKEN_ID_PREFIX), ids + 4);
+
+	vault_tokens_set_time(f->c, T0 + 50);
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(vault_tidy_run(f->c, VAULT_TIDY_TOKENS, &st, NULL), 0);
+	assert_true(st.tokens_revoked >= 1);
+	assert_int_equal(st.errors, 0);
+	/* the expired token, its child, their accessors and the link: gone */
+	assert_false(key_present(f, VAULT_TOKEN_ID_PREFIX, ha));
+	assert_false(key_present(f, VAULT_TOKEN_ID_PREFIX, hk));
+	assert_false(key_present(f, VAULT_TOKEN_ACCESSOR_PREFIX, aa));
+	assert_false(key_present(f, VAULT_TOKEN_ACCESSOR_PREFIX, ak));
+	snprintf(link, sizeof(link), "%s/%s", ha, hk);
+	assert_false(key_present(f, VAULT_TOKEN_PARENT_PREFIX, link));
+	/* the live one and the renewed one stay, and still work */
+	assert_true(key_present(f, VAULT_TOKEN_ID_PREFIX, hl));
+	assert_true(key_present(f, VAULT_TOKEN_ID_PREFIX, hr));
+	assert_int_equal(count_keys(f, VAULT_TOKEN_ID_PREFIX), ids + 2);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL, tr, NULL),
+	    200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL, tl, NULL),
+	    200);
+	assert_int_equal(call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL,
+			      f->root, NULL),
+			 200);
+	json_decref(ea);
+	json_decref(ek);
+	json_decref(el);
+	json_decref(er);
+}
+
+/* A renewal between the sweep's unlocked look and its locked re-check
+ * keeps the token: vault_token_reap decides on what it reads under
+ * tok_mu. */
+static void test_tidy_reap_rechecks(void **state)
+{
+	struct fx *f = *state;
+	char t[64], h[65];
+	json_t *e = NULL, *x = NULL;
+
+	direct_child(f, 10, NULL, t, h, &e);
+	vault_tokens_set_time(f->c, T0 + 20);
+	assert_int_equal(vault_token_is_dead(f->c, h, NULL), 1);
+	/* the renewal lands (as if before expiry: the clock goes back) */
+	vault_tokens_set_time(f->c, T0 + 9);
+	assert_int_equal(vault_token_renew(f->c, h, 100, &x, NULL), 0);
+	json_decref(x);
+	vault_tokens_set_time(f->c, T0 + 20);
+	assert_int_equal(vault_token_reap(f->c, h, NULL), 0);
+	assert_true(key_present(f, VAULT_TOKEN_ID_PREFIX, h));
+	vault_tokens_set_time(f->c, T0 + 200);
+	assert_int_equal(vault_token_reap(f->c, h, NULL), 1);
+	assert_false(key_present(f, VAULT_TOKEN_ID_PREFIX, h));
+	assert_int_equal(vault_token_reap(f->c, h, NULL), 0); /* gone */
+	json_decref(e);
+}
+
+/* What a crash between writes can leave: an accessor entry or a parent
+ * link whose token is gone, a child whose parent entry is gone. */
+static void test_tidy_dangling_indexes(void **state)
+{
+	struct fx *f = *state;
+	char tp[64], tc[64], tq[64], tk[64], hp[65], hc[65], hq[65], hk[65];
+	char ac[65], key[300], link[200];
+	json_t *ep = NULL, *ec = NULL, *eq = NULL, *ek = NULL;
+	struct vault_tidy_stats st = {0};
+
+	direct_child(f, 1000, NULL, tp, hp, &ep); /* parent, alive */
+	direct_child(f, 1000, hp, tc, hc, &ec);	  /* child: entry lost */
+	direct_child(f, 1000, NULL, tq, hq, &eq); /* parent: entry lost */
+	direct_child(f, 1000, hq, tk, hk, &ek);	  /* its child */
+	acc_hash(ec, ac);
+	snprintf(key, sizeof(key), "%s%s", VAULT_TOKEN_ID_PREFIX, hc);
+	assert_int_equal(vault_barrier_delete(f->c->b, key, NULL), 0);
+	snprintf(key, sizeof(key), "%s%s", VAULT_TOKEN_ID_PREFIX, hq);
+	assert_int_equal(vault_barrier_delete(f->c->b, key, NULL), 0);
+
+	assert_int_equal(vault_tidy_run(f->c, VAULT_TIDY_TOKENS, &st, NULL), 0);
+	assert_int_equal(st.errors, 0);
+	assert_false(key_present(f, VAULT_TOKEN_ACCESSOR_PREFIX, ac));
+	snprintf(link, sizeof(link), "%s/%s", hp, hc);
+	assert_false(key_present(f, VAULT_TOKEN_PARENT_PREFIX, link));
+	/* the orphaned child is dead (its ancestor is gone): revoked */
+	assert_false(key_present(f, VAULT_TOKEN_ID_PREFIX, hk));
+	snprintf(link, sizeof(link), "%s/%s", hq, hk);
+	assert_false(key_present(f, VAULT_TOKEN_PARENT_PREFIX, link));
+	assert_true(st.tokens_revoked >= 1);
+	assert_true(st.accessors_deleted >= 2); /* c's and q's */
+	/* the live parent is untouched */
+	assert_true(key_present(f, VAULT_TOKEN_ID_PREFIX, hp));
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "auth/token/lookup-self", NULL, tp, NULL),
+	    200);
+	json_decref(ep);
+	json_decref(ec);
+	json_decref(eq);
+	json_decref(ek);
+}
+
+static void test_tidy_endpoint(void **state)
+{
+	struct fx *f = *state;
+	char t[64], h[65], weak[64];
+	json_t *e = NULL, *b = NULL;
+
+	direct_child(f, 10, NULL, t, h, &e);
+	vault_tokens_set_time(f->c, T0 + 50);
+	/* no sweeper: the sweep runs before the answer */
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "auth/token/tidy", NULL, f->root, &b),
+	    202);
+	assert_true(json_is_null(json_object_get(b, "data")));
+	assert_string_equal(
+	    json_string_value(
+		json_array_get(json_object_get(b, "warnings"), 0)),
+	    "Tidy operation successfully started. Any information from the "
+	    "operation will be printed to Vault's server logs.");
+	json_decref(b);
+	assert_false(key_present(f, VAULT_TOKEN_ID_PREFIX, h));
+	/* needs update on the path: the default policy does not grant it */
+	api_create(f, "auth/token/create", f->root,
+		   "{\"policies\": [\"default\"]}", weak);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "auth/token/tidy", NULL, weak, NULL), 403);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "auth/token/tidy", NULL, f->root, NULL),
+	    405);
+	json_decref(e);
+}
+
+static void test_tidy_sweeper(void **state)
+{
+	struct fx *f = *state;
+	char t[64], h[65];
+	json_t *e = NULL, *b = NULL;
+	struct vault_tidy *tw = NULL;
+	struct vault_tidy_stats st;
+	struct timespec a, z;
+
+	/* interval 0: sweeps only when asked */
+	assert_int_equal(vault_tidy_start(f->c, 0, NULL, NULL, &tw, NULL), 0);
+	assert_int_equal(vault_tidy_start(f->c, 0, NULL, NULL, &tw, NULL),
+			 -EBUSY);
+	direct_child(f, 10, NULL, t, h, &e);
+	vault_tokens_set_time(f->c, T0 + 50);
+	/* the sweep blocks on tok_mu while the test holds it, so a second
+	 * request finds one under way or pending */
+	pthread_mutex_lock(&f->c->tokens->tok_mu);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "auth/token/tidy", NULL, f->root, NULL),
+	    202);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "auth/token/tidy", NULL, f->root, &b),
+	    200);
+	assert_string_equal(json_string_value(json_array_get(
+				json_object_get(b, "warnings"), 0)),
+			    "Tidy operation already in progress.");
+	json_decref(b);
+	pthread_mutex_unlock(&f->c->tokens->tok_mu);
+	assert_true(vault_tidy_wait(tw, 1, 5000, &st) >= 1);
+	assert_int_equal(st.tokens_revoked, 1);
+	assert_false(key_present(f, VAULT_TOKEN_ID_PREFIX, h));
+	vault_tidy_stop(tw);
+	assert_null(f->c->tidy);
+	json_decref(e);
+
+	/* periodic: every second */
+	direct_child(f, 10, NULL, t, h, &e);
+	vault_tokens_set_time(f->c, T0 + 100);
+	assert_int_equal(vault_tidy_start(f->c, 1, NULL, NULL, &tw, NULL), 0);
+	assert_true(vault_tidy_wait(tw, 1, 5000, &st) >= 1);
+	assert_false(key_present(f, VAULT_TOKEN_ID_PREFIX, h));
+	/* sealed: the ticks do nothing, and stop is immediate */
+	vault_core_seal(f->c);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	vault_tidy_stop(tw);
+	clock_gettime(CLOCK_MONOTONIC, &z);
+	assert_true(z.tv_sec - a.tv_sec < 1 ||
+		    (z.tv_sec - a.tv_sec == 1 && z.tv_nsec < a.tv_nsec));
+	assert_int_equal(vault_tidy_run(f->c, VAULT_TIDY_ALL, NULL, NULL),
+			 -EACCES);
+	json_decref(e);
+
+	/* a long interval: stop does not wait for it */
+	assert_int_equal(vault_tidy_start(f->c, 3600, NULL, NULL, &tw, NULL),
+			 0);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	vault_tidy_stop(tw);
+	clock_gettime(CLOCK_MONOTONIC, &z);
+	assert_true(z.tv_sec - a.tv_sec <= 1);
+}
+
 static void test_sealed_and_restart(void **state)
 {
 	struct fx *f = *state;
@@ -788,6 +1059,15 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_create_rules, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
 	    cmocka_unit_test(test_durations),
+	    cmocka_unit_test_setup_teardown(test_tidy_expired_and_children,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tidy_reap_rechecks, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_tidy_dangling_indexes, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_tidy_endpoint, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_tidy_sweeper, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sealed_and_restart, setup,
 					    teardown),
 	};
