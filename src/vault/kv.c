@@ -531,6 +531,11 @@ static int h_mounts_list(struct vault_core *c, struct vault_logical_resp *o)
 	    json_object_set_new(out, k, mount_public(v));
 	json_object_set_new(out, "sys/", sys_mount_entry());
 	json_decref(t);
+	if ((rc = vault_cubbyhole_mount_entry(c, &v))) {
+		json_decref(out);
+		return io_fail(o, rc);
+	}
+	json_object_set_new(out, "cubbyhole/", v);
 	return ok(o, 200, out);
 }
 
@@ -1571,6 +1576,8 @@ int vault_logical_handle(struct vault_core *c,
 	o->data = NULL;
 	o->mount_type = NULL;
 	o->error[0] = '\0';
+	if (vault_cubbyhole_handle(c, lr, o))
+		return 1;
 	if (!strcmp(path, "sys/mounts")) {
 		if (lr->req->op == VAULT_OP_READ)
 			h_mounts_list(c, o);

@@ -545,7 +545,11 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 	}
 	if (!rt) {
 		struct vault_logical_req lr = {
-		    .req = req, .path = path, .body = r.body};
+		    .req = req,
+		    .path = path,
+		    .body = r.body,
+		    .token_hash =
+			json_string_value(json_object_get(r.token, "id_hash"))};
 		struct vault_logical_resp lo;
 		char msg[VAULT_MAX_PATH + 64];
 

@@ -28,6 +28,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "vault/logical.h"
 #include "vault/token_int.h"
 
 int vault_tokens_new(struct vault_tokens **ret)
@@ -340,7 +341,8 @@ int vault_token_create(struct vault_core *c, const struct vault_token_params *p,
 
 /* ---- revoke ------------------------------------------------------------- */
 
-/* Deletes one entry, its accessor and the link from its parent (tok_mu). */
+/* Deletes one entry, its accessor, the link from its parent and its
+ * cubbyhole (tok_mu). */
 static int delete_one(struct vault_core *c, json_t *e, struct bw_error *err)
 {
 	char path[sizeof(VAULT_TOKEN_PARENT_PREFIX) + 140], ahash[65];
@@ -360,6 +362,9 @@ static int delete_one(struct vault_core *c, json_t *e, struct bw_error *err)
 			 VAULT_TOKEN_PARENT_PREFIX, parent, hash);
 		rc = vault_barrier_delete(c->b, path, err);
 	}
+	/* after the entry: a cubbyhole write racing this sees it gone */
+	if (!rc)
+		rc = vault_cubbyhole_purge(c, hash, err);
 	return rc;
 }
 

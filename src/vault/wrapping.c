@@ -5,8 +5,8 @@
  * leased objects this server has: tokens.
  *
  * Wrapping: the response is stored under core/wrapping/<sha256(token)>
- * (Vault keeps it in the wrapping token's cubbyhole; there is no cubbyhole
- * engine here, so this is its stand-in) with the creation path and time,
+ * (Vault keeps it in the wrapping token's cubbyhole; here it stays out of
+ * the cubbyhole engine's storage) with the creation path and time,
  * and the client gets wrap_info {token, accessor, ttl, creation_time,
  * creation_path, wrapped_accessor}.  The wrapping token comes from the
  * token store: an orphan with the single built-in policy
