@@ -419,7 +419,7 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 	struct herr he = {.status = 0};
 	const struct route *rt;
 	json_t *data = NULL;
-	int status = 200;
+	int status = 200, last_use = 0;
 	int64_t wrap_ttl = 0;
 
 	resp->status = 500;
@@ -532,7 +532,7 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 			? vault_token_use(c,
 					  json_string_value(json_object_get(
 					      r.token, "id_hash")),
-					  &err)
+					  &last_use, &err)
 			: 0;
 		if (rc == -EPERM) {
 			set_error(resp, 403, "permission denied");
@@ -623,6 +623,10 @@ respond:
 	if (audit(c, "response", &r, resp)) {
 		set_error(resp, 500, "internal error");
 	}
+	if (last_use) /* answered: now the used-up token goes, as in Vault */
+		vault_token_revoke(
+		    c, json_string_value(json_object_get(r.token, "id_hash")),
+		    0, NULL);
 out:
 	json_decref(r.body);
 	json_decref(r.token);

@@ -441,11 +441,12 @@ int vault_token_revoke(struct vault_core *c, const char *hash,
 
 /* ---- lookup ------------------------------------------------------------- */
 
+/* Expired, or used up (its last use marked it; see vault_token_use). */
 static int expired(json_t *e, time_t now)
 {
 	int64_t exp = jint(e, "expire_time");
 
-	return exp > 0 && (int64_t)now >= exp;
+	return (exp > 0 && (int64_t)now >= exp) || jint(e, "num_uses") < 0;
 }
 
 int vault_token_lookup_hash(struct vault_core *c, const char *hash,
@@ -603,13 +604,14 @@ int vault_token_reap(struct vault_core *c, const char *hash,
 
 /* ---- use, renew --------------------------------------------------------- */
 
-int vault_token_use(struct vault_core *c, const char *hash,
+int vault_token_use(struct vault_core *c, const char *hash, int *ret_last,
 		    struct bw_error *err)
 {
 	json_t *e = NULL;
 	int64_t left;
 	int rc;
 
+	*ret_last = 0;
 	pthread_mutex_lock(&c->tokens->tok_mu);
 	rc = entry_get(c, hash, &e, err);
 	if (rc == -ENOENT)
@@ -617,14 +619,20 @@ int vault_token_use(struct vault_core *c, const char *hash,
 	if (rc)
 		goto out;
 	left = jint(e, "num_uses");
-	if (left <= 0)
+	if (left == 0)
 		goto out; /* unlimited */
-	if (left == 1) {
-		rc = revoke_locked(c, hash, 0, 0, err);
-	} else {
-		json_object_set_new(e, "num_uses", json_integer(left - 1));
-		rc = entry_put(c, e, err);
+	if (left < 0) {	  /* used up by a request still running */
+		rc = bw_errorf(err, -EPERM, NULL, 0, 0, "permission denied");
+		goto out;
 	}
+	/* the last use marks the token used up (lookups refuse it from now
+	 * on) and the caller revokes it once this request is answered */
+	json_object_set_new(
+	    e, "num_uses",
+	    json_integer(left == 1 ? VAULT_TOKEN_USED_UP : left - 1));
+	rc = entry_put(c, e, err);
+	if (!rc && left == 1)
+		*ret_last = 1;
 out:
 	pthread_mutex_unlock(&c->tokens->tok_mu);
 	json_decref(e);

@@ -128,12 +128,18 @@ int vault_token_lookup_hash(struct vault_core *c, const char *hash,
 int vault_token_accessor(struct vault_core *c, const char *accessor,
 			 char hash[65], struct bw_error *err);
 
+/* num_uses of a token whose last use is running: refused by lookups, and
+ * revoked (or reaped by the tidy sweep) once that request is answered. */
+#define VAULT_TOKEN_USED_UP (-1)
+
 /*
- * Counts one use of a token with num_uses: the last use revokes it (the
- * request it authenticates still runs, as in Vault).  0, or -EPERM when the
- * token is gone (used up by a concurrent request).
+ * Counts one use of a token with num_uses.  The last use marks the token
+ * used up and sets *ret_last: the request runs with it, then the caller
+ * revokes the token (Vault's order: its cubbyhole is still there for that
+ * request).  0, or -EPERM when the token is gone or used up by a
+ * concurrent request.
  */
-int vault_token_use(struct vault_core *c, const char *hash,
+int vault_token_use(struct vault_core *c, const char *hash, int *ret_last,
 		    struct bw_error *err);
 
 /*
