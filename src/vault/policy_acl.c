@@ -6,7 +6,10 @@
  * Merging: rules are grouped by kind (exact, prefix glob, "+" segment
  * path) and path string; rules for the same string from any policy (or
  * twice in one policy) are unioned, and a deny in any of them leaves only
- * deny.  A policy named "root" grants everything.
+ * deny (and drops the parameter constraints, as Vault does).  Otherwise
+ * their parameter and wrapping constraints merge as Vault's NewACL merges
+ * them (vault_rule_params_merge, policy_params.c).  A policy named "root"
+ * grants everything and is unconstrained.
  *
  * Lookup, for a path (leading "/" dropped):
  *   1. an exact rule for the path decides, whatever else matches;
@@ -35,15 +38,17 @@
 #include "vault/policy_internal.h"
 #include "vault/vault.h"
 
-struct acl_rule {
-	char *path;
+/* One merged rule (vault.h's opaque struct vault_acl_rule). */
+struct vault_acl_rule {
+	char *path; /* owned */
 	size_t len;
 	unsigned caps;
+	struct vault_rule_params params; /* owned; read-only once built */
 };
 
 struct vault_acl {
 	int root;
-	struct acl_rule *exact, *prefix, *seg;
+	struct vault_acl_rule *exact, *prefix, *seg;
 	size_t nexact, nprefix, nseg;
 };
 
@@ -76,16 +81,33 @@ static unsigned merge_caps(unsigned have, unsigned add)
 	return have | add;
 }
 
+static void rules_free(struct vault_acl_rule *arr, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(arr[i].path);
+		vault_rule_params_clear(&arr[i].params);
+	}
+}
+
+/* Merges rule r into the ACL rule m (same path string). */
+static int rule_merge(struct vault_acl_rule *m,
+		      const struct vault_policy_rule *r)
+{
+	m->caps = merge_caps(m->caps, r->caps);
+	if (m->caps & VAULT_CAP_DENY) {
+		vault_rule_params_clear(&m->params);
+		return 0;
+	}
+	return vault_rule_params_merge(&m->params, &r->params);
+}
+
 void vault_acl_free(struct vault_acl *a)
 {
 	if (!a)
 		return;
-	for (size_t i = 0; i < a->nexact; i++)
-		free(a->exact[i].path);
-	for (size_t i = 0; i < a->nprefix; i++)
-		free(a->prefix[i].path);
-	for (size_t i = 0; i < a->nseg; i++)
-		free(a->seg[i].path);
+	rules_free(a->exact, a->nexact);
+	rules_free(a->prefix, a->nprefix);
+	rules_free(a->seg, a->nseg);
 	free(a->exact);
 	free(a->prefix);
 	free(a->seg);
@@ -132,7 +154,7 @@ int vault_acl_new(const struct vault_policy *const *p, size_t n,
 
 	for (size_t i = 0; i < total; i++) {
 		const struct vault_policy_rule *r = all[i];
-		struct acl_rule *arr;
+		struct vault_acl_rule *arr;
 		size_t *cnt;
 
 		switch (r->kind) {
@@ -152,8 +174,8 @@ int vault_acl_new(const struct vault_policy *const *p, size_t n,
 		/* sorted: a same-string rule is the last one added */
 		if (*cnt && key_cmp(arr[*cnt - 1].path, arr[*cnt - 1].len,
 				    r->path, r->len) == 0) {
-			arr[*cnt - 1].caps =
-			    merge_caps(arr[*cnt - 1].caps, r->caps);
+			if (rule_merge(&arr[*cnt - 1], r))
+				goto nomem;
 			continue;
 		}
 		arr[*cnt].path = malloc(r->len + 1);
@@ -161,8 +183,10 @@ int vault_acl_new(const struct vault_policy *const *p, size_t n,
 			goto nomem;
 		memcpy(arr[*cnt].path, r->path, r->len + 1);
 		arr[*cnt].len = r->len;
-		arr[*cnt].caps = merge_caps(0, r->caps);
+		arr[*cnt].caps = 0;
 		(*cnt)++;
+		if (rule_merge(&arr[*cnt - 1], r))
+			goto nomem;
 	}
 	free(all);
 	*ret = a;
@@ -174,8 +198,8 @@ nomem:
 	return -ENOMEM;
 }
 
-static const struct acl_rule *find(const struct acl_rule *arr, size_t n,
-				   const char *key, size_t klen)
+static const struct vault_acl_rule *find(const struct vault_acl_rule *arr,
+					 size_t n, const char *key, size_t klen)
 {
 	size_t lo = 0, hi = n;
 
@@ -200,7 +224,7 @@ struct cand {
 	int is_prefix;	  /* ends in "*" */
 	const char *path; /* without the trailing "*" */
 	size_t len;
-	unsigned caps;
+	const struct vault_acl_rule *rule;
 };
 
 /* > 0 when a has the higher priority. */
@@ -235,8 +259,8 @@ static size_t count_segments(const char *s, size_t n)
 }
 
 /* Matches a "+" path r against path; fills c on a match. */
-static int seg_match(const struct acl_rule *r, const char *path, size_t plen,
-		     struct cand *c)
+static int seg_match(const struct vault_acl_rule *r, const char *path,
+		     size_t plen, struct cand *c)
 {
 	const char *pat = r->path, *plus = memchr(r->path, '+', r->len);
 	size_t patlen = r->len, npat, npath, pi = 0, qi = 0;
@@ -275,28 +299,34 @@ static int seg_match(const struct acl_rule *r, const char *path, size_t plen,
 	c->is_prefix = is_prefix;
 	c->path = r->path;
 	c->len = patlen;
-	c->caps = r->caps;
+	c->rule = r;
 	return 1;
 }
 
-unsigned vault_acl_capabilities(const struct vault_acl *a, const char *path)
+const struct vault_acl_rule *
+vault_acl_match(const struct vault_acl *a, const char *path, unsigned *ret_caps)
 {
-	const struct acl_rule *r;
+	const struct vault_acl_rule *r;
 	struct cand best = {0}, c;
 	int have = 0;
 	size_t plen;
 
+	*ret_caps = 0;
 	if (!a || !path)
-		return 0;
-	if (a->root)
-		return VAULT_CAP_ALL;
+		return NULL;
+	if (a->root) {
+		*ret_caps = VAULT_CAP_ALL;
+		return NULL;
+	}
 	while (*path == '/')
 		path++;
 	plen = strlen(path);
 
 	r = find(a->exact, a->nexact, path, plen);
-	if (r)
-		return r->caps;
+	if (r) {
+		*ret_caps = r->caps;
+		return r;
+	}
 
 	/* the longest prefix glob that matches */
 	for (size_t l = plen + 1; a->nprefix && l-- > 0;) {
@@ -306,7 +336,7 @@ unsigned vault_acl_capabilities(const struct vault_acl *a, const char *path)
 					     .is_prefix = 1,
 					     .path = r->path,
 					     .len = r->len,
-					     .caps = r->caps};
+					     .rule = r};
 			have = 1;
 			break;
 		}
@@ -319,20 +349,42 @@ unsigned vault_acl_capabilities(const struct vault_acl *a, const char *path)
 			have = 1;
 		}
 	}
-	return have ? best.caps : 0;
+	if (!have)
+		return NULL;
+	*ret_caps = best.rule->caps;
+	return best.rule;
 }
 
-int vault_acl_exact(const struct vault_acl *a, const char *path,
-		    unsigned *ret_caps)
+unsigned vault_acl_capabilities(const struct vault_acl *a, const char *path)
 {
-	const struct acl_rule *r;
+	unsigned caps;
+
+	(void)vault_acl_match(a, path, &caps);
+	return caps;
+}
+
+int vault_acl_check_params(const struct vault_acl_rule *r, json_t *params,
+			   int64_t wrap_ttl, char *msg, size_t msglen)
+{
+	if (msg && msglen)
+		msg[0] = '\0';
+	if (!r)
+		return 0; /* root, or nothing to check */
+	return vault_rule_params_check(&r->params, params, wrap_ttl, msg,
+				       msglen);
+}
+
+const struct vault_acl_rule *
+vault_acl_exact(const struct vault_acl *a, const char *path, unsigned *ret_caps)
+{
+	const struct vault_acl_rule *r;
 
 	if (!a || !path || a->root)
-		return 0;
+		return NULL;
 	while (*path == '/')
 		path++;
 	r = find(a->exact, a->nexact, path, strlen(path));
 	if (r)
 		*ret_caps = r->caps;
-	return r != NULL;
+	return r;
 }

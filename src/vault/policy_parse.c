@@ -11,7 +11,13 @@
  *   block    := "{" { attr [","] } "}"
  *   attr     := "capabilities" "=" "[" [ STRING { "," STRING } [","] ] "]"
  *             | "policy" "=" STRING          (Vault's old deny/read/write/sudo)
+ *             | ("allowed_parameters" | "denied_parameters") ["=" | ":"] pmap
+ *             | "required_parameters" ("=" | ":") "[" [ STRING { "," STRING }
+ *                                                   [","] ] "]"
+ *             | ("min_wrapping_ttl" | "max_wrapping_ttl") ("=" | ":")
+ *                                                   (STRING | WORD)
  *             | key {STRING} ( ("=" | ":") value | object )  (others: skipped)
+ *   pmap     := "{" { key ("=" | ":") list [","] } "}"
  *   value    := STRING | WORD | list | object
  *   list     := "[" [ value { "," value } [","] ] "]"
  *   object   := "{" { key {STRING} ( ("=" | ":") value | object ) [","] } "}"
@@ -19,15 +25,25 @@
  *   STRING   := '"' chars with \" \\ \/ \n \t \r \uXXXX \UXXXXXXXX '"'
  *   WORD     := [A-Za-z0-9_.+-]+   (identifiers, numbers, true/false)
  *
- * Attributes other than capabilities and policy (allowed_parameters,
- * denied_parameters, required_parameters, min/max_wrapping_ttl,
- * mfa_methods, control_group, comment, ...) are parsed for balance and
- * skipped: Bulwark's ACL decides on capabilities only.
+ * The parameter constraints and wrapping bounds are kept with the rule
+ * (struct vault_rule_params, policy_internal.h; enforced by
+ * policy_params.c): a pmap's values become JSON values (WORDs: integers,
+ * reals, true, false), parameter names are lower-cased as Vault does, a
+ * wrapping TTL is seconds or a duration string (vault_duration_parse) and
+ * max_wrapping_ttl may not be less than min_wrapping_ttl.  Given twice in
+ * one block, maps and lists are merged and a TTL's last value counts.  A
+ * deny rule keeps no constraints (Vault's too).  Other attributes
+ * (mfa_methods, control_group, comment, ...) are parsed for balance and
+ * skipped.
  *
  * Input starting with "{" (after whitespace) is the JSON form, as Vault's
  * HCL parser also decides:
- *   {"path": {"secret*": {"capabilities": ["read"]}}}
- * ("path" may also be a list of such objects).
+ *   {"path": {"secret*": {"capabilities": ["read"],
+ *                         "denied_parameters": {"x": []}}}}
+ * ("path" may also be a list of such objects, and a path's value a list of
+ * rule objects, merged as rules of one path from several policies are).
+ * Jansson gives no positions inside a decoded document, so errors about
+ * the JSON form's content name the path and the attribute instead.
  *
  * Per path, Vault's rules: a leading "/" is dropped; "+*" is an error; a
  * path is a segment-wildcard path when it is "+", starts with "+/" or
@@ -36,8 +52,9 @@
  * makes the rule deny-only.
  *
  * Limits: VAULT_POLICY_MAX_BYTES of input, VAULT_POLICY_MAX_PATHS rules,
- * POLICY_MAX_DEPTH nested lists/objects.  Errors carry line and column
- * (1-based, in bytes) of the offending token.
+ * POLICY_MAX_DEPTH nested lists/objects, VAULT_POLICY_MAX_PARAMS names per
+ * map or required list and VAULT_POLICY_MAX_PARAM_VALUES values per name.
+ * Errors carry line and column (1-based, in bytes) of the offending token.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -49,6 +66,7 @@
 #include <jansson.h>
 
 #include "vault/policy_internal.h"
+#include "vault/token_int.h" /* vault_duration_parse */
 #include "vault/vault.h"
 
 #define POLICY_MAX_DEPTH 32
@@ -137,10 +155,13 @@ static int old_policy_lookup(const char *s, size_t len, unsigned *caps)
 
 /* ---- rules -------------------------------------------------------------- */
 
-/* Adds a rule for path (raw, as written) with caps, applying Vault's path
- * normalisation.  Errors are positioned at line:col. */
+/* Adds a rule for path (raw, as written) with caps and the constraints in
+ * *params, applying Vault's path normalisation.  On success the rule owns
+ * what *params held (a deny rule drops it) and *params is zeroed; on error
+ * *params is left to the caller.  Errors are positioned at line:col. */
 static int policy_add(struct vault_policy *pol, const char *path, size_t len,
-		      unsigned caps, const char *input, int line, int col,
+		      unsigned caps, struct vault_rule_params *params,
+		      const char *input, int line, int col,
 		      struct bw_error *err)
 {
 	struct vault_policy_rule *r;
@@ -198,6 +219,10 @@ static int policy_add(struct vault_policy *pol, const char *path, size_t len,
 	r->len = len;
 	r->kind = kind;
 	r->caps = caps;
+	r->params = *params;
+	memset(params, 0, sizeof(*params));
+	if (caps & VAULT_CAP_DENY)
+		vault_rule_params_clear(&r->params);
 	return 0;
 }
 
@@ -612,19 +637,417 @@ static int parse_caps(struct parser *P, unsigned *caps)
 	return next(P);
 }
 
-/* At '{' of a path block; path (owned by the caller) was at pline:pcol. */
-static int parse_block(struct parser *P, const char *path, size_t plen,
-		       int pline, int pcol)
+/* ---- constraints: HCL values as JSON ------------------------------------ */
+
+/* A WORD as a JSON value: true, false, an integer or a real. */
+static int word_value(struct parser *P, json_t **out)
+{
+	char buf[64], *end;
+	long long n;
+	double d;
+
+	if (P->wlen >= sizeof(buf))
+		return perr(P, P->tline, P->tcol, -EINVAL,
+			    "expected a value (a string, a number, true or "
+			    "false), found a %zu-byte word",
+			    P->wlen);
+	memcpy(buf, P->word, P->wlen);
+	buf[P->wlen] = '\0';
+	if (!strcmp(buf, "true") || !strcmp(buf, "false")) {
+		*out = json_boolean(buf[0] == 't');
+		return 0;
+	}
+	for (size_t i = 0; i < P->wlen; i++)
+		if (!strchr("0123456789+-.eE", buf[i]))
+			goto bad;
+	errno = 0;
+	n = strtoll(buf, &end, 10);
+	if (end != buf && !*end && !errno) {
+		*out = json_integer((json_int_t)n);
+		return *out ? 0
+			    : perr(P, P->tline, P->tcol, -ENOMEM,
+				   "out of memory");
+	}
+	errno = 0;
+	d = strtod(buf, &end);
+	if (end != buf && !*end && !errno) {
+		*out = json_real(d);
+		return *out ? 0
+			    : perr(P, P->tline, P->tcol, -ENOMEM,
+				   "out of memory");
+	}
+bad:
+	return perr(P, P->tline, P->tcol, -EINVAL,
+		    "expected a value (a string, a number, true or false), "
+		    "found \"%s\"",
+		    buf);
+}
+
+static int json_value(struct parser *P, int depth, json_t **out);
+
+/* The current key (WORD or STRING) as an owned NUL-terminated string
+ * (a decoded STRING never holds a NUL: the lexer refuses them). */
+static int take_key(struct parser *P, char **key)
+{
+	const char *src = P->t == T_STR ? P->str : P->word;
+	size_t n = P->t == T_STR ? P->slen : P->wlen;
+
+	*key = malloc(n + 1);
+	if (!*key)
+		return perr(P, P->tline, P->tcol, -ENOMEM, "out of memory");
+	if (n)
+		memcpy(*key, src, n);
+	(*key)[n] = '\0';
+	return 0;
+}
+
+/* At '[': a list of values into *out (new reference). */
+static int json_list(struct parser *P, int depth, json_t **out)
 {
 	int l = P->tline, k = P->tcol, rc;
-	unsigned caps = 0;
+	json_t *arr = json_array();
 
+	if (!arr)
+		return perr(P, l, k, -ENOMEM, "out of memory");
+	if ((rc = next(P)))
+		goto fail;
+	while (P->t != T_RBRACK) {
+		json_t *v = NULL;
+
+		if (P->t == T_EOF) {
+			rc = perr(P, l, k, -EINVAL, "unclosed '['");
+			goto fail;
+		}
+		if ((rc = json_value(P, depth + 1, &v)))
+			goto fail;
+		if (json_array_append_new(arr, v)) {
+			rc = perr(P, l, k, -ENOMEM, "out of memory");
+			goto fail;
+		}
+		if (P->t == T_COMMA) {
+			if ((rc = next(P)))
+				goto fail;
+		} else if (P->t != T_RBRACK) {
+			rc = expected(P, "',' or ']'");
+			goto fail;
+		}
+	}
+	if ((rc = next(P)))
+		goto fail;
+	*out = arr;
+	return 0;
+fail:
+	json_decref(arr);
+	return rc;
+}
+
+/* At '{': an object into *out (new reference). */
+static int json_obj(struct parser *P, int depth, json_t **out)
+{
+	int l = P->tline, k = P->tcol, rc;
+	json_t *obj = json_object();
+
+	if (!obj)
+		return perr(P, l, k, -ENOMEM, "out of memory");
+	if ((rc = next(P)))
+		goto fail;
+	while (P->t != T_RBRACE) {
+		char *key = NULL;
+		json_t *v = NULL;
+		int kl = P->tline, kc = P->tcol;
+
+		if (P->t == T_EOF) {
+			rc = perr(P, l, k, -EINVAL, "unclosed '{'");
+			goto fail;
+		}
+		if (P->t != T_WORD && P->t != T_STR) {
+			rc = expected(P, "a key or '}'");
+			goto fail;
+		}
+		if ((rc = take_key(P, &key)))
+			goto fail;
+		rc = next(P);
+		if (!rc && (P->t == T_EQ || P->t == T_COLON))
+			rc = next(P);
+		else if (!rc && P->t != T_LBRACE)
+			rc = expected(P, "'=' or '{' after a key");
+		if (!rc)
+			rc = json_value(P, depth + 1, &v);
+		if (!rc && json_object_set_new(obj, key, v))
+			rc = perr(P, kl, kc, -EINVAL, "key is not valid UTF-8");
+		free(key);
+		if (rc)
+			goto fail;
+		if (P->t == T_COMMA && (rc = next(P)))
+			goto fail;
+	}
+	if ((rc = next(P)))
+		goto fail;
+	*out = obj;
+	return 0;
+fail:
+	json_decref(obj);
+	return rc;
+}
+
+/* Any value as JSON into *out (new reference). */
+static int json_value(struct parser *P, int depth, json_t **out)
+{
+	int rc;
+
+	if (depth > POLICY_MAX_DEPTH)
+		return perr(P, P->tline, P->tcol, -EINVAL,
+			    "nested deeper than %d levels", POLICY_MAX_DEPTH);
+	switch (P->t) {
+	case T_STR:
+		*out = json_stringn(P->str ? P->str : "", P->slen);
+		if (!*out)
+			return perr(P, P->tline, P->tcol, -EINVAL,
+				    "string is not valid UTF-8");
+		break;
+	case T_WORD:
+		if ((rc = word_value(P, out)))
+			return rc;
+		break;
+	case T_LBRACK:
+		return json_list(P, depth, out);
+	case T_LBRACE:
+		return json_obj(P, depth, out);
+	default:
+		return expected(P, "a value");
+	}
+	if ((rc = next(P))) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* ---- constraints: the attributes ----------------------------------------
+ */
+
+enum attr {
+	A_OTHER, /* parsed for balance, skipped */
+	A_CAPS,
+	A_POLICY,
+	A_ALLOWED,
+	A_DENIED,
+	A_REQUIRED,
+	A_MIN_WRAP,
+	A_MAX_WRAP,
+};
+
+static const struct {
+	const char *name;
+	enum attr a;
+} attrs[] = {
+    {"capabilities", A_CAPS},
+    {"policy", A_POLICY},
+    {"allowed_parameters", A_ALLOWED},
+    {"denied_parameters", A_DENIED},
+    {"required_parameters", A_REQUIRED},
+    {"min_wrapping_ttl", A_MIN_WRAP},
+    {"max_wrapping_ttl", A_MAX_WRAP},
+};
+
+static enum attr attr_lookup(const char *s, size_t len, const char **name)
+{
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		if (str_is(s, len, attrs[i].name)) {
+			*name = attrs[i].name;
+			return attrs[i].a;
+		}
+	*name = NULL;
+	return A_OTHER;
+}
+
+/* At the '{' of allowed_parameters / denied_parameters (attr): each
+ * name = [values] into *map. */
+static int parse_param_map(struct parser *P, const char *attr, json_t **map)
+{
+	int l = P->tline, k = P->tcol, rc;
+
+	if (P->t != T_LBRACE)
+		return perr(P, P->tline, P->tcol, -EINVAL,
+			    "%s must be a map of parameter names to lists of "
+			    "values, found %s",
+			    attr, tok_name(P->t));
 	if ((rc = next(P)))
 		return rc;
 	while (P->t != T_RBRACE) {
-		const char *key;
+		int kl = P->tline, kc = P->tcol, vl, vc;
+		char *name = NULL;
+		json_t *values = NULL;
+
+		if (P->t == T_EOF)
+			return perr(P, l, k, -EINVAL, "unclosed '{' of %s",
+				    attr);
+		if (P->t != T_WORD && P->t != T_STR)
+			return expected(P, "a parameter name or '}'");
+		if ((rc = take_key(P, &name)))
+			return rc;
+		rc = next(P);
+		if (!rc && P->t != T_EQ && P->t != T_COLON)
+			rc = expected(P, "'=' after the parameter name");
+		if (!rc)
+			rc = next(P);
+		vl = P->tline;
+		vc = P->tcol;
+		if (!rc && P->t != T_LBRACK)
+			rc = perr(P, vl, vc, -EINVAL,
+				  "%s \"%.64s\": expected a list of values, "
+				  "found %s",
+				  attr, name, tok_name(P->t));
+		if (!rc)
+			rc = json_value(P, 1, &values);
+		if (!rc &&
+		    json_array_size(values) > VAULT_POLICY_MAX_PARAM_VALUES)
+			rc = perr(P, vl, vc, -E2BIG,
+				  "%s \"%.64s\": more than %d values", attr,
+				  name, VAULT_POLICY_MAX_PARAM_VALUES);
+		if (!rc) {
+			rc = vault_param_map_add(map, name, strlen(name),
+						 values);
+			if (rc == -E2BIG)
+				rc = perr(P, kl, kc, rc,
+					  "%s: more than %d parameter names, "
+					  "or more than %d values for "
+					  "\"%.64s\"",
+					  attr, VAULT_POLICY_MAX_PARAMS,
+					  VAULT_POLICY_MAX_PARAM_VALUES, name);
+			else if (rc)
+				rc = perr(P, kl, kc, rc, "%s \"%.64s\": %s",
+					  attr, name,
+					  rc == -ENOMEM ? "out of memory"
+							: "invalid name");
+		}
+		json_decref(values);
+		free(name);
+		if (rc)
+			return rc;
+		if (P->t == T_COMMA && (rc = next(P)))
+			return rc;
+	}
+	return next(P);
+}
+
+/* At the '[' of required_parameters: names into *req. */
+static int parse_required(struct parser *P, json_t **req)
+{
+	int l = P->tline, k = P->tcol, rc;
+
+	if (P->t != T_LBRACK)
+		return perr(P, l, k, -EINVAL,
+			    "required_parameters must be a list of strings, "
+			    "found %s",
+			    tok_name(P->t));
+	if ((rc = next(P)))
+		return rc;
+	while (P->t != T_RBRACK) {
+		if (P->t == T_EOF)
+			return perr(P, l, k, -EINVAL, "unclosed '['");
+		if (P->t != T_STR)
+			return perr(P, P->tline, P->tcol, -EINVAL,
+				    "required_parameters must be a list of "
+				    "strings, found %s",
+				    tok_name(P->t));
+		rc = vault_required_add(req, P->str ? P->str : "", P->slen);
+		if (rc == -E2BIG)
+			return perr(P, P->tline, P->tcol, rc,
+				    "more than %d required_parameters",
+				    VAULT_POLICY_MAX_PARAMS);
+		if (rc)
+			return perr(P, P->tline, P->tcol, rc,
+				    "required_parameters: %s",
+				    rc == -ENOMEM ? "out of memory"
+						  : "name is not valid UTF-8");
+		if ((rc = next(P)))
+			return rc;
+		if (P->t == T_COMMA) {
+			if ((rc = next(P)))
+				return rc;
+		} else if (P->t != T_RBRACK) {
+			return expected(P, "',' or ']'");
+		}
+	}
+	return next(P);
+}
+
+/* A wrapping TTL (attr) at a STRING or WORD into *ret seconds. */
+static int parse_wrap_ttl(struct parser *P, const char *attr, int64_t *ret)
+{
+	json_t *v;
+	int rc;
+
+	if (P->t != T_STR && P->t != T_WORD)
+		return perr(P, P->tline, P->tcol, -EINVAL,
+			    "%s must be a number of seconds or a duration "
+			    "string, found %s",
+			    attr, tok_name(P->t));
+	v = P->t == T_STR ? json_stringn(P->str ? P->str : "", P->slen)
+			  : json_stringn(P->word, P->wlen);
+	rc = !v || vault_duration_parse(v, ret);
+	json_decref(v);
+	if (rc)
+		return perr(P, P->tline, P->tcol, -EINVAL,
+			    "error parsing %s: not a duration (seconds, or "
+			    "e.g. \"90s\", \"15m\", \"1h\")",
+			    attr);
+	return next(P);
+}
+
+/* After the name of a kept attribute a (named attr): its value. */
+static int parse_attr(struct parser *P, enum attr a, const char *attr,
+		      unsigned *caps, struct vault_rule_params *params)
+{
+	unsigned old;
+	int rc;
+
+	if (a == A_ALLOWED || a == A_DENIED) {
+		/* "name = {...}", "name: {...}" or the block "name {...}" */
+		if ((P->t == T_EQ || P->t == T_COLON) && (rc = next(P)))
+			return rc;
+		return parse_param_map(P, attr,
+				       a == A_ALLOWED ? &params->allowed
+						      : &params->denied);
+	}
+	if (P->t != T_EQ && (P->t != T_COLON || a == A_CAPS || a == A_POLICY))
+		return expected(P, "'='");
+	if ((rc = next(P)))
+		return rc;
+	switch (a) {
+	case A_CAPS:
+		return parse_caps(P, caps);
+	case A_POLICY:
+		if (P->t != T_STR)
+			return expected(P, "a string");
+		if (old_policy_lookup(P->str, P->slen, &old))
+			return perr(P, P->tline, P->tcol, -EINVAL,
+				    "invalid policy \"%.*s\"",
+				    (int)(P->slen > 64 ? 64 : P->slen), P->str);
+		*caps |= old;
+		return next(P);
+	case A_REQUIRED:
+		return parse_required(P, &params->required);
+	case A_MIN_WRAP:
+		return parse_wrap_ttl(P, attr, &params->min_wrap);
+	case A_MAX_WRAP:
+		return parse_wrap_ttl(P, attr, &params->max_wrap);
+	default:
+		return -EINVAL; /* not reached: A_OTHER is skipped */
+	}
+}
+
+/* The attributes of a path block, from after its '{' to its '}'. */
+static int parse_block_body(struct parser *P, int l, int k, unsigned *caps,
+			    struct vault_rule_params *params)
+{
+	int rc;
+
+	while (P->t != T_RBRACE) {
+		const char *key, *attr;
 		size_t klen;
-		int is_caps, is_policy;
+		enum attr a;
 
 		if (P->t == T_EOF)
 			return perr(P, l, k, -EINVAL,
@@ -638,31 +1061,11 @@ static int parse_block(struct parser *P, const char *path, size_t plen,
 		} else {
 			return expected(P, "an attribute name or '}'");
 		}
-		is_caps = str_is(key, klen, "capabilities");
-		is_policy = str_is(key, klen, "policy");
+		a = attr_lookup(key, klen, &attr);
 		if ((rc = next(P)))
 			return rc;
-		if (is_caps || is_policy) {
-			if (P->t != T_EQ)
-				return expected(P, "'='");
-			if ((rc = next(P)))
-				return rc;
-		}
-		if (is_caps) {
-			if ((rc = parse_caps(P, &caps)))
-				return rc;
-		} else if (is_policy) {
-			unsigned old;
-
-			if (P->t != T_STR)
-				return expected(P, "a string");
-			if (old_policy_lookup(P->str, P->slen, &old))
-				return perr(P, P->tline, P->tcol, -EINVAL,
-					    "invalid policy \"%.*s\"",
-					    (int)(P->slen > 64 ? 64 : P->slen),
-					    P->str);
-			caps |= old;
-			if ((rc = next(P)))
+		if (a != A_OTHER) {
+			if ((rc = parse_attr(P, a, attr, caps, params)))
 				return rc;
 		} else if ((rc = skip_labels(P))) {
 			return rc;
@@ -678,10 +1081,29 @@ static int parse_block(struct parser *P, const char *path, size_t plen,
 		if (P->t == T_COMMA && (rc = next(P)))
 			return rc;
 	}
-	if ((rc = policy_add(P->pol, path, plen, caps, P->input, pline, pcol,
-			     P->err)))
-		return rc;
-	return next(P);
+	return 0;
+}
+
+/* At '{' of a path block; path (owned by the caller) was at pline:pcol. */
+static int parse_block(struct parser *P, const char *path, size_t plen,
+		       int pline, int pcol)
+{
+	struct vault_rule_params params = {0};
+	int l = P->tline, k = P->tcol, rc;
+	unsigned caps = 0;
+
+	if (!(rc = next(P)))
+		rc = parse_block_body(P, l, k, &caps, &params);
+	if (!rc && params.min_wrap && params.max_wrap &&
+	    params.max_wrap < params.min_wrap)
+		rc = perr(P, l, k, -EINVAL,
+			  "max_wrapping_ttl cannot be less than "
+			  "min_wrapping_ttl");
+	if (!rc)
+		rc = policy_add(P->pol, path, plen, caps, &params, P->input,
+				pline, pcol, P->err);
+	vault_rule_params_clear(&params);
+	return rc ? rc : next(P);
 }
 
 static int parse_hcl(struct parser *P)
@@ -791,6 +1213,121 @@ static int json_caps(json_t *rule, const char *path, unsigned *caps,
 	return 0;
 }
 
+/* allowed_parameters / denied_parameters (attr) of a JSON rule, if present,
+ * into *map. */
+static int json_param_map(json_t *rule, const char *attr, const char *path,
+			  json_t **map, const char *input, struct bw_error *err)
+{
+	json_t *m = json_object_get(rule, attr), *v;
+	const char *name;
+
+	if (!m)
+		return 0;
+	if (!json_is_object(m))
+		return bw_errorf(err, -EINVAL, input, 0, 0,
+				 "path \"%.64s\": %s must be an object of "
+				 "parameter names to lists of values",
+				 path, attr);
+	json_object_foreach(m, name, v)
+	{
+		int rc;
+
+		if (!json_is_array(v))
+			return bw_errorf(err, -EINVAL, input, 0, 0,
+					 "path \"%.64s\": %s \"%.64s\": "
+					 "expected a list of values",
+					 path, attr, name);
+		rc = vault_param_map_add(map, name, strlen(name), v);
+		if (rc == -E2BIG)
+			return bw_errorf(err, rc, input, 0, 0,
+					 "path \"%.64s\": %s: more than %d "
+					 "parameter names, or more than %d "
+					 "values for \"%.64s\"",
+					 path, attr, VAULT_POLICY_MAX_PARAMS,
+					 VAULT_POLICY_MAX_PARAM_VALUES, name);
+		if (rc)
+			return bw_errorf(err, rc, input, 0, 0,
+					 "path \"%.64s\": %s: %s", path, attr,
+					 rc == -ENOMEM ? "out of memory"
+						       : "invalid name");
+	}
+	return 0;
+}
+
+/* The constraints of one JSON rule object into *p. */
+static int json_constraints(json_t *rule, const char *path,
+			    struct vault_rule_params *p, const char *input,
+			    struct bw_error *err)
+{
+	static const char *const ttls[] = {"min_wrapping_ttl",
+					   "max_wrapping_ttl"};
+	int64_t *ttl_dst[] = {&p->min_wrap, &p->max_wrap};
+	json_t *v;
+	size_t i;
+	int rc;
+
+	if ((rc = json_param_map(rule, "allowed_parameters", path, &p->allowed,
+				 input, err)) ||
+	    (rc = json_param_map(rule, "denied_parameters", path, &p->denied,
+				 input, err)))
+		return rc;
+	v = json_object_get(rule, "required_parameters");
+	if (v && !json_is_array(v))
+		return bw_errorf(err, -EINVAL, input, 0, 0,
+				 "path \"%.64s\": required_parameters must "
+				 "be a list of strings",
+				 path);
+	for (i = 0; i < json_array_size(v); i++) {
+		json_t *s = json_array_get(v, i);
+
+		if (!json_is_string(s))
+			return bw_errorf(err, -EINVAL, input, 0, 0,
+					 "path \"%.64s\": required_parameters "
+					 "must be a list of strings",
+					 path);
+		rc = vault_required_add(&p->required, json_string_value(s),
+					json_string_length(s));
+		if (rc)
+			return bw_errorf(
+			    err, rc, input, 0, 0, "path \"%.64s\": %s", path,
+			    rc == -E2BIG ? "too many required_parameters"
+					 : "invalid required_parameters");
+	}
+	for (i = 0; i < 2; i++) {
+		v = json_object_get(rule, ttls[i]);
+		if (v && vault_duration_parse(v, ttl_dst[i]))
+			return bw_errorf(err, -EINVAL, input, 0, 0,
+					 "path \"%.64s\": error parsing %s: "
+					 "not a duration (seconds, or e.g. "
+					 "\"90s\", \"15m\", \"1h\")",
+					 path, ttls[i]);
+	}
+	if (p->min_wrap && p->max_wrap && p->max_wrap < p->min_wrap)
+		return bw_errorf(err, -EINVAL, input, 0, 0,
+				 "path \"%.64s\": max_wrapping_ttl cannot be "
+				 "less than min_wrapping_ttl",
+				 path);
+	return 0;
+}
+
+/* One JSON rule object: capabilities into *caps, constraints merged into
+ * *p (as two rules for one path merge). */
+static int json_rule(json_t *rule, const char *path, unsigned *caps,
+		     struct vault_rule_params *p, const char *input,
+		     struct bw_error *err)
+{
+	struct vault_rule_params one = {0};
+	int rc;
+
+	if ((rc = json_caps(rule, path, caps, input, err)))
+		return rc;
+	rc = json_constraints(rule, path, &one, input, err);
+	if (!rc && vault_rule_params_merge(p, &one))
+		rc = bw_errorf(err, -ENOMEM, input, 0, 0, "out of memory");
+	vault_rule_params_clear(&one);
+	return rc;
+}
+
 /* One {"<path>": {...} | [{...}, ...], ...} object. */
 static int json_paths(json_t *obj, struct vault_policy *pol, const char *input,
 		      struct bw_error *err)
@@ -803,6 +1340,7 @@ static int json_paths(json_t *obj, struct vault_policy *pol, const char *input,
 				 "\"path\" must be an object of paths");
 	json_object_foreach(obj, key, val)
 	{
+		struct vault_rule_params params = {0};
 		unsigned caps = 0;
 		int rc = 0;
 
@@ -812,14 +1350,18 @@ static int json_paths(json_t *obj, struct vault_policy *pol, const char *input,
 
 			json_array_foreach(val, i, r)
 			{
-				if ((rc = json_caps(r, key, &caps, input, err)))
-					return rc;
+				if ((rc = json_rule(r, key, &caps, &params,
+						    input, err)))
+					break;
 			}
-		} else if ((rc = json_caps(val, key, &caps, input, err))) {
-			return rc;
+		} else {
+			rc = json_rule(val, key, &caps, &params, input, err);
 		}
-		if ((rc = policy_add(pol, key, strlen(key), caps, input, 0, 0,
-				     err)))
+		if (!rc)
+			rc = policy_add(pol, key, strlen(key), caps, &params,
+					input, 0, 0, err);
+		vault_rule_params_clear(&params);
+		if (rc)
 			return rc;
 	}
 	return 0;
@@ -878,8 +1420,10 @@ void vault_policy_free(struct vault_policy *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->n; i++)
+	for (size_t i = 0; i < p->n; i++) {
 		free(p->rules[i].path);
+		vault_rule_params_clear(&p->rules[i].params);
+	}
 	free(p->rules);
 	free(p->name);
 	free(p);

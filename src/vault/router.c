@@ -22,8 +22,13 @@
  * (Vault's rule for paths without an existence check, e.g. the token store),
  * "create" or "update" elsewhere (Vault picks create when the path holds
  * nothing yet; accepting either is the simple superset until a handler
- * can tell).  ROUTE_SUDO routes need "sudo" too.  An unknown path is
- * checked the same way before its 404, as Vault does.  Auth endpoints
+ * can tell).  ROUTE_SUDO routes need "sudo" too.  Then the matched rule's
+ * parameter and wrapping constraints (vault_acl_check_params: the body of
+ * writes and patches, the query arguments of reads, wrapping bounds for
+ * every operation) must hold, else 403 "permission denied" as well; the
+ * rule belongs to the cached ACL, so the check runs before the ACL
+ * reference is put.  An unknown path is checked the same way before its
+ * 404, as Vault does.  Auth endpoints
  * (ROUTE_AUTH_RATE, auth/<method>/login...) are rate limited per client
  * address (429) before any token is looked at.
  *
@@ -326,6 +331,87 @@ static unsigned needed_caps(enum vault_op op, const struct route *rt)
 }
 
 /*
+ * The request's parameters as Vault's ACL sees them (its req.Data): the
+ * JSON body of a write or patch; for a read the query arguments (a
+ * repeated one as a list of strings, "help" left out, as Vault's
+ * parseQuery); none for delete and list, whose parameters Vault's ACL
+ * does not check.  New reference, or NULL (also when out of memory: the
+ * caller tells by *oom).
+ */
+static json_t *request_params(const struct vault_request *req, json_t *body,
+			      int *oom)
+{
+	json_t *o;
+
+	*oom = 0;
+	if (req->op == VAULT_OP_UPDATE || req->op == VAULT_OP_PATCH)
+		return json_incref(body);
+	if (req->op != VAULT_OP_READ)
+		return NULL;
+	if (!(o = json_object()))
+		goto nomem;
+	for (size_t i = 0; i < req->nquery && i < VAULT_MAX_QUERY; i++) {
+		const char *k = req->query[i].key;
+		json_t *v, *have;
+
+		if (!k || !strcmp(k, "help"))
+			continue;
+		/* bytes as sent: a value or name that is not UTF-8 is
+		 * still checked (nocheck) */
+		v = json_string_nocheck(
+		    req->query[i].value ? req->query[i].value : "");
+		if (!v)
+			goto nomem;
+		have = json_object_get(o, k);
+		if (!have) {
+			if (json_object_set_new_nocheck(o, k, v))
+				goto nomem;
+			continue;
+		}
+		if (json_is_string(have)) {
+			json_t *arr = json_pack("[O]", have);
+
+			if (!arr || json_object_set_new(o, k, arr)) {
+				json_decref(v);
+				goto nomem;
+			}
+			have = arr;
+		}
+		if (json_array_append_new(have, v))
+			goto nomem;
+	}
+	return o;
+nomem:
+	json_decref(o);
+	*oom = 1;
+	return NULL;
+}
+
+/*
+ * The matched rule's parameter and wrapping constraints against the
+ * request (vault_acl_check_params): 0, -EACCES when refused (403
+ * "permission denied", Vault's answer: the reason is not disclosed),
+ * -ENOMEM.
+ */
+static int check_constraints(const struct vault_request *req, json_t *body,
+			     const struct vault_acl_rule *rule,
+			     int64_t wrap_ttl)
+{
+	char why[256];
+	json_t *params;
+	int oom, rc;
+
+	if (!rule)
+		return 0;
+	params = request_params(req, body, &oom);
+	if (oom)
+		return -ENOMEM;
+	rc = vault_acl_check_params(rule, params, wrap_ttl, why, sizeof(why));
+	json_decref(params);
+	return rc;
+}
+
+/*
  * Copies raw into out with a single leading slash removed; 0, or -EINVAL
  * for empty, ".", ".." segments ("a//b", "a/./b", "../x"), control
  * characters or backslashes.  A trailing "/" is kept (list paths).
@@ -470,6 +556,7 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 	if (!rt || !(rt->flags & ROUTE_UNAUTH)) {
 		struct bw_error err;
 		struct vault_acl_ref *acl = NULL;
+		const struct vault_acl_rule *rule;
 		int rc;
 
 		if (vault_core_sealed(c)) {
@@ -497,32 +584,42 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 		if (req->op == VAULT_OP_LIST) {
 			/* Vault lists "a" as "a/": an exact rule for "a/",
 			 * else one for "a", else the globs matching "a/" */
+			const struct vault_acl *al = vault_acl_ref_acl(acl);
 			char dir[VAULT_MAX_PATH + 2], bare[VAULT_MAX_PATH + 1];
 			size_t n = strlen(path);
 
 			n = n && path[n - 1] == '/' ? n - 1 : n;
 			snprintf(dir, sizeof(dir), "%.*s/", (int)n, path);
 			snprintf(bare, sizeof(bare), "%.*s", (int)n, path);
-			if (!vault_acl_exact(vault_acl_ref_acl(acl), dir,
-					     &r.caps) &&
-			    !vault_acl_exact(vault_acl_ref_acl(acl), bare,
-					     &r.caps))
-				r.caps = vault_acl_capabilities(
-				    vault_acl_ref_acl(acl), dir);
+			r.caps = 0;
+			rule = vault_acl_exact(al, dir, &r.caps);
+			if (!rule)
+				rule = vault_acl_exact(al, bare, &r.caps);
+			if (!rule)
+				rule = vault_acl_match(al, dir, &r.caps);
 		} else {
-			r.caps = vault_acl_capabilities(vault_acl_ref_acl(acl),
-							path);
+			rule = vault_acl_match(vault_acl_ref_acl(acl), path,
+					       &r.caps);
 		}
-		vault_acl_ref_put(acl);
-		if (wrapping_token(r.token))
+		if (wrapping_token(r.token)) {
 			r.caps = !strcmp(path, "sys/wrapping/unwrap") ||
 					 !strcmp(path, "sys/wrapping/lookup")
 				     ? VAULT_CAP_UPDATE
 				     : 0;
+			/* the built-in policy has no constraints */
+			rule = NULL;
+		}
 		if (!vault_caps_allow(r.caps, needed_caps(req->op, rt)) ||
 		    (rt && (rt->flags & ROUTE_SUDO) &&
-		     !vault_caps_allow(r.caps, VAULT_CAP_SUDO))) {
-			set_error(resp, 403, "permission denied");
+		     !vault_caps_allow(r.caps, VAULT_CAP_SUDO)))
+			rc = -EACCES;
+		else
+			rc = check_constraints(req, r.body, rule, wrap_ttl);
+		vault_acl_ref_put(acl); /* rule dies with it */
+		if (rc) {
+			set_error(resp, rc == -EACCES ? 403 : 500,
+				  rc == -EACCES ? "permission denied"
+						: "internal error");
 			goto respond;
 		}
 		/* a use counts once the request is allowed, as in Vault (only

@@ -548,10 +548,16 @@ static int h_policy(struct vault_core *c, struct rctx *r, int *status,
 		if (rc == -ENOMEM || rc == -EIO || rc == -EACCES)
 			return vault_verr(500, "internal error");
 		if (rc) {
-			char msg[BW_ERROR_MSG_MAX + 32];
+			char msg[BW_ERROR_MSG_MAX + 64];
 
-			snprintf(msg, sizeof(msg), "failed to parse policy: %s",
-				 err.msg);
+			/* the position as Vault's HCL errors give it */
+			if (err.line > 0)
+				snprintf(msg, sizeof(msg),
+					 "failed to parse policy: At %d:%d: %s",
+					 err.line, err.column, err.msg);
+			else
+				snprintf(msg, sizeof(msg),
+					 "failed to parse policy: %s", err.msg);
 			return vault_verr(400, rc == -EPERM ? err.msg : msg);
 		}
 		*status = 204;

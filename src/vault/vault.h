@@ -78,6 +78,15 @@ enum vault_cap {
 
 #define VAULT_POLICY_MAX_BYTES (1u << 20)
 #define VAULT_POLICY_MAX_PATHS 10000
+/* per path block of one policy: names in allowed_parameters,
+ * denied_parameters or required_parameters, and values listed for one
+ * name (merged rules of several policies may hold more) */
+#define VAULT_POLICY_MAX_PARAMS 256
+#define VAULT_POLICY_MAX_PARAM_VALUES 256
+/* per request: list elements and comma-separated pieces of parameters a
+ * rule constrains to listed values that vault_acl_check_params examines;
+ * past it the request is refused */
+#define VAULT_ACL_MAX_CHECKED_VALUES 4096
 
 struct vault_policy; /* parsed; opaque */
 
@@ -85,12 +94,14 @@ struct vault_policy; /* parsed; opaque */
 //   path "secret/data/app/*" { capabilities = ["read", "list"] }
 //   path "secret/+/team/*"   { capabilities = ["deny"] }
 // (comments "#", "//" and block comments, several paths, the JSON form
-// {"path": {"secret/*": {"capabilities": [...]}}} too).  Unknown
-// capabilities and malformed input are errors naming line and column;
-// unknown keys inside a path block (allowed_parameters, min_wrapping_ttl,
-// ...) are accepted and skipped (not enforced: docs/vault.md).  name is
-// the policy's name (lower-cased, as Vault stores it).  Caller frees with
-// vault_policy_free.
+// {"path": {"secret/*": {"capabilities": [...]}}} too).  A path block's
+// allowed_parameters, denied_parameters, required_parameters,
+// min_wrapping_ttl and max_wrapping_ttl are kept with the rule (enforced
+// through vault_acl_match + vault_acl_check_params); other keys
+// (mfa_methods, control_group, comment, ...) are accepted and skipped.
+// Unknown capabilities, malformed input and constraints of the wrong type
+// are errors naming line and column.  name is the policy's name
+// (lower-cased, as Vault stores it).  Caller frees with vault_policy_free.
 int vault_policy_parse(const char *name, const char *text, size_t len,
 		       struct vault_policy **ret, struct bw_error *err);
 void vault_policy_free(struct vault_policy *p);
@@ -100,8 +111,10 @@ struct vault_acl; /* the merged rules of a token's policies; opaque */
 
 /*
  * Merges policies into an ACL as Vault does: rules for the same path
- * string are unioned (deny in any of them makes that path deny-all);
- * "root" policy name grants everything.  The policies may be freed after.
+ * string are unioned (deny in any of them makes that path deny-all), their
+ * parameter and wrapping constraints merged as Vault's NewACL does (see
+ * docs/vault.md); "root" policy name grants everything.  The policies may
+ * be freed after.
  */
 int vault_acl_new(const struct vault_policy *const *p, size_t n,
 		  struct vault_acl **ret);
@@ -118,11 +131,49 @@ void vault_acl_free(struct vault_acl *a);
  */
 unsigned vault_acl_capabilities(const struct vault_acl *a, const char *path);
 
-/* 1 and *ret_caps when the ACL has a rule for exactly path (no glob), else
- * 0 (also for root).  The router's LIST check uses it as Vault does: an
- * exact rule for "a/", then one for "a", then the globs matching "a/". */
-int vault_acl_exact(const struct vault_acl *a, const char *path,
-		    unsigned *ret_caps);
+struct vault_acl_rule; /* one merged rule of an ACL; opaque, owned by it */
+
+/*
+ * The rule that decides path (the one vault_acl_capabilities picks), with
+ * its capabilities in *ret_caps (every capability but deny for root, 0
+ * when nothing matches).  Returns NULL when nothing matches or the ACL is
+ * root (root is unconstrained).  The rule lives as long as the ACL.
+ */
+const struct vault_acl_rule *vault_acl_match(const struct vault_acl *a,
+					     const char *path,
+					     unsigned *ret_caps);
+
+/* The rule for exactly path (no glob) with its capabilities in *ret_caps,
+ * or NULL (also for root).  The router's LIST check uses it as Vault does:
+ * an exact rule for "a/", then one for "a", then whatever vault_acl_match
+ * picks for "a/". */
+const struct vault_acl_rule *vault_acl_exact(const struct vault_acl *a,
+					     const char *path,
+					     unsigned *ret_caps);
+
+/*
+ * Checks a request against a matched rule's constraints, in Vault's order
+ * (vault/acl.go AllowOperation, after the capability check):
+ *   1. wrapping: with max_wrapping_ttl the request must be wrapped with a
+ *      TTL <= max; with min_wrapping_ttl wrapped with a TTL >= min
+ *      (wrap_ttl in seconds, 0 = not wrapped);
+ *   2. only when params is not NULL (Vault checks parameters on read,
+ *      create/update and patch, not on delete or list): every
+ *      required_parameters name must be a key of params; then, if params
+ *      has keys, denied_parameters ("*": every parameter; a name: the
+ *      values listed, [] = any) and allowed_parameters (a name not listed
+ *      without "*" is refused; a listed name must carry a listed value).
+ * params is the request's parameters: the JSON body's top-level object,
+ * or for a read the query arguments.  Values match as Vault 1.21 does
+ * (leading/trailing "*" globs on strings, per element of a list or of a
+ * comma-separated string); see docs/vault.md for how non-string values
+ * compare.  r NULL (root, or wrapping tokens) is unconstrained.
+ * Returns 0 when allowed, -EACCES when refused with the reason in msg (the
+ * client is told only "permission denied", as by Vault), -ENOMEM.  Only
+ * reads the rule: safe from several threads on one shared ACL.
+ */
+int vault_acl_check_params(const struct vault_acl_rule *r, json_t *params,
+			   int64_t wrap_ttl, char *msg, size_t msglen);
 
 /* Whether caps allow an operation needing cap (deny wins). */
 static inline int vault_caps_allow(unsigned caps, unsigned cap)

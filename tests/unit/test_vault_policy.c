@@ -1,10 +1,14 @@
 /* test_vault_policy.c - Vault's ACL policy language (src/vault/policy_parse.c,
- * policy_acl.c): the HCL subset with comments, escapes, trailing commas and
- * skipped attributes; parse errors with their line and column; the JSON
- * form; limits; and capability lookups as a table of (policies, path) ->
- * capabilities covering the examples of Vault's policy documentation and
- * of vault/acl.go's priority rules, deny across policies, "+" segments,
- * exact-beats-glob and the root policy. */
+ * policy_acl.c, policy_params.c): the HCL subset with comments, escapes,
+ * trailing commas and skipped attributes; parse errors with their line and
+ * column; the JSON form; limits; capability lookups as a table of
+ * (policies, path) -> capabilities covering the examples of Vault's policy
+ * documentation and of vault/acl.go's priority rules, deny across policies,
+ * "+" segments, exact-beats-glob and the root policy; and the parameter and
+ * wrapping constraints as a table of (policies, path, body, wrap TTL) ->
+ * allowed/refused: denied, allowed, "*", globs, comma lists and lists,
+ * required, value types, wrapping bounds, which rule applies, merging
+ * across policies (HCL and JSON), plus their parse errors and limits. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -310,34 +314,6 @@ static void test_comments_escapes_trailing_commas(void **state)
 	assert_int_equal(caps_of(pols, "secret/b"), 0);
 }
 
-static void test_other_attributes_skipped(void **state)
-{
-	const char *text =
-	    "name = \"ignored\"\n"
-	    "path \"secret/foo\" {\n"
-	    "  capabilities = [\"create\"]\n"
-	    "  allowed_parameters = {\n"
-	    "    \"bar\" = [\"zip\", \"zap\"]\n"
-	    "    \"*\"   = []\n"
-	    "    nested = { deeper = [{ a = 1, b = [true, false] }] }\n"
-	    "  }\n"
-	    "  denied_parameters = { \"salary\" = [] }\n"
-	    "  required_parameters = [\"bar\", \"baz\"]\n"
-	    "  min_wrapping_ttl = \"1s\"\n"
-	    "  max_wrapping_ttl = \"90s\",\n"
-	    "  comment = \"x\"\n"
-	    "  control_group = {\n"
-	    "    factor \"ops_manager\" {\n"
-	    "      identity { group_names = [\"managers\"]\n approvals = 1 }\n"
-	    "    }\n"
-	    "  }\n"
-	    "  capabilities = [\"update\"]\n"
-	    "}\n";
-	const char *pols[] = {text, NULL};
-
-	assert_int_equal(caps_of(pols, "secret/foo"), C | U);
-}
-
 static void test_name_lowercased(void **state)
 {
 	struct vault_policy *p = parse_ok("My-Policy", "");
@@ -517,6 +493,790 @@ static void test_json_errors(void **state)
 	assert_null(p);
 }
 
+/* ---- parameter and wrapping constraints ---------------------------------
+ */
+
+/* vault_acl_check_params for a request with body (JSON text; NULL: no
+ * parameters checked, as for delete and list) and wrap_ttl at path under
+ * the policies (HCL or JSON texts, NULL-ended; "root" for root). */
+static int check_of(const char *const *texts, const char *path,
+		    const char *body, int64_t wrap_ttl, char *why, size_t len)
+{
+	struct vault_policy *ps[8] = {0};
+	struct vault_acl *acl = NULL;
+	const struct vault_acl_rule *rule;
+	json_t *params = NULL;
+	unsigned caps;
+	size_t n = 0;
+	int rc;
+
+	for (; texts[n]; n++) {
+		assert_true(n < 8);
+		ps[n] = strcmp(texts[n], "root") == 0 ? parse_ok("root", "")
+						      : parse_ok("p", texts[n]);
+	}
+	assert_int_equal(
+	    vault_acl_new((const struct vault_policy *const *)ps, n, &acl), 0);
+	for (size_t i = 0; i < n; i++)
+		vault_policy_free(ps[i]);
+	if (body) {
+		json_error_t je;
+
+		params = json_loads(body, 0, &je);
+		if (!params)
+			fail_msg("bad test body %s: %s", body, je.text);
+	}
+	rule = vault_acl_match(acl, path, &caps);
+	assert_int_equal(caps, vault_acl_capabilities(acl, path));
+	rc = vault_acl_check_params(rule, params, wrap_ttl, why, len);
+	json_decref(params);
+	vault_acl_free(acl);
+	return rc;
+}
+
+#define OK 0
+#define NO (-EACCES)
+
+static const char p_denied[] =
+    "path \"secret/data/app\" {\n"
+    "  capabilities = [\"create\", \"update\", \"read\"]\n"
+    "  denied_parameters = {\n"
+    "    \"salary\" = []\n"
+    "    \"role\"   = [\"admin*\", \"*root\"]\n"
+    "  }\n"
+    "}\n";
+static const char p_allowed[] =
+    "path \"secret/a\" {\n"
+    "  capabilities = [\"update\"]\n"
+    "  allowed_parameters = {\n"
+    "    \"bar\" = [\"zip\", \"zap\"]\n"
+    "    \"name\" = [\"*-prod\", \"dev-*\", \"*mid*\", \"*\"]\n"
+    "    \"any\" = []\n"
+    "  }\n"
+    "}\n";
+static const char p_allowed_star[] =
+    "path \"secret/s\" {\n"
+    "  capabilities = [\"update\"]\n"
+    "  allowed_parameters = { \"*\" = [], \"bar\" = [\"zip\"] }\n"
+    "  denied_parameters = { \"x\" = [] }\n"
+    "}\n"
+    "path \"secret/only-star\" {\n"
+    "  capabilities = [\"update\"]\n"
+    "  allowed_parameters = { \"*\" = [\"ignored\"] }\n"
+    "  denied_parameters = { \"X\" = [] }\n"
+    "}\n"
+    "path \"secret/deny-all\" {\n"
+    "  capabilities = [\"update\"]\n"
+    "  denied_parameters = { \"*\" = [] }\n"
+    "}\n";
+static const char p_required[] = "path \"secret/r\" {\n"
+				 "  capabilities = [\"update\", \"delete\"]\n"
+				 "  required_parameters = [\"a\", \"B\"]\n"
+				 "}\n";
+static const char p_types[] = "path \"secret/t\" {\n"
+			      "  capabilities = [\"update\"]\n"
+			      "  allowed_parameters = {\n"
+			      "    ttl  = [60, \"1h\"]\n"
+			      "    flag = [true]\n"
+			      "    pair = [[\"a\", \"b\"]]\n"
+			      "    obj  = [{ k = \"v\" }]\n"
+			      "    nul  = [\"null\"]\n"
+			      "    r    = [2.5]\n"
+			      "    n    = []\n"
+			      "  }\n"
+			      "  denied_parameters = { n = [\"1*\"] }\n"
+			      "}\n";
+static const char p_wrap[] = "path \"secret/w\" {\n"
+			     "  capabilities = [\"read\", \"delete\"]\n"
+			     "  min_wrapping_ttl = \"1s\"\n"
+			     "  max_wrapping_ttl = 90\n"
+			     "}\n"
+			     "path \"secret/wmin\" {\n"
+			     "  capabilities = [\"read\"]\n"
+			     "  min_wrapping_ttl = \"1m\"\n"
+			     "}\n"
+			     "path \"secret/wmax\" {\n"
+			     "  capabilities = [\"read\"]\n"
+			     "  max_wrapping_ttl = \"1m30s\"\n"
+			     "}\n";
+/* the glob rule carries the constraint, the exact rule does not */
+static const char p_priority[] =
+    "path \"secret/*\" {\n"
+    "  capabilities = [\"update\"]\n"
+    "  denied_parameters = { x = [] }\n"
+    "}\n"
+    "path \"secret/open\" { capabilities = [\"update\"] }\n";
+/* the same path string in two policies: merged */
+static const char m1[] = "path \"m\" {\n"
+			 "  capabilities = [\"update\"]\n"
+			 "  allowed_parameters = { a = [\"x\"], e = [\"q\"] }\n"
+			 "  denied_parameters = { d = [\"1\"] }\n"
+			 "  required_parameters = [\"a\"]\n"
+			 "  min_wrapping_ttl = 10\n"
+			 "  max_wrapping_ttl = 90\n"
+			 "}\n";
+static const char m2[] = "{\"path\": {\"m\": {\n"
+			 "  \"capabilities\": [\"read\"],\n"
+			 "  \"allowed_parameters\": {\"a\": [\"y\"], \"b\": [],"
+			 " \"e\": [], \"z\": []},\n"
+			 "  \"denied_parameters\": {\"d\": [\"2\"]},\n"
+			 "  \"required_parameters\": [\"a\", \"z\"],\n"
+			 "  \"min_wrapping_ttl\": \"30s\",\n"
+			 "  \"max_wrapping_ttl\": 60}}}";
+static const char m_min_only[] =
+    "path \"m\" { capabilities = [\"update\"]\n min_wrapping_ttl = 100 }";
+static const char m_max_only[] =
+    "path \"m\" { capabilities = [\"update\"]\n max_wrapping_ttl = 50 }";
+static const char m_deny[] = "path \"m\" { capabilities = [\"deny\"] }";
+
+struct param_case {
+	const char *why;
+	const char *policies[4];
+	const char *path;
+	const char *body; /* NULL: delete/list (no parameter check) */
+	int64_t wrap;
+	int want;
+};
+
+static const struct param_case pcases[] = {
+    /* denied_parameters */
+    {"denied, any value",
+     {p_denied},
+     "secret/data/app",
+     "{\"salary\": 1}",
+     0,
+     NO},
+    {"denied name, other param ok",
+     {p_denied},
+     "secret/data/app",
+     "{\"name\": \"x\"}",
+     0,
+     OK},
+    {"no parameters at all", {p_denied}, "secret/data/app", "{}", 0, OK},
+    {"denied suffix glob",
+     {p_denied},
+     "secret/data/app",
+     "{\"role\": \"administrator\"}",
+     0,
+     NO},
+    {"denied prefix glob",
+     {p_denied},
+     "secret/data/app",
+     "{\"role\": \"superroot\"}",
+     0,
+     NO},
+    {"denied glob, other value",
+     {p_denied},
+     "secret/data/app",
+     "{\"role\": \"user\"}",
+     0,
+     OK},
+    {"denied in a comma list",
+     {p_denied},
+     "secret/data/app",
+     "{\"role\": \"user, admin\"}",
+     0,
+     NO},
+    {"denied in a list",
+     {p_denied},
+     "secret/data/app",
+     "{\"role\": [\"user\", \"admin2\"]}",
+     0,
+     NO},
+    {"list without denied values",
+     {p_denied},
+     "secret/data/app",
+     "{\"role\": [\"user\", \"dev\"]}",
+     0,
+     OK},
+    {"names compare lower-cased",
+     {p_denied},
+     "secret/data/app",
+     "{\"SALARY\": 1}",
+     0,
+     NO},
+    {"delete: parameters not checked",
+     {p_denied},
+     "secret/data/app",
+     NULL,
+     0,
+     OK},
+    /* allowed_parameters */
+    {"allowed value", {p_allowed}, "secret/a", "{\"bar\": \"zip\"}", 0, OK},
+    {"allowed name, other value",
+     {p_allowed},
+     "secret/a",
+     "{\"bar\": \"zop\"}",
+     0,
+     NO},
+    {"name not allowed", {p_allowed}, "secret/a", "{\"baz\": \"zip\"}", 0, NO},
+    {"one of two not allowed",
+     {p_allowed},
+     "secret/a",
+     "{\"bar\": \"zip\", \"baz\": 1}",
+     0,
+     NO},
+    {"allowed comma list",
+     {p_allowed},
+     "secret/a",
+     "{\"bar\": \"zip,zap\"}",
+     0,
+     OK},
+    {"comma list, one not allowed",
+     {p_allowed},
+     "secret/a",
+     "{\"bar\": \"zip,zop\"}",
+     0,
+     NO},
+    {"allowed list",
+     {p_allowed},
+     "secret/a",
+     "{\"bar\": [\"zap\", \"zip\"]}",
+     0,
+     OK},
+    {"list, one not allowed",
+     {p_allowed},
+     "secret/a",
+     "{\"bar\": [\"zip\", \"nope\"]}",
+     0,
+     NO},
+    {"empty string is not an empty list",
+     {p_allowed},
+     "secret/a",
+     "{\"bar\": \"\"}",
+     0,
+     NO},
+    {"[] allows any value",
+     {p_allowed},
+     "secret/a",
+     "{\"any\": {\"deep\": [1]}}",
+     0,
+     OK},
+    {"glob *-prod", {p_allowed}, "secret/a", "{\"name\": \"api-prod\"}", 0, OK},
+    {"glob dev-*", {p_allowed}, "secret/a", "{\"name\": \"dev-x\"}", 0, OK},
+    {"glob *mid*", {p_allowed}, "secret/a", "{\"name\": \"xmidy\"}", 0, OK},
+    {"a lone * is literal (Vault)",
+     {p_allowed},
+     "secret/a",
+     "{\"name\": \"other\"}",
+     0,
+     NO},
+    {"a lone * matches itself",
+     {p_allowed},
+     "secret/a",
+     "{\"name\": \"*\"}",
+     0,
+     OK},
+    {"glob is not a regex",
+     {p_allowed},
+     "secret/a",
+     "{\"name\": \"prod-api\"}",
+     0,
+     NO},
+    /* "*" */
+    {"* allows other names",
+     {p_allowed_star},
+     "secret/s",
+     "{\"other\": 1}",
+     0,
+     OK},
+    {"* with a listed name",
+     {p_allowed_star},
+     "secret/s",
+     "{\"bar\": \"zap\"}",
+     0,
+     NO},
+    {"denied wins over *", {p_allowed_star}, "secret/s", "{\"x\": 1}", 0, NO},
+    {"only *: its values ignored",
+     {p_allowed_star},
+     "secret/only-star",
+     "{\"y\": \"z\"}",
+     0,
+     OK},
+    {"only *: denied still wins",
+     {p_allowed_star},
+     "secret/only-star",
+     "{\"x\": \"z\"}",
+     0,
+     NO},
+    {"denied *", {p_allowed_star}, "secret/deny-all", "{\"y\": 1}", 0, NO},
+    {"denied *, no parameters",
+     {p_allowed_star},
+     "secret/deny-all",
+     "{}",
+     0,
+     OK},
+    /* required_parameters */
+    {"required present",
+     {p_required},
+     "secret/r",
+     "{\"a\": 1, \"b\": null}",
+     0,
+     OK},
+    {"required missing", {p_required}, "secret/r", "{\"a\": 1}", 0, NO},
+    {"required, empty body", {p_required}, "secret/r", "{}", 0, NO},
+    {"required name compared lower-cased",
+     {p_required},
+     "secret/r",
+     "{\"a\": 1, \"B\": 2}",
+     0,
+     NO},
+    {"required not checked on delete", {p_required}, "secret/r", NULL, 0, OK},
+    /* value types */
+    {"number equals number", {p_types}, "secret/t", "{\"ttl\": 60}", 0, OK},
+    {"number equals real", {p_types}, "secret/t", "{\"ttl\": 60.0}", 0, OK},
+    {"number equals its text",
+     {p_types},
+     "secret/t",
+     "{\"ttl\": \"60\"}",
+     0,
+     OK},
+    {"string value", {p_types}, "secret/t", "{\"ttl\": \"1h\"}", 0, OK},
+    {"other number", {p_types}, "secret/t", "{\"ttl\": 61}", 0, NO},
+    {"real", {p_types}, "secret/t", "{\"r\": 2.5}", 0, OK},
+    {"bool", {p_types}, "secret/t", "{\"flag\": true}", 0, OK},
+    {"bool as text", {p_types}, "secret/t", "{\"flag\": \"true\"}", 0, OK},
+    {"other bool", {p_types}, "secret/t", "{\"flag\": false}", 0, NO},
+    {"whole list", {p_types}, "secret/t", "{\"pair\": [\"a\", \"b\"]}", 0, OK},
+    {"part of a listed list",
+     {p_types},
+     "secret/t",
+     "{\"pair\": [\"a\"]}",
+     0,
+     NO},
+    {"object", {p_types}, "secret/t", "{\"obj\": {\"k\": \"v\"}}", 0, OK},
+    {"other object", {p_types}, "secret/t", "{\"obj\": {\"k\": \"w\"}}", 0, NO},
+    {"null is not \"null\"", {p_types}, "secret/t", "{\"nul\": null}", 0, NO},
+    {"denied glob on a number's text",
+     {p_types},
+     "secret/t",
+     "{\"n\": 100}",
+     0,
+     NO},
+    {"number outside the denied glob",
+     {p_types},
+     "secret/t",
+     "{\"n\": 200}",
+     0,
+     OK},
+    /* wrapping */
+    {"min+max: not wrapped", {p_wrap}, "secret/w", "{}", 0, NO},
+    {"min+max: within", {p_wrap}, "secret/w", "{}", 30, OK},
+    {"min+max: at max", {p_wrap}, "secret/w", "{}", 90, OK},
+    {"min+max: above max", {p_wrap}, "secret/w", "{}", 91, NO},
+    {"min+max: delete not wrapped", {p_wrap}, "secret/w", NULL, 0, NO},
+    {"min only: below", {p_wrap}, "secret/wmin", "{}", 30, NO},
+    {"min only: not wrapped", {p_wrap}, "secret/wmin", "{}", 0, NO},
+    {"min only: above", {p_wrap}, "secret/wmin", "{}", 3600, OK},
+    {"max only: wrapping required", {p_wrap}, "secret/wmax", "{}", 0, NO},
+    {"max only: within", {p_wrap}, "secret/wmax", "{}", 90, OK},
+    {"no bounds elsewhere", {p_wrap, p_denied}, "secret/data/app", "{}", 0, OK},
+    /* which rule */
+    {"glob rule's constraint",
+     {p_priority},
+     "secret/other",
+     "{\"x\": 1}",
+     0,
+     NO},
+    {"exact rule without constraint",
+     {p_priority},
+     "secret/open",
+     "{\"x\": 1}",
+     0,
+     OK},
+    {"root is unconstrained",
+     {"root", p_denied},
+     "secret/data/app",
+     "{\"salary\": 1}",
+     0,
+     OK},
+    {"no rule: nothing to check",
+     {p_denied},
+     "nowhere",
+     "{\"salary\": 1}",
+     0,
+     OK},
+    /* merging the same path string: HCL and JSON policies */
+    {"merged allowed, first",
+     {m1, m2},
+     "m",
+     "{\"a\": \"x\", \"z\": 1}",
+     40,
+     OK},
+    {"merged allowed, second",
+     {m1, m2},
+     "m",
+     "{\"a\": \"y\", \"z\": 1}",
+     40,
+     OK},
+    {"merged allowed, neither",
+     {m1, m2},
+     "m",
+     "{\"a\": \"w\", \"z\": 1}",
+     40,
+     NO},
+    {"merged: [] wins",
+     {m1, m2},
+     "m",
+     "{\"a\": \"x\", \"z\": 1, \"e\": 5}",
+     40,
+     OK},
+    {"merged: new name",
+     {m1, m2},
+     "m",
+     "{\"a\": \"x\", \"z\": 1, \"b\": 5}",
+     40,
+     OK},
+    {"merged: unlisted name",
+     {m1, m2},
+     "m",
+     "{\"a\": \"x\", \"z\": 1, \"c\": 5}",
+     40,
+     NO},
+    {"merged denied, first",
+     {m1, m2},
+     "m",
+     "{\"a\": \"x\", \"z\": 1, \"d\": \"1\"}",
+     40,
+     NO},
+    {"merged denied, second",
+     {m1, m2},
+     "m",
+     "{\"a\": \"x\", \"z\": 1, \"d\": 2}",
+     40,
+     NO},
+    {"merged required", {m1, m2}, "m", "{\"a\": \"x\"}", 40, NO},
+    {"merged max is the smaller",
+     {m1, m2},
+     "m",
+     "{\"a\": \"x\", \"z\": 1}",
+     70,
+     NO},
+    {"merged min is the smaller",
+     {m1, m2},
+     "m",
+     "{\"a\": \"x\", \"z\": 1}",
+     20,
+     OK},
+    {"merged min > max refuses all",
+     {m_min_only, m_max_only},
+     "m",
+     "{}",
+     100,
+     NO},
+    {"merged min > max, small ttl",
+     {m_min_only, m_max_only},
+     "m",
+     "{}",
+     50,
+     NO},
+    {"deny drops constraints", {m1, m_deny}, "m", "{}", 0, OK},
+};
+
+static void test_param_table(void **state)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(pcases) / sizeof(pcases[0]); i++) {
+		const struct param_case *c = &pcases[i];
+		char why[256] = "";
+		int got = check_of(c->policies, c->path, c->body, c->wrap, why,
+				   sizeof(why));
+
+		if (got != c->want) {
+			print_error("case \"%s\" (%s %s wrap %lld): got %d "
+				    "(%s), want %d\n",
+				    c->why, c->path, c->body ? c->body : "-",
+				    (long long)c->wrap, got, why, c->want);
+			bad++;
+		} else if (got && !*why) {
+			print_error("case \"%s\": refused without a reason\n",
+				    c->why);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* The reasons name what failed (they are for logs; clients see
+ * "permission denied"). */
+static void test_param_reasons(void **state)
+{
+	const char *den[] = {p_denied, NULL}, *req[] = {p_required, NULL},
+		   *wr[] = {p_wrap, NULL}, *al[] = {p_allowed, NULL};
+	char why[256];
+
+	assert_int_equal(check_of(den, "secret/data/app", "{\"salary\": 1}", 0,
+				  why, sizeof(why)),
+			 -EACCES);
+	assert_non_null(strstr(why, "\"salary\": denied value"));
+	assert_int_equal(
+	    check_of(req, "secret/r", "{\"a\": 1}", 0, why, sizeof(why)),
+	    -EACCES);
+	assert_non_null(strstr(why, "required parameter \"b\" missing"));
+	assert_int_equal(check_of(wr, "secret/w", "{}", 0, why, sizeof(why)),
+			 -EACCES);
+	assert_non_null(strstr(why, "wrapping required"));
+	assert_int_equal(check_of(wr, "secret/w", "{}", 91, why, sizeof(why)),
+			 -EACCES);
+	assert_non_null(strstr(why, "more than max_wrapping_ttl 90s"));
+	assert_int_equal(
+	    check_of(al, "secret/a", "{\"baz\": 1}", 0, why, sizeof(why)),
+	    -EACCES);
+	assert_non_null(strstr(why, "\"baz\" is not allowed"));
+	/* NULL rule (root, no match) and a NULL message buffer are fine */
+	assert_int_equal(vault_acl_check_params(NULL, NULL, 0, NULL, 0), 0);
+	assert_int_equal(
+	    check_of(den, "secret/data/app", "{\"salary\": 1}", 0, NULL, 0),
+	    -EACCES);
+}
+
+/* Request lists longer than VAULT_ACL_MAX_CHECKED_VALUES are refused when
+ * a rule constrains their values, rather than checked in part. */
+static void test_param_check_budget(void **state)
+{
+	const char *al[] = {p_allowed, NULL}, *den[] = {p_denied, NULL};
+	size_t n = VAULT_ACL_MAX_CHECKED_VALUES + 1, cap = n * 6 + 32, k = 0;
+	char *body = malloc(cap), why[256];
+
+	assert_non_null(body);
+	k += (size_t)snprintf(body + k, cap - k, "{\"bar\": [");
+	for (size_t i = 0; i < n; i++)
+		k += (size_t)snprintf(body + k, cap - k, "%s\"zip\"",
+				      i ? "," : "");
+	snprintf(body + k, cap - k, "]}");
+	assert_int_equal(check_of(al, "secret/a", body, 0, why, sizeof(why)),
+			 -EACCES);
+	assert_non_null(strstr(why, "values to check"));
+	/* a comma-separated string under a denied name */
+	k = (size_t)snprintf(body, cap, "{\"role\": \"");
+	for (size_t i = 0; i < n; i++)
+		k += (size_t)snprintf(body + k, cap - k, "%su", i ? "," : "");
+	snprintf(body + k, cap - k, "\"}");
+	assert_int_equal(
+	    check_of(den, "secret/data/app", body, 0, why, sizeof(why)),
+	    -EACCES);
+	/* just under the budget is checked normally */
+	k = (size_t)snprintf(body, cap, "{\"role\": \"");
+	for (size_t i = 0; i + 1 < n; i++)
+		k += (size_t)snprintf(body + k, cap - k, "%su", i ? "," : "");
+	snprintf(body + k, cap - k, "\"}");
+	assert_int_equal(
+	    check_of(den, "secret/data/app", body, 0, why, sizeof(why)), 0);
+	free(body);
+}
+
+static void test_param_parse_forms(void **state)
+{
+	/* block form, ":" separators, words and nesting in values, both
+	 * wrapping forms, and the same constraints in JSON */
+	const char *hcl = "path \"p\" {\n"
+			  "  capabilities = [\"update\"]\n"
+			  "  allowed_parameters {\n"
+			  "    \"k\": [1, -2, 3.5e1, true, false, [\"x\"],"
+			  " { a = { b = [] } }]\n"
+			  "    K = [\"y\"]\n"
+			  "  }\n"
+			  "  allowed_parameters = { other = [] }\n"
+			  "  required_parameters = [\"k\",]\n"
+			  "  min_wrapping_ttl: 5\n"
+			  "  max_wrapping_ttl = \"2h\"\n"
+			  "}\n";
+	const char *json =
+	    "{\"path\": [{\"p\": [{\"capabilities\": [\"update\"],"
+	    " \"allowed_parameters\": {\"k\": [1, -2, 35.0, true, false,"
+	    " [\"x\"], {\"a\": {\"b\": []}}], \"K\": [\"y\"]},"
+	    " \"min_wrapping_ttl\": 5},"
+	    " {\"allowed_parameters\": {\"other\": []},"
+	    "  \"required_parameters\": [\"k\"],"
+	    "  \"max_wrapping_ttl\": \"2h\"}]}]}";
+	const char *forms[] = {hcl, json};
+
+	for (size_t i = 0; i < 2; i++) {
+		const char *p[] = {forms[i], NULL};
+
+		assert_int_equal(
+		    check_of(p, "p", "{\"k\": \"y\"}", 60, NULL, 0), 0);
+		assert_int_equal(check_of(p, "p", "{\"k\": 35}", 60, NULL, 0),
+				 0);
+		assert_int_equal(check_of(p, "p", "{\"k\": -2}", 60, NULL, 0),
+				 0);
+		assert_int_equal(
+		    check_of(p, "p", "{\"k\": [\"x\"]}", 60, NULL, 0), 0);
+		assert_int_equal(check_of(p, "p",
+					  "{\"k\": {\"a\": {\"b\": []}}}", 60,
+					  NULL, 0),
+				 0);
+		assert_int_equal(
+		    check_of(p, "p", "{\"k\": 1, \"other\": 2}", 60, NULL, 0),
+		    0);
+		assert_int_equal(check_of(p, "p", "{\"k\": 2}", 60, NULL, 0),
+				 -EACCES);
+		assert_int_equal(
+		    check_of(p, "p", "{\"other\": 2}", 60, NULL, 0),
+		    -EACCES); /* k required */
+		assert_int_equal(check_of(p, "p", "{\"k\": 1}", 4, NULL, 0),
+				 -EACCES);
+		assert_int_equal(check_of(p, "p", "{\"k\": 1}", 7201, NULL, 0),
+				 -EACCES);
+		assert_int_equal(check_of(p, "p", "{\"k\": 1}", 7200, NULL, 0),
+				 0);
+	}
+}
+
+/* Other attributes are still skipped. */
+static void test_other_attributes_skipped(void **state)
+{
+	const char *text =
+	    "name = \"ignored\"\n"
+	    "path \"secret/foo\" {\n"
+	    "  capabilities = [\"create\"]\n"
+	    "  mfa_methods = [\"okta\"]\n"
+	    "  comment = \"x\"\n"
+	    "  subscribe_event_types = [\"kv*\"]\n"
+	    "  control_group = {\n"
+	    "    factor \"ops_manager\" {\n"
+	    "      identity { group_names = [\"managers\"]\n approvals = 1 }\n"
+	    "    }\n"
+	    "  }\n"
+	    "  future = { nested = { deeper = [{ a = 1, b = [true, x] }] } }\n"
+	    "  capabilities = [\"update\"]\n"
+	    "}\n";
+	const char *pols[] = {text, NULL};
+
+	assert_int_equal(caps_of(pols, "secret/foo"), C | U);
+	assert_int_equal(
+	    check_of(pols, "secret/foo", "{\"any\": 1}", 0, NULL, 0), 0);
+}
+
+static void test_param_parse_errors(void **state)
+{
+	parse_err("path \"a\" { allowed_parameters = [\"x\"] }", -EINVAL, 1, 33,
+		  "allowed_parameters must be a map");
+	parse_err("path \"a\" { denied_parameters = \"x\" }", -EINVAL, 1, 32,
+		  "denied_parameters must be a map");
+	parse_err("path \"a\" {\n  denied_parameters = { \"x\" = \"y\" }\n}",
+		  -EINVAL, 2, 31,
+		  "denied_parameters \"x\": expected a list of values");
+	parse_err("path \"a\" {\n  allowed_parameters = { x = { y = [] } }\n}",
+		  -EINVAL, 2, 30, "expected a list of values");
+	parse_err("path \"a\" { allowed_parameters = { x [] } }", -EINVAL, 1,
+		  37, "expected '=' after the parameter name");
+	parse_err("path \"a\" { allowed_parameters = { x = [foo] } }", -EINVAL,
+		  1, 40,
+		  "expected a value (a string, a number, true or false)");
+	parse_err("path \"a\" { allowed_parameters = { x = [1 2] } }", -EINVAL,
+		  1, 42, "expected ',' or ']'");
+	parse_err("path \"a\" { allowed_parameters = { x = [] ", -EINVAL, 1, 33,
+		  "unclosed '{' of allowed_parameters");
+	parse_err("path \"a\" { required_parameters = \"x\" }", -EINVAL, 1, 34,
+		  "required_parameters must be a list of strings, found a "
+		  "string");
+	parse_err("path \"a\" {\n required_parameters = [\"x\", 1] }", -EINVAL,
+		  2, 30, "required_parameters must be a list of strings");
+	parse_err("path \"a\" {\n  min_wrapping_ttl = \"soon\"\n}", -EINVAL, 2,
+		  22, "error parsing min_wrapping_ttl");
+	parse_err("path \"a\" { max_wrapping_ttl = [] }", -EINVAL, 1, 31,
+		  "max_wrapping_ttl must be a number of seconds or a duration");
+	parse_err("path \"a\" { max_wrapping_ttl = -5 }", -EINVAL, 1, 31,
+		  "error parsing max_wrapping_ttl");
+	parse_err("path \"a\" {\n policy = \"read\"\n min_wrapping_ttl = 400\n"
+		  " max_wrapping_ttl = 200\n}",
+		  -EINVAL, 1, 10,
+		  "max_wrapping_ttl cannot be less than min_wrapping_ttl");
+	parse_err("path \"a\" { allowed_parameters = { x = [\"\xff\"] } }",
+		  -EINVAL, 1, 40, "string is not valid UTF-8");
+	parse_err("path \"a\" { capabilities: [\"read\"] }", -EINVAL, 1, 24,
+		  "expected '='");
+}
+
+static void test_param_limits(void **state)
+{
+	size_t cap = 64 + (size_t)(VAULT_POLICY_MAX_PARAMS + 1) * 16, n;
+	char *text = malloc(cap);
+	struct vault_policy *p = NULL;
+	struct bw_error err = {0};
+
+	assert_non_null(text);
+	/* names */
+	n = (size_t)snprintf(text, cap, "path \"a\" { denied_parameters = {");
+	for (int i = 0; i <= VAULT_POLICY_MAX_PARAMS; i++)
+		n += (size_t)snprintf(text + n, cap - n, " p%d = []", i);
+	snprintf(text + n, cap - n, " } }");
+	assert_int_equal(vault_policy_parse("t", text, strlen(text), &p, &err),
+			 -E2BIG);
+	assert_non_null(strstr(err.msg, "more than 256 parameter names"));
+	assert_int_equal(err.line, 1);
+	/* values */
+	n = (size_t)snprintf(text, cap,
+			     "path \"a\" { denied_parameters = {"
+			     " p = [");
+	for (int i = 0; i <= VAULT_POLICY_MAX_PARAM_VALUES; i++)
+		n += (size_t)snprintf(text + n, cap - n, "%s%d", i ? "," : "",
+				      i);
+	snprintf(text + n, cap - n, "] } }");
+	assert_int_equal(vault_policy_parse("t", text, strlen(text), &p, &err),
+			 -E2BIG);
+	assert_non_null(strstr(err.msg, "more than 256 values"));
+	assert_int_equal(err.column, 38);
+	/* the same name twice in one block adds up */
+	n = (size_t)snprintf(text, cap,
+			     "path \"a\" { denied_parameters = {"
+			     " p = [");
+	for (int i = 0; i < VAULT_POLICY_MAX_PARAM_VALUES; i++)
+		n += (size_t)snprintf(text + n, cap - n, "%s%d", i ? "," : "",
+				      i);
+	snprintf(text + n, cap - n, "], P = [1] } }");
+	assert_int_equal(vault_policy_parse("t", text, strlen(text), &p, &err),
+			 -E2BIG);
+	/* required */
+	n = (size_t)snprintf(text, cap, "path \"a\" { required_parameters = [");
+	for (int i = 0; i <= VAULT_POLICY_MAX_PARAMS; i++)
+		n += (size_t)snprintf(text + n, cap - n, "%s\"r%d\"",
+				      i ? "," : "", i);
+	snprintf(text + n, cap - n, "] }");
+	assert_int_equal(vault_policy_parse("t", text, strlen(text), &p, &err),
+			 -E2BIG);
+	assert_null(p);
+	free(text);
+}
+
+static void test_param_json_errors(void **state)
+{
+	static const struct {
+		const char *json, *want;
+	} jcases[] = {
+	    {"{\"path\": {\"a\": {\"allowed_parameters\": [\"x\"]}}}",
+	     "path \"a\": allowed_parameters must be an object"},
+	    {"{\"path\": {\"a\": {\"denied_parameters\": {\"x\": \"y\"}}}}",
+	     "denied_parameters \"x\": expected a list of values"},
+	    {"{\"path\": {\"a\": {\"required_parameters\": \"x\"}}}",
+	     "required_parameters must be a list of strings"},
+	    {"{\"path\": {\"a\": {\"required_parameters\": [1]}}}",
+	     "required_parameters must be a list of strings"},
+	    {"{\"path\": {\"a\": {\"min_wrapping_ttl\": 1.5}}}",
+	     "error parsing min_wrapping_ttl"},
+	    {"{\"path\": {\"a\": {\"max_wrapping_ttl\": \"x\"}}}",
+	     "error parsing max_wrapping_ttl"},
+	    {"{\"path\": {\"a\": {\"min_wrapping_ttl\": 9,"
+	     " \"max_wrapping_ttl\": 3}}}",
+	     "max_wrapping_ttl cannot be less than min_wrapping_ttl"},
+	};
+
+	for (size_t i = 0; i < sizeof(jcases) / sizeof(jcases[0]); i++) {
+		struct vault_policy *p = NULL;
+		struct bw_error err = {0};
+
+		assert_int_equal(vault_policy_parse("j", jcases[i].json,
+						    strlen(jcases[i].json), &p,
+						    &err),
+				 -EINVAL);
+		if (!strstr(err.msg, jcases[i].want))
+			fail_msg("%s: got \"%s\"", jcases[i].json, err.msg);
+		assert_null(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -530,6 +1290,13 @@ int main(void)
 	    cmocka_unit_test(test_not_nul_terminated),
 	    cmocka_unit_test(test_json_form),
 	    cmocka_unit_test(test_json_errors),
+	    cmocka_unit_test(test_param_table),
+	    cmocka_unit_test(test_param_reasons),
+	    cmocka_unit_test(test_param_check_budget),
+	    cmocka_unit_test(test_param_parse_forms),
+	    cmocka_unit_test(test_param_parse_errors),
+	    cmocka_unit_test(test_param_limits),
+	    cmocka_unit_test(test_param_json_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
