@@ -14,6 +14,8 @@
 #define VAULT_VERSION_STRING "1.15.0+bulwark"
 #define VAULT_TOKEN_MAX 256
 
+#define VAULT_KV_LOCK_STRIPES 64
+
 struct vault_core {
 	struct vault_storage *st;
 	struct vault_barrier *b;
@@ -27,6 +29,12 @@ struct vault_core {
 	struct vault_audit *audit_dev; /* open while unsealed */
 
 	struct vault_tokens *tokens; /* token store state (token_int.h) */
+
+	/* the KV engines' writers (mounts.c, kv.c): mount table changes and a
+	 * mount's config take mount_lock exclusively, KV key writes take it
+	 * shared and then their key's stripe of kv_key_locks */
+	pthread_rwlock_t mount_lock;
+	pthread_mutex_t kv_key_locks[VAULT_KV_LOCK_STRIPES];
 	/* the background sweeper (tidy.c), NULL when none: set and cleared
 	 * by vault_tidy_start/stop while no request runs */
 	struct vault_tidy *tidy;

@@ -155,6 +155,9 @@ int vault_core_new(struct vault_storage *st, struct vault_core **ret,
 	c->st = st;
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_rwlock_init(&c->audit_lock, NULL);
+	pthread_rwlock_init(&c->mount_lock, NULL);
+	for (size_t i = 0; i < VAULT_KV_LOCK_STRIPES; i++)
+		pthread_mutex_init(&c->kv_key_locks[i], NULL);
 	vault_uuid(c->cluster_id);
 	rc = vault_tokens_new(&c->tokens);
 	if (!rc)
@@ -179,6 +182,9 @@ void vault_core_free(struct vault_core *c)
 	vault_audit_close(c->audit_dev);
 	free(c->audit_path);
 	pthread_rwlock_destroy(&c->audit_lock);
+	pthread_rwlock_destroy(&c->mount_lock);
+	for (size_t i = 0; i < VAULT_KV_LOCK_STRIPES; i++)
+		pthread_mutex_destroy(&c->kv_key_locks[i]);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
