@@ -39,44 +39,28 @@
 #define CUBBY_MOUNT "cubbyhole/"
 #define CUBBY_IDS_PATH "core/cubbyhole-mount"
 #define CUBBY_KEYBUF (VAULT_STORAGE_MAX_KEY + 1)
-#define CUBBY_MAX_DEPTH (VAULT_MAX_PATH / 2 + 2) /* "a/a/a/..." */
 #define CUBBY_DEFAULT_LEASE_TTL 2764800		 /* 768h, as kv.c */
-
-/* Serialises the first creation of the mount's uuid and accessor. */
-static pthread_mutex_t cubby_ids_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* The shared response helpers, returning 1 ("answered", as
+ * vault_cubbyhole_handle does) instead of their -1/0. */
 static int fail(struct vault_logical_resp *o, int status, const char *msg)
 {
-	json_decref(o->data);
-	o->data = NULL;
-	o->status = status;
-	snprintf(o->error, sizeof(o->error), "%s", msg);
+	vault_lr_fail(o, status, "%s", msg);
 	return 1;
 }
 
 static int io_fail(struct vault_logical_resp *o, int rc)
 {
-	return fail(o, rc == -EACCES ? 503 : 500,
-		    rc == -EACCES ? "Vault is sealed" : "internal error");
+	vault_lr_io_fail(o, rc);
+	return 1;
 }
 
 static int ok(struct vault_logical_resp *o, int status, json_t *data)
 {
-	if (status != 204 && !data)
-		return fail(o, 500, "internal error");
-	json_decref(o->data);
-	o->data = data;
-	o->status = status;
+	vault_lr_ok(o, status, data);
 	return 1;
-}
-
-static int ends_with_slash(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n && s[n - 1] == '/';
 }
 
 /* A token hash as token.c makes it: 64 lower-case hex digits. */
@@ -103,45 +87,6 @@ static int storage_key(char out[CUBBY_KEYBUF], const char *hash,
 	return n < 0 || n >= CUBBY_KEYBUF ? -ENAMETOOLONG : 0;
 }
 
-/* Deletes every entry under prefix (ending in "/"), folders recursively. */
-static int purge_prefix(struct vault_core *c, const char *prefix, int depth,
-			struct bw_error *err)
-{
-	json_t *keys = NULL, *k;
-	size_t i, plen = strlen(prefix);
-	int rc;
-
-	if (depth > CUBBY_MAX_DEPTH)
-		return bw_errorf(err, -ELOOP, NULL, 0, 0,
-				 "cubbyhole nested too deep");
-	rc = vault_barrier_list(c->b, prefix, &keys, err);
-	if (rc)
-		return rc;
-	json_array_foreach(keys, i, k)
-	{
-		const char *s = json_string_value(k);
-		size_t n = s ? strlen(s) : 0;
-		char *child;
-
-		if (!n || plen + n >= CUBBY_KEYBUF)
-			continue;
-		child = malloc(plen + n + 1); /* owned here */
-		if (!child) {
-			rc = -ENOMEM;
-			break;
-		}
-		memcpy(child, prefix, plen);
-		memcpy(child + plen, s, n + 1);
-		rc = s[n - 1] == '/' ? purge_prefix(c, child, depth + 1, err)
-				     : vault_barrier_delete(c->b, child, err);
-		free(child);
-		if (rc)
-			break;
-	}
-	json_decref(keys);
-	return rc;
-}
-
 int vault_cubbyhole_purge(struct vault_core *c, const char *token_hash,
 			  struct bw_error *err)
 {
@@ -150,7 +95,7 @@ int vault_cubbyhole_purge(struct vault_core *c, const char *token_hash,
 	if (!hash_valid(token_hash))
 		return 0; /* token.c never stores another kind: nothing here */
 	snprintf(prefix, sizeof(prefix), "%s%s/", CUBBY_MOUNT, token_hash);
-	return purge_prefix(c, prefix, 0, err);
+	return vault_purge_prefix(c, prefix, 0, err);
 }
 
 /* ---- the engine --------------------------------------------------------- */
@@ -165,7 +110,7 @@ static int cubby_list(struct vault_core *c, const char *hash, const char *rest,
 
 	/* "a" lists the folder "a/", as KV v1 and Vault's cubbyhole */
 	if (storage_key(key, hash, rest,
-			!*rest || ends_with_slash(rest) ? "" : "/"))
+			!*rest || vault_ends_with_slash(rest) ? "" : "/"))
 		return fail(o, 400, "path too long");
 	bw_error_clear(&err);
 	rc = vault_barrier_list(c->b, key, &keys, &err);
@@ -252,7 +197,7 @@ static int cubby_engine(struct vault_core *c,
 	if (op != VAULT_OP_READ && op != VAULT_OP_UPDATE &&
 	    op != VAULT_OP_DELETE)
 		return fail(o, 405, "unsupported operation");
-	if (!*rest || ends_with_slash(rest))
+	if (!*rest || vault_ends_with_slash(rest))
 		return op == VAULT_OP_UPDATE
 			   ? fail(o, 400,
 				  "cannot write to a path ending in '/'")
@@ -286,7 +231,7 @@ static int mount_ids(struct vault_core *c, json_t **ret)
 	rc = vault_barrier_get_doc(c->b, CUBBY_IDS_PATH, &ids, &err);
 	if (rc != -ENOENT)
 		goto out;
-	pthread_mutex_lock(&cubby_ids_mu);
+	pthread_rwlock_wrlock(&c->mount_lock); /* a mount change */
 	rc = vault_barrier_get_doc(c->b, CUBBY_IDS_PATH, &ids, &err);
 	if (rc == -ENOENT) {
 		vault_uuid(uuid);
@@ -300,7 +245,7 @@ static int mount_ids(struct vault_core *c, json_t **ret)
 			  : -ENOMEM;
 		free(text);
 	}
-	pthread_mutex_unlock(&cubby_ids_mu);
+	pthread_rwlock_unlock(&c->mount_lock);
 out:
 	if (!rc && (!json_is_string(json_object_get(ids, "uuid")) ||
 		    !json_is_string(json_object_get(ids, "accessor"))))

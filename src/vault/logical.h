@@ -58,8 +58,9 @@ int vault_mounts_init_default(struct vault_core *c, struct bw_error *err);
 
 /* Storage keys: at most the storage's key length. */
 #define KV_KEYBUF (VAULT_STORAGE_MAX_KEY + 1)
-#define KV_MAX_PURGE_DEPTH 1024 /* folder nesting vault_purge_prefix follows   \
-				 */
+#define KV_MAX_PURGE_DEPTH                                                     \
+	1024 /* folder nesting vault_purge_prefix follows                      \
+	      */
 
 /*
  * Answer a request for key (the path below the mount, "" for the mount
@@ -122,8 +123,10 @@ int vault_json_get(struct vault_core *c, const char *key, json_t **ret);
 int vault_json_put(struct vault_core *c, const char *key, json_t *j);
 int vault_key_delete(struct vault_core *c, const char *key);
 /* Deletes every entry under prefix (ending in "/"), folders recursively up
- * to KV_MAX_PURGE_DEPTH deep. */
-int vault_purge_prefix(struct vault_core *c, const char *prefix, int depth);
+ * to KV_MAX_PURGE_DEPTH deep (depth: 0 at the top).  0 or a negative code
+ * (err may be NULL). */
+int vault_purge_prefix(struct vault_core *c, const char *prefix, int depth,
+		       struct bw_error *err);
 
 /* ---- cubbyhole.c -------------------------------------------------------- */
 

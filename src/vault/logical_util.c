@@ -264,24 +264,24 @@ int vault_key_delete(struct vault_core *c, const char *key)
 }
 
 /* Deletes every entry under prefix (ending in "/"), folders recursively. */
-int vault_purge_prefix(struct vault_core *c, const char *prefix, int depth)
+int vault_purge_prefix(struct vault_core *c, const char *prefix, int depth,
+		       struct bw_error *err)
 {
-	struct bw_error err;
 	json_t *keys = NULL, *k;
 	size_t i, plen = strlen(prefix);
 	int rc;
 
 	if (depth > KV_MAX_PURGE_DEPTH)
-		return -ELOOP;
-	bw_error_clear(&err);
-	rc = vault_barrier_list(c->b, prefix, &keys, &err);
+		return bw_errorf(err, -ELOOP, prefix, 0, 0,
+				 "folders nested too deep");
+	rc = vault_barrier_list(c->b, prefix, &keys, err);
 	if (rc)
 		return rc;
 	json_array_foreach(keys, i, k)
 	{
 		const char *s = json_string_value(k);
 		size_t n = s ? strlen(s) : 0;
-		char *child;
+		char *child; /* owned here */
 
 		if (!n || plen + n >= KV_KEYBUF)
 			continue;
@@ -292,8 +292,9 @@ int vault_purge_prefix(struct vault_core *c, const char *prefix, int depth)
 		}
 		memcpy(child, prefix, plen);
 		memcpy(child + plen, s, n + 1);
-		rc = s[n - 1] == '/' ? vault_purge_prefix(c, child, depth + 1)
-				     : vault_key_delete(c, child);
+		rc = s[n - 1] == '/'
+			 ? vault_purge_prefix(c, child, depth + 1, err)
+			 : vault_barrier_delete(c->b, child, err);
 		free(child);
 		if (rc)
 			break;

@@ -296,7 +296,7 @@ static int h_mount_disable(struct vault_core *c, const char *mpath,
 	/* the table first: a crash mid-purge leaves garbage, not a mount */
 	rc = vault_json_put(c, VAULT_MOUNTS_PATH, t);
 	if (!rc)
-		rc = vault_purge_prefix(c, prefix, 0);
+		rc = vault_purge_prefix(c, prefix, 0, NULL);
 out:
 	pthread_rwlock_unlock(&c->mount_lock);
 	json_decref(t);
