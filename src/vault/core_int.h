@@ -35,6 +35,9 @@ struct vault_core {
 	 * shared and then their key's stripe of kv_key_locks */
 	pthread_rwlock_t mount_lock;
 	pthread_mutex_t kv_key_locks[VAULT_KV_LOCK_STRIPES];
+
+	/* wrapping.c: unwrapping a response and deleting it are one step */
+	pthread_mutex_t wrap_mu;
 	/* the background sweeper (tidy.c), NULL when none: set and cleared
 	 * by vault_tidy_start/stop while no request runs */
 	struct vault_tidy *tidy;

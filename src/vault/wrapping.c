@@ -47,8 +47,6 @@
 #define WRAP_INVALID "wrapping token is not valid or does not exist"
 #define LEASE_MAX 512 /* bytes of a lease id */
 
-static pthread_mutex_t wrap_mu = PTHREAD_MUTEX_INITIALIZER;
-
 static int64_t jint(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
@@ -210,13 +208,13 @@ static int h_unwrap(struct vault_core *c, struct rctx *r, int *status,
 		return -1;
 	json_decref(e);
 	snprintf(key, sizeof(key), "%s%s", WRAP_PREFIX, hash);
-	pthread_mutex_lock(&wrap_mu);
+	pthread_mutex_lock(&c->wrap_mu);
 	rc = get_json(c, key, &stored);
 	if (!rc)
 		rc = vault_barrier_delete(c->b, key, NULL);
 	if (rc != -EACCES)
 		vault_token_revoke(c, hash, 0, NULL);
-	pthread_mutex_unlock(&wrap_mu);
+	pthread_mutex_unlock(&c->wrap_mu);
 	if (rc == -ENOENT) {
 		json_decref(stored);
 		return vault_verr(400, WRAP_INVALID);
@@ -316,12 +314,12 @@ int vault_wrapping_tidy(struct vault_tidy_walk *w, struct bw_error *err)
 		rc = wrap_token_gone(w->c, h);
 		if (rc == 1) {
 			/* the token is made before the response is stored, and
-			 * unwrap deletes both under wrap_mu: no response of a
+			 * unwrap deletes both under the core's wrap_mu: no response of a
 			 * live token is lost */
 			snprintf(key, sizeof(key), "%s%s", WRAP_PREFIX, h);
-			pthread_mutex_lock(&wrap_mu);
+			pthread_mutex_lock(&c->wrap_mu);
 			rc = vault_barrier_delete(w->c->b, key, NULL);
-			pthread_mutex_unlock(&wrap_mu);
+			pthread_mutex_unlock(&c->wrap_mu);
 			if (!rc)
 				w->st->wrapped_deleted++;
 		}
