@@ -314,12 +314,12 @@ int vault_wrapping_tidy(struct vault_tidy_walk *w, struct bw_error *err)
 		rc = wrap_token_gone(w->c, h);
 		if (rc == 1) {
 			/* the token is made before the response is stored, and
-			 * unwrap deletes both under the core's wrap_mu: no response of a
-			 * live token is lost */
+			 * unwrap deletes both under the core's wrap_mu: no
+			 * response of a live token is lost */
 			snprintf(key, sizeof(key), "%s%s", WRAP_PREFIX, h);
-			pthread_mutex_lock(&c->wrap_mu);
+			pthread_mutex_lock(&w->c->wrap_mu);
 			rc = vault_barrier_delete(w->c->b, key, NULL);
-			pthread_mutex_unlock(&c->wrap_mu);
+			pthread_mutex_unlock(&w->c->wrap_mu);
 			if (!rc)
 				w->st->wrapped_deleted++;
 		}
