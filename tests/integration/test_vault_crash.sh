@@ -7,42 +7,9 @@
 # Needs openssl and python3 (no root).
 set -euo pipefail
 : "${BULWARK:?BULWARK must point to the bulwark binary}"
-for c in openssl python3; do
-	command -v $c >/dev/null || {
-		[ "${CI:-}" = "true" ] && { echo "FAIL: $c is needed (required in CI)" >&2; exit 1; }
-		echo "SKIP: $c is needed" >&2; exit 77
-	}
-done
-T=$(mktemp -d /tmp/bw-vault-crash.XXXXXX)
-PID=""
-cleanup() {
-	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
-	wait 2>/dev/null || true
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
-	-addext "subjectAltName=IP:127.0.0.1" \
-	-keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
-cat >"$T/vault.yaml" <<YAML
-listen: "127.0.0.1:0"
-tls_cert_file: $T/cert.pem
-tls_key_file: $T/key.pem
-storage_path: $T/vault.db
-YAML
-start() {
-	: >"$T/server.out"
-	"$BULWARK" vault server --config "$T/vault.yaml" >"$T/server.out" 2>&1 &
-	PID=$!
-	PORT=""
-	for _ in $(seq 1 100); do
-		PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$T/server.out")
-		[ -n "$PORT" ] && break
-		sleep 0.1
-	done
-	[ -n "$PORT" ] || { cat "$T/server.out" >&2; echo "FAIL: server did not start" >&2; exit 1; }
-}
+# shellcheck source=helpers/vault_server.sh
+source "$(dirname "$0")/helpers/vault_server.sh"
+vault_test_setup vault-crash python3
 
 # The client: init/unseal, concurrent writers, read-back; all over TLS.
 cat >"$T/client.py" <<'PY'
@@ -106,18 +73,18 @@ python3 "$T/client.py" init "$PORT" "$T/cert.pem" "$T/state"
 python3 "$T/client.py" write "$PORT" "$T/cert.pem" "$T/state" &
 WPID=$!
 sleep 3
-kill -KILL "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+kill_server KILL
 wait "$WPID" || true
 acked=$(wc -l <"$T/state.acked")
 start
 python3 "$T/client.py" unseal "$PORT" "$T/cert.pem" "$T/state"
 read -r n bad < <(python3 "$T/client.py" check "$PORT" "$T/cert.pem" "$T/state")
-kill -TERM "$PID"; wait "$PID" || true; PID=""
+kill_server
 integ=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0])' "$T/vault.db")
 echo "acknowledged writes before SIGKILL: $acked; read back: $n, missing or wrong: $bad; integrity_check: $integ"
 if [ "$acked" -gt 50 ] && [ "$n" = "$acked" ] && [ "$bad" = 0 ] && [ "$integ" = ok ]; then
-	echo "ok   every acknowledged write survived SIGKILL; the database is intact"
+	ok "every acknowledged write survived SIGKILL; the database is intact"
 else
-	echo "FAIL crash safety" >&2
-	exit 1
+	fail "crash safety"
 fi
+exit $failed

@@ -16,70 +16,40 @@ source "$(dirname "$0")/lib.sh"
 bw_need "root" test "$(id -u)" -eq 0
 bw_need "runc" command -v runc
 bw_need "python3" command -v python3
-bw_need "openssl" command -v openssl
-bw_need "curl" command -v curl
+# openssl and curl: checked by vault_test_setup (fail when CI=true, else skip)
 
-T=$BW_TMP
-PID=""
 INJ=""
 CID=bwvi$$
 BW_CONTAINERS=("$CID" "${CID}b")
 inject_cleanup() {
 	if [ -n "$INJ" ]; then kill -TERM "$INJ" 2>/dev/null || true; fi
-	if [ -n "$PID" ]; then kill -TERM "$PID" 2>/dev/null || true; fi
 	local m
 	for m in "$T/once" "$T/tok" "$T/renew"; do umount "$m" 2>/dev/null || true; done
 }
 BW_EXTRA_CLEANUP=inject_cleanup
-
-failed=0
-ok() { echo "ok   $1"; }
-fail() { echo "FAIL $1" >&2; failed=1; }
-check() { # check NAME WANT GOT
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: want '$2', got '$3'"; fi
-}
-jget() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
+# shellcheck source=helpers/vault_server.sh
+source "$(dirname "$0")/helpers/vault_server.sh"
+# after lib.sh: $T is $BW_TMP, and the server is stopped after inject_cleanup
+vault_test_setup vault-inject
 
 # ---- the server ----
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
-	-addext "subjectAltName=IP:127.0.0.1" \
-	-keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
-cat >"$T/vault.yaml" <<YAML
-listen: "127.0.0.1:0"
-tls_cert_file: $T/cert.pem
-tls_key_file: $T/key.pem
-storage_path: $T/vault.db
-YAML
-"$BULWARK" vault server --config "$T/vault.yaml" >"$T/server.out" 2>&1 &
-PID=$!
-PORT=""
-for _ in $(seq 1 100); do
-	PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$T/server.out" 2>/dev/null || true)
-	[ -n "$PORT" ] && break
-	kill -0 "$PID" 2>/dev/null || { cat "$T/server.out" >&2; exit 1; }
-	sleep 0.1
-done
-[ -n "$PORT" ] || { echo "server did not start" >&2; exit 1; }
-export VAULT_ADDR="https://127.0.0.1:$PORT" VAULT_CACERT="$T/cert.pem"
+start
+export VAULT_ADDR="$A" VAULT_CACERT="$T/cert.pem"
 unset VAULT_TOKEN VAULT_SKIP_VERIFY
 
-req() { # req METHOD PATH [JSON]: the body, with the root token
-	curl -sS --cacert "$T/cert.pem" -X "$1" -H "X-Vault-Token: ${ROOT:-none}" \
-		${3:+-d "$3"} "$VAULT_ADDR/v1/$2"
-}
-OUT=$(req PUT sys/init '{"secret_shares":1,"secret_threshold":1}')
+OUT=$(body PUT sys/init -d '{"secret_shares":1,"secret_threshold":1}')
 ROOT=$(echo "$OUT" | jget '["root_token"]')
 KEY=$(echo "$OUT" | jget '["keys"][0]')
-check "unsealed" False "$(req PUT sys/unseal "{\"key\":\"$KEY\"}" | jget '["sealed"]')"
+check "unsealed" False "$(body PUT sys/unseal -d "{\"key\":\"$KEY\"}" | jget '["sealed"]')"
 
-req PUT sys/policy/app-read '{"policy":"path \"secret/data/app/*\" { capabilities = [\"read\"] }"}' >/dev/null
-req POST secret/data/app/db '{"data":{"password":"db-SECRETVALUE-1","user":"app"}}' >/dev/null
-req POST secret/data/app/api '{"data":{"key":"api-SECRETVALUE"}}' >/dev/null
+body PUT sys/policy/app-read -d '{"policy":"path \"secret/data/app/*\" { capabilities = [\"read\"] }"}' >/dev/null
+body POST secret/data/app/db -d '{"data":{"password":"db-SECRETVALUE-1","user":"app"}}' >/dev/null
+body POST secret/data/app/api -d '{"data":{"key":"api-SECRETVALUE"}}' >/dev/null
 # a short token TTL so that --renew has to renew within the test
-req POST auth/approle/role/app '{"token_policies":"app-read","token_ttl":"4s","token_max_ttl":"10m"}' >/dev/null
+body POST auth/approle/role/app -d '{"token_policies":"app-read","token_ttl":"4s","token_max_ttl":"10m"}' >/dev/null
 umask 077
-req GET auth/approle/role/app/role-id | jget '["data"]["role_id"]' >"$T/role_id"
-req POST auth/approle/role/app/secret-id | jget '["data"]["secret_id"]' >"$T/secret_id"
+body GET auth/approle/role/app/role-id | jget '["data"]["role_id"]' >"$T/role_id"
+body POST auth/approle/role/app/secret-id | jget '["data"]["secret_id"]' >"$T/secret_id"
 umask 022
 check "AppRole credentials" 2 "$(grep -c . "$T/role_id" "$T/secret_id" | grep -c ':1$')"
 APPROLE=(--role-id-file "$T/role_id" --secret-id-file "$T/secret_id")
@@ -96,7 +66,7 @@ check "once: on a tmpfs" tmpfs "$(stat -f -c %T "$T/once")"
 check "once: no temp files left" "api db.json" "$(ls -A "$T/once" | xargs)"
 grep -q SECRETVALUE "$T/once.log" && fail "once: the log shows a secret" || ok "once: the log holds no secret"
 # the token way, env rendering of one field
-TOKEN=$(req POST auth/token/create '{"policies":["app-read"],"ttl":"1h"}' | jget '["auth"]["client_token"]')
+TOKEN=$(body POST auth/token/create -d '{"policies":["app-read"],"ttl":"1h"}' | jget '["auth"]["client_token"]')
 VAULT_TOKEN=$TOKEN "$BULWARK" vault inject --secret secret/app/db=db.env --format env \
 	--field password --into "$T/tok" --once 2>"$T/tok.log" || cat "$T/tok.log" >&2
 check "token: env file" "password='db-SECRETVALUE-1'" "$(cat "$T/tok/db.env" 2>&1)"
@@ -189,7 +159,7 @@ check "renew: on a tmpfs" tmpfs "$(stat -f -c %T "$T/renew")"
 ino1=$(stat -c %i "$T/renew/db.json")
 sleep 1.5
 check "renew: an unchanged secret is not rewritten" "$ino1" "$(stat -c %i "$T/renew/db.json")"
-req POST secret/data/app/db '{"data":{"password":"db-SECRETVALUE-2","user":"app"}}' >/dev/null
+body POST secret/data/app/db -d '{"data":{"password":"db-SECRETVALUE-2","user":"app"}}' >/dev/null
 got=""
 for _ in $(seq 1 40); do
 	got=$(jget '["password"]' <"$T/renew/db.json" 2>/dev/null || true)
@@ -210,5 +180,5 @@ if grep -q "mounted a tmpfs" "$T/renew.log"; then
 	grep -q " $T/renew " /proc/mounts && fail "renew: still mounted" || ok "renew: unmounted"
 fi
 
-kill -TERM "$PID"; wait "$PID" || true; PID=""
+kill_server
 exit $failed

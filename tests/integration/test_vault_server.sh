@@ -10,75 +10,19 @@
 # Needs neither root nor a kernel feature (openssl and curl).
 set -euo pipefail
 : "${BULWARK:?BULWARK must point to the bulwark binary}"
-command -v openssl >/dev/null && command -v curl >/dev/null || {
-	[ "${CI:-}" = "true" ] && { echo "FAIL: openssl and curl are needed (required in CI)" >&2; exit 1; }
-	echo "SKIP: openssl and curl are needed" >&2
-	exit 77
-}
-
-T=$(mktemp -d /tmp/bw-vault-server.XXXXXX)
-PID=""
-cleanup() {
-	[ -n "$PID" ] && kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-failed=0
-ok() { echo "ok   $1"; }
-fail() { echo "FAIL $1" >&2; failed=1; }
-check() { # check NAME WANT GOT
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: want '$2', got '$3'"; fi
-}
-
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
-	-addext "subjectAltName=IP:127.0.0.1" \
-	-keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
-cat >"$T/vault.yaml" <<YAML
-listen: "127.0.0.1:0"
-tls_cert_file: $T/cert.pem
-tls_key_file: $T/key.pem
-storage_path: $T/vault.db
-audit_log: $T/audit.log
-YAML
-
-start() {
-	rm -f "$T/server.out"
-	PORT=""
-	"$BULWARK" vault server --config "$T/vault.yaml" >"$T/server.out" 2>&1 &
-	PID=$!
-	for _ in $(seq 1 100); do
-		PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$T/server.out" 2>/dev/null || true)
-		[ -n "$PORT" ] && break
-		kill -0 "$PID" 2>/dev/null || { cat "$T/server.out" >&2; exit 1; }
-		sleep 0.1
-	done
-	[ -n "$PORT" ] || { echo "server did not start" >&2; exit 1; }
-	A="https://127.0.0.1:$PORT"
-}
-stop() {
-	kill -TERM "$PID"
-	wait "$PID" && ok "server exits 0 on SIGTERM" || fail "server exit status $?"
-	PID=""
-}
-# req METHOD PATH [curl args...]: prints "STATUS BODY"
-req() {
-	local m=$1 p=$2
-	shift 2
-	curl -sS --cacert "$T/cert.pem" -X "$m" -o "$T/body" -w '%{http_code}' \
-		"$@" "$A/v1/$p" >"$T/code"
-	echo "$(cat "$T/code") $(cat "$T/body")"
-}
-code() { req "$@" | cut -d' ' -f1; }
-jget() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
+# shellcheck source=helpers/vault_server.sh
+source "$(dirname "$0")/helpers/vault_server.sh"
+vault_test_setup vault-server
+echo "audit_log: $T/audit.log" >>"$T/vault.yaml"
+# every request names its token: req_as / code_as / body_as TOKEN ("" = none)
 
 start
-check "health before init is 501" 501 "$(code GET sys/health)"
-check "uninitcode override" 299 "$(code GET 'sys/health?uninitcode=299')"
-check "init GET" False "$(req GET sys/init | cut -d' ' -f2- | jget '["initialized"]')"
-check "lookup-self before init is 503" 503 "$(code GET auth/token/lookup-self -H 'X-Vault-Token: x')"
-check "bad init params 400" 400 "$(code PUT sys/init -d '{"secret_shares":3,"secret_threshold":5}')"
-OUT=$(req PUT sys/init -d '{"secret_shares":5,"secret_threshold":3}')
+check "health before init is 501" 501 "$(code_as "" GET sys/health)"
+check "uninitcode override" 299 "$(code_as "" GET 'sys/health?uninitcode=299')"
+check "init GET" False "$(body_as "" GET sys/init | jget '["initialized"]')"
+check "lookup-self before init is 503" 503 "$(code_as x GET auth/token/lookup-self)"
+check "bad init params 400" 400 "$(code_as "" PUT sys/init -d '{"secret_shares":3,"secret_threshold":5}')"
+OUT=$(req_as "" PUT sys/init -d '{"secret_shares":5,"secret_threshold":3}')
 check "init 200" 200 "${OUT%% *}"
 echo "${OUT#* }" >"$T/init.json"
 ROOT=$(jget '["root_token"]' <"$T/init.json")
@@ -87,72 +31,72 @@ K2=$(jget '["keys_base64"][1]' <"$T/init.json")
 K3=$(jget '["keys"][2]' <"$T/init.json")
 K4=$(jget '["keys"][3]' <"$T/init.json")
 case "$ROOT" in hvs.????????????????????????????????) ok "root token hvs. + 32 chars" ;; *) fail "root token '$ROOT'" ;; esac
-check "second init 400" 400 "$(code PUT sys/init -d '{"secret_shares":1,"secret_threshold":1}')"
+check "second init 400" 400 "$(code_as "" PUT sys/init -d '{"secret_shares":1,"secret_threshold":1}')"
 if grep -q "$ROOT" "$T/vault.db"* 2>/dev/null; then fail "root token stored in clear"; else ok "root token not in storage"; fi
-check "sealed after init" True "$(req GET sys/seal-status | cut -d' ' -f2- | jget '["sealed"]')"
-check "health sealed 503" 503 "$(code GET sys/health)"
-check "sealedcode override" 200 "$(code GET 'sys/health?sealedcode=200')"
+check "sealed after init" True "$(body_as "" GET sys/seal-status | jget '["sealed"]')"
+check "health sealed 503" 503 "$(code_as "" GET sys/health)"
+check "sealedcode override" 200 "$(code_as "" GET 'sys/health?sealedcode=200')"
 check "HEAD health sealed 503" 503 "$(curl -sS --cacert "$T/cert.pem" -I -o /dev/null -w '%{http_code}' "$A/v1/sys/health")"
-check "request while sealed 503" 503 "$(code GET auth/token/lookup-self -H "X-Vault-Token: $ROOT")"
-check "sealed error message" '{"errors":["Vault is sealed"]}' "$(req GET auth/token/lookup-self -H "X-Vault-Token: $ROOT" | cut -d' ' -f2-)"
+check "request while sealed 503" 503 "$(code_as "$ROOT" GET auth/token/lookup-self)"
+check "sealed error message" '{"errors":["Vault is sealed"]}' "$(body_as "$ROOT" GET auth/token/lookup-self)"
 
-check "unseal 1 progress" 1 "$(req PUT sys/unseal -d "{\"key\":\"$K1\"}" | cut -d' ' -f2- | jget '["progress"]')"
-check "repeated key ignored" 1 "$(req PUT sys/unseal -d "{\"key\":\"$K1\"}" | cut -d' ' -f2- | jget '["progress"]')"
-check "reset" 0 "$(req PUT sys/unseal -d '{"reset":true}' | cut -d' ' -f2- | jget '["progress"]')"
-check "bad key 400" 400 "$(code PUT sys/unseal -d '{"key":"not-hex-or-base64!"}')"
-check "missing key 400" 400 "$(code PUT sys/unseal -d '{}')"
+check "unseal 1 progress" 1 "$(body_as "" PUT sys/unseal -d "{\"key\":\"$K1\"}" | jget '["progress"]')"
+check "repeated key ignored" 1 "$(body_as "" PUT sys/unseal -d "{\"key\":\"$K1\"}" | jget '["progress"]')"
+check "reset" 0 "$(body_as "" PUT sys/unseal -d '{"reset":true}' | jget '["progress"]')"
+check "bad key 400" 400 "$(code_as "" PUT sys/unseal -d '{"key":"not-hex-or-base64!"}')"
+check "missing key 400" 400 "$(code_as "" PUT sys/unseal -d '{}')"
 # two real shares + a forged one: the keyring's GCM tag fails, progress resets
 FORGED=$(echo "$K4" | sed 's/^\(..\)\(..\)/\2\1/')
-req PUT sys/unseal -d "{\"key\":\"$K1\"}" >/dev/null
-req PUT sys/unseal -d "{\"key\":\"$K2\"}" >/dev/null
-check "wrong key set fails" 400 "$(code PUT sys/unseal -d "{\"key\":\"$FORGED\"}")"
-check "progress reset after failure" 0 "$(req GET sys/seal-status | cut -d' ' -f2- | jget '["progress"]')"
-check "still sealed" True "$(req GET sys/seal-status | cut -d' ' -f2- | jget '["sealed"]')"
-check "unseal 1/3" 1 "$(req PUT sys/unseal -d "{\"key\":\"$K1\"}" | cut -d' ' -f2- | jget '["progress"]')"
-check "unseal 2/3 (base64)" 2 "$(req PUT sys/unseal -d "{\"key\":\"$K2\"}" | cut -d' ' -f2- | jget '["progress"]')"
-check "unseal 3/3 unseals" False "$(req PUT sys/unseal -d "{\"key\":\"$K3\"}" | cut -d' ' -f2- | jget '["sealed"]')"
-check "health active 200" 200 "$(code GET sys/health)"
-check "activecode override" 201 "$(code GET 'sys/health?activecode=201&standbyok=true')"
+req_as "" PUT sys/unseal -d "{\"key\":\"$K1\"}" >/dev/null
+req_as "" PUT sys/unseal -d "{\"key\":\"$K2\"}" >/dev/null
+check "wrong key set fails" 400 "$(code_as "" PUT sys/unseal -d "{\"key\":\"$FORGED\"}")"
+check "progress reset after failure" 0 "$(body_as "" GET sys/seal-status | jget '["progress"]')"
+check "still sealed" True "$(body_as "" GET sys/seal-status | jget '["sealed"]')"
+check "unseal 1/3" 1 "$(body_as "" PUT sys/unseal -d "{\"key\":\"$K1\"}" | jget '["progress"]')"
+check "unseal 2/3 (base64)" 2 "$(body_as "" PUT sys/unseal -d "{\"key\":\"$K2\"}" | jget '["progress"]')"
+check "unseal 3/3 unseals" False "$(body_as "" PUT sys/unseal -d "{\"key\":\"$K3\"}" | jget '["sealed"]')"
+check "health active 200" 200 "$(code_as "" GET sys/health)"
+check "activecode override" 201 "$(code_as "" GET 'sys/health?activecode=201&standbyok=true')"
 
-OUT=$(req GET auth/token/lookup-self -H "X-Vault-Token: $ROOT")
+OUT=$(req_as "$ROOT" GET auth/token/lookup-self)
 check "lookup-self 200" 200 "${OUT%% *}"
 check "lookup-self policies" "['root']" "$(echo "${OUT#* }" | jget '["data"]["policies"]')"
 check "lookup-self ttl 0" 0 "$(echo "${OUT#* }" | jget '["data"]["ttl"]')"
 check "envelope has request_id" 36 "$(echo "${OUT#* }" | jget '["request_id"].__len__()')"
-check "Bearer token" 200 "$(code GET auth/token/lookup-self -H "Authorization: Bearer $ROOT")"
-check "bad token 403" '403 {"errors":["permission denied"]}' "$(req GET auth/token/lookup-self -H 'X-Vault-Token: hvs.wrong')"
-check "no token 403" 403 "$(code GET auth/token/lookup-self)"
-check "unknown route 404" '404 {"errors":["no handler for route \"nomount/x\". route entry not found."]}' "$(req GET nomount/x -H "X-Vault-Token: $ROOT")"
-check "LIST unknown 404" 404 "$(code LIST secret/metadata/ -H "X-Vault-Token: $ROOT")"
-check "wrong method 405" 405 "$(code DELETE sys/seal-status)"
-check "malformed JSON 400" 400 "$(code PUT sys/unseal -d '{"key":')"
-check "non-object JSON 400" 400 "$(code PUT sys/unseal -d '[1]')"
-check "path traversal 400" 400 "$(code GET 'auth/token/../../sys/health' --path-as-is)"
-check "encoded traversal 400" 400 "$(code GET 'auth/token/%2e%2e/x' --path-as-is -H "X-Vault-Token: $ROOT")"
-check "double slash 400" 400 "$(code GET 'auth//token/lookup-self' --path-as-is -H "X-Vault-Token: $ROOT")"
+check "Bearer token" 200 "$(code_as "" GET auth/token/lookup-self -H "Authorization: Bearer $ROOT")"
+check "bad token 403" '403 {"errors":["permission denied"]}' "$(req_as hvs.wrong GET auth/token/lookup-self)"
+check "no token 403" 403 "$(code_as "" GET auth/token/lookup-self)"
+check "unknown route 404" '404 {"errors":["no handler for route \"nomount/x\". route entry not found."]}' "$(req_as "$ROOT" GET nomount/x)"
+check "LIST unknown 404" 404 "$(code_as "$ROOT" LIST secret/metadata/)"
+check "wrong method 405" 405 "$(code_as "" DELETE sys/seal-status)"
+check "malformed JSON 400" 400 "$(code_as "" PUT sys/unseal -d '{"key":')"
+check "non-object JSON 400" 400 "$(code_as "" PUT sys/unseal -d '[1]')"
+check "path traversal 400" 400 "$(code_as "" GET 'auth/token/../../sys/health' --path-as-is)"
+check "encoded traversal 400" 400 "$(code_as "$ROOT" GET 'auth/token/%2e%2e/x' --path-as-is)"
+check "double slash 400" 400 "$(code_as "$ROOT" GET 'auth//token/lookup-self' --path-as-is)"
 check "outside /v1/ 404" 404 "$(curl -sS --cacert "$T/cert.pem" -o /dev/null -w '%{http_code}' "$A/ui/")"
-check "33 MiB body 413" 413 "$(code PUT sys/unseal -H 'Content-Length: 34603008' --data-binary @/dev/null)"
+check "33 MiB body 413" 413 "$(code_as "" PUT sys/unseal -H 'Content-Length: 34603008' --data-binary @/dev/null)"
 head -c 34000000 /dev/zero | tr '\0' 'a' >"$T/big"
-check "33 MB streamed body 413" 413 "$(code PUT sys/unseal -H 'Transfer-Encoding: chunked' --data-binary @"$T/big")"
+check "33 MB streamed body 413" 413 "$(code_as "" PUT sys/unseal -H 'Transfer-Encoding: chunked' --data-binary @"$T/big")"
 if curl -sS --cacert "$T/cert.pem" --tlsv1.1 --tls-max 1.1 "$A/v1/sys/health" -o /dev/null 2>/dev/null; then
 	fail "TLS 1.1 accepted"
 else
 	ok "TLS 1.1 refused"
 fi
 check "TLS 1.2 accepted" 200 "$(curl -sS --cacert "$T/cert.pem" --tlsv1.2 --tls-max 1.2 -o /dev/null -w '%{http_code}' "$A/v1/sys/health")"
-check "seal without token 403" 403 "$(code PUT sys/seal)"
-check "seal 204" 204 "$(code PUT sys/seal -H "X-Vault-Token: $ROOT")"
-check "sealed 503" 503 "$(code GET auth/token/lookup-self -H "X-Vault-Token: $ROOT")"
-check "health after seal 503" 503 "$(code GET sys/health)"
+check "seal without token 403" 403 "$(code_as "" PUT sys/seal)"
+check "seal 204" 204 "$(code_as "$ROOT" PUT sys/seal)"
+check "sealed 503" 503 "$(code_as "$ROOT" GET auth/token/lookup-self)"
+check "health after seal 503" 503 "$(code_as "" GET sys/health)"
 stop
 
 start
-check "restart: initialised" True "$(req GET sys/seal-status | cut -d' ' -f2- | jget '["initialized"]')"
-check "restart: sealed" True "$(req GET sys/seal-status | cut -d' ' -f2- | jget '["sealed"]')"
-check "restart: 503 until unsealed" 503 "$(code GET auth/token/lookup-self -H "X-Vault-Token: $ROOT")"
-for k in "$K4" "$K2" "$K1"; do req PUT sys/unseal -d "{\"key\":\"$k\"}" >/dev/null; done
-check "restart: unsealed with another key set" 200 "$(code GET sys/health)"
-check "restart: root token works" 200 "$(code GET auth/token/lookup-self -H "X-Vault-Token: $ROOT")"
+check "restart: initialised" True "$(body_as "" GET sys/seal-status | jget '["initialized"]')"
+check "restart: sealed" True "$(body_as "" GET sys/seal-status | jget '["sealed"]')"
+check "restart: 503 until unsealed" 503 "$(code_as "$ROOT" GET auth/token/lookup-self)"
+for k in "$K4" "$K2" "$K1"; do req_as "" PUT sys/unseal -d "{\"key\":\"$k\"}" >/dev/null; done
+check "restart: unsealed with another key set" 200 "$(code_as "" GET sys/health)"
+check "restart: root token works" 200 "$(code_as "$ROOT" GET auth/token/lookup-self)"
 stop
 if grep -q "$ROOT" "$T/audit.log"; then fail "root token in the audit log"; else ok "audit log has no clear token"; fi
 if "$BULWARK" vault audit verify "$T/audit.log" >"$T/verify.out" 2>&1; then
