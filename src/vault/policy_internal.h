@@ -1,8 +1,9 @@
 /*
  * policy_internal.h - the parsed form of an ACL policy, shared by the
- * parser (policy_parse.c), the ACL builder (policy_acl.c) and the parameter
- * constraints (policy_params.c) only; the rest of Bulwark sees struct
- * vault_policy and struct vault_acl_rule as opaque through vault.h.
+ * parser (policy_parse.c, policy_json.c, policy_hcl*.c), the ACL builder
+ * (policy_acl.c) and the parameter constraints (policy_params.c) only; the rest
+ * of Bulwark sees struct vault_policy and struct vault_acl_rule as opaque
+ * through vault.h.
  *
  * A rule's path is stored the way Vault's ACL keys it: without a leading
  * "/", and for a plain prefix glob ("secret/app-*") without the "*".  A path
@@ -14,6 +15,9 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "vault/vault.h"
 
 enum vault_rule_kind {
 	VAULT_RULE_EXACT = 0,	/* no "+" segment, no trailing "*" */
@@ -57,6 +61,41 @@ struct vault_policy {
 	(VAULT_CAP_CREATE | VAULT_CAP_READ | VAULT_CAP_UPDATE |                \
 	 VAULT_CAP_DELETE | VAULT_CAP_LIST | VAULT_CAP_SUDO |                  \
 	 VAULT_CAP_PATCH | VAULT_CAP_SUBSCRIBE)
+
+/* 1 when s[0..len) is the string lit. */
+static inline int str_is(const char *s, size_t len, const char *lit)
+{
+	return strlen(lit) == len && memcmp(s, lit, len) == 0;
+}
+
+/* ---- policy_parse.c: what the HCL and JSON forms share ---- */
+
+/* The VAULT_CAP_* bit of a capability name, 0 for an unknown one. */
+unsigned vault_cap_lookup(const char *s, size_t len);
+/* The capabilities of one of Vault's old "policy = ..." values into
+ * *caps: 0, or -1 for an unknown one. */
+int vault_old_policy_lookup(const char *s, size_t len, unsigned *caps);
+/* Adds a rule for path (raw, as written) with caps and the constraints in
+ * *params, applying Vault's path normalisation.  On success the rule owns
+ * what *params held (a deny rule drops it) and *params is zeroed; on error
+ * *params is left to the caller.  Errors are positioned at line:col. */
+int vault_policy_rule_add(struct vault_policy *pol, const char *path,
+			  size_t len, unsigned caps,
+			  struct vault_rule_params *params, const char *input,
+			  int line, int col, struct bw_error *err);
+
+/*
+ * The two forms (policy_hcl.c, policy_json.c): the policy text (len bytes,
+ * text may be NULL when len is 0) into pol's rules; input names the policy
+ * in errors.  0 or a negative errno with err set; pol may then hold some
+ * rules (the caller frees it).
+ */
+int vault_policy_parse_hcl(const char *text, size_t len,
+			   struct vault_policy *pol, const char *input,
+			   struct bw_error *err);
+int vault_policy_parse_json(const char *text, size_t len,
+			    struct vault_policy *pol, const char *input,
+			    struct bw_error *err);
 
 /* ---- policy_params.c ---- */
 

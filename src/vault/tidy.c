@@ -12,7 +12,7 @@
  *   core/token/parent/    deleting links whose parent or child is gone;
  *   core/token/accessor/  deleting entries whose token is gone;
  * then the wrapped responses (wrapping.c).  AppRole's secret ids are
- * approle.c's part.  tidy_int.h has the walking rules (batches, stop and
+ * approle_tidy.c's part.  tidy_int.h has the walking rules (batches, stop and
  * seal checks, one key per lock); Vault turns the children of a missing
  * parent into orphans, here they are dead (a lookup refuses a token whose
  * ancestor is gone), so the sweep revokes them.

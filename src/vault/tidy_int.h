@@ -1,6 +1,6 @@
 /*
  * tidy_int.h - internal to src/vault/: the sweep of expired state (tidy.c)
- * and the parts of it that live beside the data they clean (approle.c:
+ * and the parts of it that live beside the data they clean (approle_tidy.c:
  * secret ids; wrapping.c: wrapped responses), plus what the tidy
  * endpoints' handlers call.  vault.h has the public side (vault_tidy_run,
  * the background sweeper, struct vault_tidy_stats).
@@ -39,7 +39,7 @@ int vault_tidy_stopped(const struct vault_tidy_walk *w);
  * (with err filled) after the walk.  -ECANCELED when stopped or sealed
  * part way.
  */
-/* approle.c: expired secret ids, secret ids without their accessor entry,
+/* approle_tidy.c: expired secret ids, secret ids without their accessor entry,
  * accessor entries without their secret id. */
 int vault_approle_tidy(struct vault_tidy_walk *w, struct bw_error *err);
 /* wrapping.c: stored responses whose wrapping token is dead or gone (a
