@@ -15,8 +15,6 @@
 #include "vault/approle_int.h"
 #include "vault/token_int.h"
 
-pthread_mutex_t ar_mu = PTHREAD_MUTEX_INITIALIZER;
-
 int ar_get_json(struct vault_core *c, const char *key, json_t **ret)
 {
 	uint8_t *v = NULL;

@@ -29,9 +29,8 @@
 #define AR_KEY 512
 #define AR_INVALID "invalid role or secret ID"
 
-/* Serialises every AppRole write: role changes, secret id creation, use
- * and destruction (approle_common.c). */
-extern pthread_mutex_t ar_mu;
+/* Every AppRole write (role changes, secret id creation, use and
+ * destruction) holds the core's approle_mu (core_int.h). */
 
 static inline int64_t jint(json_t *o, const char *k)
 {
@@ -94,10 +93,10 @@ int ar_secret_destroy(struct vault_core *c, struct rctx *r, const char *name,
 		      int by_accessor, int *status);
 /* The entry of secret id sh (its SHA-256, hex) of role name into *ret (new
  * reference): 0, -ENOENT (also when expired: then removed), -EIO.  Called
- * with ar_mu held. */
+ * with approle_mu held. */
 int ar_secret_get(struct vault_core *c, const char *name, const char *sh,
 		  json_t **ret);
-/* Removes a secret id's entry e and its accessor link (ar_mu held). */
+/* Removes a secret id's entry e and its accessor link (approle_mu held). */
 int ar_secret_remove(struct vault_core *c, const char *name, json_t *e);
 
 /* ---- approle_login.c ---- */

@@ -1,7 +1,7 @@
 /*
  * approle_login.c - auth/approle/login: the role found by its role_id
  * index, the role_id compared again in constant time, the CIDR bounds,
- * the secret id checked and used (a num_uses decrement under ar_mu), and
+ * the secret id checked and used (a num_uses decrement under approle_mu), and
  * the orphan token issued with the role's policies and TTLs.  Every
  * failure answers the same "invalid role or secret ID".
  */
@@ -135,7 +135,7 @@ int ar_h_login(struct vault_core *c, struct rctx *r, int *status, json_t **data)
 			return vault_verr(400, "missing secret_id");
 		}
 		vault_token_hash(sid, hash);
-		pthread_mutex_lock(&ar_mu);
+		pthread_mutex_lock(&c->approle_mu);
 		rc = ar_secret_get(c, name, hash, &e);
 		if (!rc &&
 		    (!ar_cidrs_allow(json_object_get(e, "cidr_list"), addr) ||
@@ -159,7 +159,7 @@ int ar_h_login(struct vault_core *c, struct rctx *r, int *status, json_t **data)
 			if (rc)
 				rc = -EIO;
 		}
-		pthread_mutex_unlock(&ar_mu);
+		pthread_mutex_unlock(&c->approle_mu);
 		json_decref(e);
 		if (rc == -EIO || rc == -ENOMEM) {
 			json_decref(role);

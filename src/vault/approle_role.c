@@ -135,7 +135,7 @@ static int role_write(struct vault_core *c, struct rctx *r, const char *name,
 	json_t *role = NULL, *v, *l = NULL;
 	int rc, b, created = 0;
 
-	pthread_mutex_lock(&ar_mu);
+	pthread_mutex_lock(&c->approle_mu);
 	rc = ar_role_get(c, name, &role);
 	if (rc == -ENOENT) {
 		char id[37];
@@ -272,7 +272,7 @@ static int role_write(struct vault_core *c, struct rctx *r, const char *name,
 	}
 	*status = 204;
 out:
-	pthread_mutex_unlock(&ar_mu);
+	pthread_mutex_unlock(&c->approle_mu);
 	json_decref(role);
 	return rc;
 }
@@ -304,7 +304,7 @@ static int role_delete(struct vault_core *c, const char *name, int *status)
 	json_t *role = NULL;
 	int rc;
 
-	pthread_mutex_lock(&ar_mu);
+	pthread_mutex_lock(&c->approle_mu);
 	rc = ar_role_get(c, name, &role);
 	if (rc == -ENOENT) {
 		rc = 0;
@@ -325,7 +325,7 @@ static int role_delete(struct vault_core *c, const char *name, int *status)
 	if (!rc)
 		rc = vault_barrier_delete(c->b, key, NULL);
 done:
-	pthread_mutex_unlock(&ar_mu);
+	pthread_mutex_unlock(&c->approle_mu);
 	json_decref(role);
 	if (rc && rc != -ENOENT)
 		return vault_verr(500, "internal error");

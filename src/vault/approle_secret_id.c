@@ -140,13 +140,13 @@ int ar_secret_create(struct vault_core *c, struct rctx *r, const char *name,
 		vault_verr(500, "internal error");
 		goto out;
 	}
-	pthread_mutex_lock(&ar_mu);
+	pthread_mutex_lock(&c->approle_mu);
 	snprintf(key, sizeof(key), "%s%s/%s", AR_ACCESSOR, name, ah);
 	rc = ar_put_json(c, key, link);
 	snprintf(key, sizeof(key), "%s%s/%s", AR_SECRET, name, sh);
 	if (!rc)
 		rc = ar_put_json(c, key, e);
-	pthread_mutex_unlock(&ar_mu);
+	pthread_mutex_unlock(&c->approle_mu);
 	if (rc) {
 		rc = vault_verr(500, "internal error");
 		goto out;
@@ -199,7 +199,7 @@ int ar_secret_list(struct vault_core *c, const char *name, int *status,
 	return *data ? 0 : vault_verr(500, "internal error");
 }
 
-/* Removes a secret id's entry and accessor link (ar_mu held). */
+/* Removes a secret id's entry and accessor link (approle_mu held). */
 int ar_secret_remove(struct vault_core *c, const char *name, json_t *e)
 {
 	char key[AR_KEY], ah[65];
@@ -283,9 +283,9 @@ int ar_secret_lookup(struct vault_core *c, struct rctx *r, const char *name,
 
 	if (secret_hash_param(c, r, name, by_accessor, sh))
 		return -1;
-	pthread_mutex_lock(&ar_mu); /* ar_secret_get may reap an expired id */
+	pthread_mutex_lock(&c->approle_mu); /* ar_secret_get may reap an expired id */
 	rc = ar_secret_get(c, name, sh, &e);
-	pthread_mutex_unlock(&ar_mu);
+	pthread_mutex_unlock(&c->approle_mu);
 	if (rc == -ENOENT) {
 		*status =
 		    204; /* Vault: an unknown secret id reads as nothing */
@@ -308,11 +308,11 @@ int ar_secret_destroy(struct vault_core *c, struct rctx *r, const char *name,
 
 	if (secret_hash_param(c, r, name, by_accessor, sh))
 		return -1;
-	pthread_mutex_lock(&ar_mu);
+	pthread_mutex_lock(&c->approle_mu);
 	rc = ar_secret_get(c, name, sh, &e);
 	if (!rc)
 		rc = ar_secret_remove(c, name, e);
-	pthread_mutex_unlock(&ar_mu);
+	pthread_mutex_unlock(&c->approle_mu);
 	json_decref(e);
 	if (rc && rc != -ENOENT)
 		return vault_verr(500, "internal error");

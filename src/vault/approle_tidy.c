@@ -2,7 +2,7 @@
  * approle_tidy.c - the AppRole part of the sweep (vault_approle_tidy,
  * tidy_int.h): expired secret ids, secret ids without their accessor
  * entry and accessor entries without their secret id.  Each key that looks
- * stale is re-checked under ar_mu before it is deleted.
+ * stale is re-checked under approle_mu before it is deleted.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -69,7 +69,7 @@ static int secret_stale(struct vault_core *c, const char *name, const char *sh,
 	return rc;
 }
 
-/* Removes secret id sh of role name when, under ar_mu, it is still stale:
+/* Removes secret id sh of role name when, under approle_mu, it is still stale:
  * 1 removed, 0 not, or negative. */
 static int secret_reap(struct vault_core *c, const char *name, const char *sh)
 {
@@ -80,11 +80,11 @@ static int secret_reap(struct vault_core *c, const char *name, const char *sh)
 	if (rc != 1)
 		return rc;
 	e = NULL;
-	pthread_mutex_lock(&ar_mu);
+	pthread_mutex_lock(&c->approle_mu);
 	rc = secret_stale(c, name, sh, &e);
 	if (rc == 1)
 		rc = ar_secret_remove(c, name, e) ? -EIO : 1;
-	pthread_mutex_unlock(&ar_mu);
+	pthread_mutex_unlock(&c->approle_mu);
 	json_decref(e);
 	return rc;
 }
@@ -119,11 +119,11 @@ static int accessor_reap(struct vault_core *c, const char *name,
 
 	if (rc != 1)
 		return rc;
-	pthread_mutex_lock(&ar_mu);
+	pthread_mutex_lock(&c->approle_mu);
 	rc = accessor_dangling(c, name, key);
 	if (rc == 1)
 		rc = vault_barrier_delete(c->b, key, NULL) ? -EIO : 1;
-	pthread_mutex_unlock(&ar_mu);
+	pthread_mutex_unlock(&c->approle_mu);
 	return rc;
 }
 

@@ -38,6 +38,8 @@ struct vault_core {
 
 	/* wrapping.c: unwrapping a response and deleting it are one step */
 	pthread_mutex_t wrap_mu;
+	/* approle_*.c: serialises every AppRole write */
+	pthread_mutex_t approle_mu;
 	/* the background sweeper (tidy.c), NULL when none: set and cleared
 	 * by vault_tidy_start/stop while no request runs */
 	struct vault_tidy *tidy;

@@ -157,6 +157,7 @@ int vault_core_new(struct vault_storage *st, struct vault_core **ret,
 	pthread_rwlock_init(&c->audit_lock, NULL);
 	pthread_rwlock_init(&c->mount_lock, NULL);
 	pthread_mutex_init(&c->wrap_mu, NULL);
+	pthread_mutex_init(&c->approle_mu, NULL);
 	for (size_t i = 0; i < VAULT_KV_LOCK_STRIPES; i++)
 		pthread_mutex_init(&c->kv_key_locks[i], NULL);
 	vault_uuid(c->cluster_id);
@@ -185,6 +186,7 @@ void vault_core_free(struct vault_core *c)
 	pthread_rwlock_destroy(&c->audit_lock);
 	pthread_rwlock_destroy(&c->mount_lock);
 	pthread_mutex_destroy(&c->wrap_mu);
+	pthread_mutex_destroy(&c->approle_mu);
 	for (size_t i = 0; i < VAULT_KV_LOCK_STRIPES; i++)
 		pthread_mutex_destroy(&c->kv_key_locks[i]);
 	pthread_mutex_destroy(&c->mu);
