@@ -15,39 +15,6 @@
 #include "vault/approle_int.h"
 #include "vault/token_int.h"
 
-int ar_get_json(struct vault_core *c, const char *key, json_t **ret)
-{
-	uint8_t *v = NULL;
-	size_t n = 0;
-	json_t *o;
-	int rc = vault_barrier_get(c->b, key, &v, &n, NULL);
-
-	if (rc)
-		return rc;
-	o = json_loadb((const char *)v, n, 0, NULL);
-	free(v);
-	if (!json_is_object(o)) {
-		json_decref(o);
-		return -EIO;
-	}
-	*ret = o;
-	return 0;
-}
-
-int ar_put_json(struct vault_core *c, const char *key, json_t *o)
-{
-	char *text = json_dumps(o, JSON_COMPACT);
-	int rc;
-
-	if (!text)
-		return -ENOMEM;
-	rc = vault_barrier_put(c->b, key, (const uint8_t *)text, strlen(text),
-			       NULL);
-	OPENSSL_cleanse(text, strlen(text));
-	free(text);
-	return rc;
-}
-
 /* Role names: [A-Za-z0-9_.@-], lower-cased as Vault does. */
 int ar_name_check(const char *s, size_t len, char out[AR_MAX_NAME + 1])
 {
@@ -67,73 +34,14 @@ int ar_name_check(const char *s, size_t len, char out[AR_MAX_NAME + 1])
 	return 0;
 }
 
-/* A list parameter: an array of strings or a comma-separated string, each
- * item trimmed; *ret a new array (empty for null). */
-static int str_list(json_t *v, size_t max, size_t item_max, json_t **ret)
-{
-	json_t *out = json_array();
-	size_t i;
-	json_t *x;
-
-	if (!out)
-		return -ENOMEM;
-	if (!v || json_is_null(v)) {
-		*ret = out;
-		return 0;
-	}
-	if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-		{
-			if (!json_is_string(x) ||
-			    json_string_length(x) > item_max ||
-			    json_array_size(out) >= max) {
-				json_decref(out);
-				return -EINVAL;
-			}
-			if (json_string_length(x))
-				json_array_append(out, x);
-		}
-		*ret = out;
-		return 0;
-	}
-	if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-
-		while (*s) {
-			const char *comma = strchr(s, ',');
-			size_t len = comma ? (size_t)(comma - s) : strlen(s);
-
-			while (len && *s == ' ')
-				s++, len--;
-			while (len && s[len - 1] == ' ')
-				len--;
-			if (len) {
-				if (len > item_max ||
-				    json_array_size(out) >= max) {
-					json_decref(out);
-					return -EINVAL;
-				}
-				json_array_append_new(out,
-						      json_stringn(s, len));
-			}
-			if (!comma)
-				break;
-			s = comma + 1;
-		}
-		*ret = out;
-		return 0;
-	}
-	json_decref(out);
-	return -EINVAL;
-}
-
 int ar_policies_param(json_t *v, json_t **ret)
 {
 	json_t *raw = NULL, *out, *x;
 	size_t i;
 	char name[VAULT_POLICY_MAX_NAME + 1];
 
-	if (str_list(v, VAULT_TOKEN_MAX_POLICIES, VAULT_POLICY_MAX_NAME, &raw))
+	if (vault_list_param(v, VAULT_TOKEN_MAX_POLICIES, VAULT_POLICY_MAX_NAME,
+			     &raw))
 		return -EINVAL;
 	out = json_array();
 	json_array_foreach(raw, i, x)
@@ -236,7 +144,7 @@ int ar_cidrs_param(json_t *v, json_t **ret)
 	unsigned char net[16];
 	int fam, bits;
 
-	if (str_list(v, AR_MAX_CIDRS, 64, &l))
+	if (vault_list_param(v, AR_MAX_CIDRS, 64, &l))
 		return -EINVAL;
 	json_array_foreach(l, i, x)
 	{

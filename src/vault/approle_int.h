@@ -48,11 +48,7 @@ static inline const char *jstr(json_t *o, const char *k)
 
 /* ---- approle_common.c ---- */
 
-/* The JSON object stored at key into *ret (new reference): 0, -EIO when
- * it is not an object, or the barrier's error (-ENOENT ...). */
-int ar_get_json(struct vault_core *c, const char *key, json_t **ret);
-/* Stores o (only read) at key; the serialised text is zeroed after. */
-int ar_put_json(struct vault_core *c, const char *key, json_t *o);
+/* (Documents: vault_json_get_object and vault_json_put, core_int.h.) */
 /* Role names: [A-Za-z0-9_.@-], lower-cased into out.  0 or -EINVAL. */
 int ar_name_check(const char *s, size_t len, char out[AR_MAX_NAME + 1]);
 /* token_policies as sent (a list or a comma-separated string): checked,

@@ -106,7 +106,7 @@ int ar_h_login(struct vault_core *c, struct rctx *r, int *status, json_t **data)
 		return vault_verr(400, AR_INVALID);
 	vault_token_hash(rid, hash);
 	snprintf(key, sizeof(key), "%s%s", AR_ROLE_ID, hash);
-	rc = ar_get_json(c, key, &idx);
+	rc = vault_json_get_object(c, key, &idx);
 	if (rc == -ENOENT)
 		return vault_verr(400, AR_INVALID);
 	if (rc)
@@ -154,7 +154,7 @@ int ar_h_login(struct vault_core *c, struct rctx *r, int *status, json_t **data)
 				    json_integer(vault_tokens_now(c)));
 				snprintf(key, sizeof(key), "%s%s/%s", AR_SECRET,
 					 name, hash);
-				rc = ar_put_json(c, key, e);
+				rc = vault_json_put(c, key, e);
 			}
 			if (rc)
 				rc = -EIO;

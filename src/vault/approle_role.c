@@ -45,7 +45,7 @@ int ar_role_get(struct vault_core *c, const char *name, json_t **ret)
 	char key[AR_KEY];
 
 	role_key(name, key, sizeof(key));
-	return ar_get_json(c, key, ret);
+	return vault_json_get_object(c, key, ret);
 }
 
 /* The role name in path after "auth/approle/role/": copies it into name
@@ -238,7 +238,7 @@ static int role_write(struct vault_core *c, struct rctx *r, const char *name,
 
 			vault_token_hash(json_string_value(v), hash);
 			snprintf(key, sizeof(key), "%s%s", AR_ROLE_ID, hash);
-			if (!ar_get_json(c, key, &o)) {
+			if (!vault_json_get_object(c, key, &o)) {
 				int same = !strcmp(jstr(o, "name"), name);
 
 				json_decref(o);
@@ -261,11 +261,11 @@ static int role_write(struct vault_core *c, struct rctx *r, const char *name,
 	vault_token_hash(jstr(role, "role_id"), hash);
 	snprintf(key, sizeof(key), "%s%s", AR_ROLE_ID, hash);
 	l = json_pack("{s:s}", "name", name);
-	rc = l ? ar_put_json(c, key, l) : -ENOMEM;
+	rc = l ? vault_json_put(c, key, l) : -ENOMEM;
 	json_decref(l);
 	role_key(name, key, sizeof(key));
 	if (!rc)
-		rc = ar_put_json(c, key, role);
+		rc = vault_json_put(c, key, role);
 	if (rc) {
 		rc = vault_verr(500, "internal error");
 		goto out;

@@ -142,10 +142,10 @@ int ar_secret_create(struct vault_core *c, struct rctx *r, const char *name,
 	}
 	pthread_mutex_lock(&c->approle_mu);
 	snprintf(key, sizeof(key), "%s%s/%s", AR_ACCESSOR, name, ah);
-	rc = ar_put_json(c, key, link);
+	rc = vault_json_put(c, key, link);
 	snprintf(key, sizeof(key), "%s%s/%s", AR_SECRET, name, sh);
 	if (!rc)
-		rc = ar_put_json(c, key, e);
+		rc = vault_json_put(c, key, e);
 	pthread_mutex_unlock(&c->approle_mu);
 	if (rc) {
 		rc = vault_verr(500, "internal error");
@@ -183,7 +183,7 @@ int ar_secret_list(struct vault_core *c, const char *name, int *status,
 	{
 		snprintf(key, sizeof(key), "%s%s/%s", AR_ACCESSOR, name,
 			 json_string_value(k));
-		if (!ar_get_json(c, key, &o)) {
+		if (!vault_json_get_object(c, key, &o)) {
 			json_array_append_new(out,
 					      json_string(jstr(o, "accessor")));
 			json_decref(o);
@@ -225,7 +225,7 @@ int ar_secret_get(struct vault_core *c, const char *name, const char *sh,
 	int rc;
 
 	snprintf(key, sizeof(key), "%s%s/%s", AR_SECRET, name, sh);
-	rc = ar_get_json(c, key, &e);
+	rc = vault_json_get_object(c, key, &e);
 	if (rc)
 		return rc;
 	if (strlen(jstr(e, "hash")) != 64 ||
@@ -263,7 +263,7 @@ static int secret_hash_param(struct vault_core *c, struct rctx *r,
 	}
 	vault_token_hash(s, ah);
 	snprintf(key, sizeof(key), "%s%s/%s", AR_ACCESSOR, name, ah);
-	if (ar_get_json(c, key, &o))
+	if (vault_json_get_object(c, key, &o))
 		return vault_verr(404, "");
 	if (strlen(jstr(o, "hash")) != 64) {
 		json_decref(o);
@@ -283,7 +283,8 @@ int ar_secret_lookup(struct vault_core *c, struct rctx *r, const char *name,
 
 	if (secret_hash_param(c, r, name, by_accessor, sh))
 		return -1;
-	pthread_mutex_lock(&c->approle_mu); /* ar_secret_get may reap an expired id */
+	pthread_mutex_lock(
+	    &c->approle_mu); /* ar_secret_get may reap an expired id */
 	rc = ar_secret_get(c, name, sh, &e);
 	pthread_mutex_unlock(&c->approle_mu);
 	if (rc == -ENOENT) {

@@ -46,7 +46,7 @@ static int secret_stale(struct vault_core *c, const char *name, const char *sh,
 	int rc;
 
 	snprintf(key, sizeof(key), "%s%s/%s", AR_SECRET, name, sh);
-	rc = ar_get_json(c, key, &e);
+	rc = vault_json_get_object(c, key, &e);
 	if (rc)
 		return rc == -ENOENT ? 0 : rc;
 	if (strlen(jstr(e, "hash")) != 64 ||
@@ -95,7 +95,7 @@ static int accessor_dangling(struct vault_core *c, const char *name,
 {
 	char skey[AR_KEY];
 	json_t *o = NULL;
-	int rc = ar_get_json(c, key, &o);
+	int rc = vault_json_get_object(c, key, &o);
 
 	if (rc)
 		return rc == -ENOENT ? 0 : rc;

@@ -59,6 +59,24 @@ struct vault_core {
 int vault_core_audit(struct vault_core *c, const char *type, json_t *auth,
 		     json_t *request, json_t *response, const char *error);
 
+/*
+ * A list parameter (params.c): an array of strings or a comma-separated
+ * string, each item trimmed of spaces, empty items dropped; *ret a new
+ * array (empty for absent or null).  -EINVAL for another type, a
+ * non-string element, more than max items or one longer than item_max;
+ * -ENOMEM.
+ */
+int vault_list_param(json_t *v, size_t max, size_t item_max, json_t **ret);
+
+/* json_store.c */
+/* A JSON document through the barrier: a private copy (caller decrefs and
+ * may change it), -ENOENT when absent, -EBADMSG when not JSON. */
+int vault_json_get(struct vault_core *c, const char *key, json_t **ret);
+int vault_json_put(struct vault_core *c, const char *key, json_t *j);
+int vault_key_delete(struct vault_core *c, const char *key);
+/* vault_json_get, and the document must be a JSON object (else -EIO). */
+int vault_json_get_object(struct vault_core *c, const char *key, json_t **ret);
+
 /* A random RFC 4122 version 4 UUID into out (37 bytes). */
 void vault_uuid(char out[37]);
 

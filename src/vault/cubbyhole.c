@@ -39,7 +39,7 @@
 #define CUBBY_MOUNT "cubbyhole/"
 #define CUBBY_IDS_PATH "core/cubbyhole-mount"
 #define CUBBY_KEYBUF (VAULT_STORAGE_MAX_KEY + 1)
-#define CUBBY_DEFAULT_LEASE_TTL 2764800		 /* 768h, as kv.c */
+#define CUBBY_DEFAULT_LEASE_TTL 2764800 /* 768h, as kv.c */
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -117,11 +117,6 @@ long long vault_json_int(json_t *o, const char *key);
 int vault_int_param(json_t *v, long long *ret);
 int vault_bool_param(json_t *v, int *ret);
 
-/* A JSON document through the barrier: a private copy (caller decrefs and
- * may change it), -ENOENT when absent, -EBADMSG when not JSON. */
-int vault_json_get(struct vault_core *c, const char *key, json_t **ret);
-int vault_json_put(struct vault_core *c, const char *key, json_t *j);
-int vault_key_delete(struct vault_core *c, const char *key);
 /* Deletes every entry under prefix (ending in "/"), folders recursively up
  * to KV_MAX_PURGE_DEPTH deep (depth: 0 at the top).  0 or a negative code
  * (err may be NULL). */

@@ -2,9 +2,8 @@
  * logical_util.c - what the secrets engines (mounts.c, kv.c) share:
  * filling a vault_logical_resp, query and body parameters in Vault's
  * forms (integers as numbers or strings, booleans as "true"/"1", Go
- * durations), RFC 3339 times with nanoseconds, and JSON documents stored
- * through the barrier (a private, mutable copy per read: for the shared
- * cached one see vault_barrier_get_doc).
+ * durations), RFC 3339 times with nanoseconds, and deleting a folder of
+ * stored entries.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -217,53 +216,6 @@ int vault_bool_param(json_t *v, int *ret)
 	return -1;
 }
 
-/* ---- JSON documents through the barrier --------------------------------- */
-
-int vault_json_get(struct vault_core *c, const char *key, json_t **ret)
-{
-	uint8_t *v = NULL;
-	size_t n = 0;
-	struct bw_error err;
-	json_t *j;
-	int rc;
-
-	bw_error_clear(&err);
-	rc = vault_barrier_get(c->b, key, &v, &n, &err);
-	if (rc)
-		return rc;
-	j = json_loadb((const char *)v, n, 0, NULL);
-	vault_secure_free(v, n);
-	if (!j)
-		return -EBADMSG;
-	*ret = j;
-	return 0;
-}
-
-int vault_json_put(struct vault_core *c, const char *key, json_t *j)
-{
-	struct bw_error err;
-	char *t = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
-	size_t n;
-	int rc;
-
-	if (!t)
-		return -ENOMEM;
-	n = strlen(t);
-	bw_error_clear(&err);
-	rc = vault_barrier_put(c->b, key, (const uint8_t *)t, n, &err);
-	vault_secure_free(t, n);
-	return rc;
-}
-
-int vault_key_delete(struct vault_core *c, const char *key)
-{
-	struct bw_error err;
-
-	bw_error_clear(&err);
-	return vault_barrier_delete(c->b, key, &err);
-}
-
-/* Deletes every entry under prefix (ending in "/"), folders recursively. */
 int vault_purge_prefix(struct vault_core *c, const char *prefix, int depth,
 		       struct bw_error *err)
 {

@@ -102,42 +102,16 @@ static json_t *cap_names(unsigned caps, int root)
  */
 static json_t *paths_param(struct rctx *r)
 {
-	json_t *p = json_object_get(r->body, "paths"), *out, *v;
-	size_t i;
+	json_t *p = json_object_get(r->body, "paths"), *out = NULL;
 
 	if (!p || json_is_null(p))
 		p = json_object_get(r->body, "path");
-	out = json_array();
-	if (!out)
+	if (vault_list_param(p, CAP_MAX_PATHS, VAULT_MAX_PATH, &out)) {
+		vault_verr(400, "paths must be a list of strings or a "
+				"comma-separated string");
 		return NULL;
-	if (json_is_string(p)) {
-		const char *s = json_string_value(p), *comma;
-
-		for (; *s; s = comma ? comma + 1 : s + strlen(s)) {
-			comma = strchr(s, ',');
-			size_t n = comma ? (size_t)(comma - s) : strlen(s);
-
-			while (n && *s == ' ')
-				s++, n--;
-			while (n && s[n - 1] == ' ')
-				n--;
-			if (n)
-				json_array_append_new(out, json_stringn(s, n));
-			if (!comma)
-				break;
-		}
-	} else if (json_is_array(p)) {
-		json_array_foreach(p, i, v)
-		{
-			if (!json_is_string(v)) {
-				json_decref(out);
-				vault_verr(400, "paths must be strings");
-				return NULL;
-			}
-			json_array_append(out, v);
-		}
 	}
-	if (!json_array_size(out) || json_array_size(out) > CAP_MAX_PATHS) {
+	if (!json_array_size(out)) {
 		json_decref(out);
 		vault_verr(400, "missing paths");
 		return NULL;

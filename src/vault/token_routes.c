@@ -56,51 +56,22 @@ static int add_name(const char **v, size_t *n, const char *name)
 static int parse_policies(json_t *v, char store[][VAULT_POLICY_MAX_NAME + 1],
 			  size_t *n)
 {
+	json_t *l = NULL, *x;
+	size_t i;
+	int rc = vault_list_param(v, VAULT_TOKEN_MAX_POLICIES,
+				  VAULT_POLICY_MAX_NAME, &l);
+
 	*n = 0;
-	if (json_is_array(v)) {
-		size_t i;
-		json_t *p;
-
-		json_array_foreach(v, i, p)
-		{
-			if (!json_is_string(p) ||
-			    *n >= VAULT_TOKEN_MAX_POLICIES ||
-			    vault_policy_name_check(json_string_value(p),
-						    store[*n]))
-				return -EINVAL;
-			(*n)++;
+	json_array_foreach(l, i, x)
+	{
+		if (vault_policy_name_check(json_string_value(x), store[*n])) {
+			rc = -EINVAL;
+			break;
 		}
-		return 0;
+		(*n)++;
 	}
-	if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-
-		while (*s) {
-			const char *comma = strchr(s, ',');
-			size_t len = comma ? (size_t)(comma - s) : strlen(s);
-			char one[VAULT_POLICY_MAX_NAME + 1];
-
-			while (len && *s == ' ')
-				s++, len--;
-			while (len && s[len - 1] == ' ')
-				len--;
-			if (len) {
-				if (len > VAULT_POLICY_MAX_NAME ||
-				    *n >= VAULT_TOKEN_MAX_POLICIES)
-					return -EINVAL;
-				memcpy(one, s, len);
-				one[len] = '\0';
-				if (vault_policy_name_check(one, store[*n]))
-					return -EINVAL;
-				(*n)++;
-			}
-			if (!comma)
-				break;
-			s = comma + 1;
-		}
-		return 0;
-	}
-	return v && !json_is_null(v) ? -EINVAL : 0;
+	json_decref(l);
+	return rc;
 }
 
 static int get_bool(json_t *body, const char *k, int def, int *out)

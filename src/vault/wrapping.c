@@ -73,26 +73,6 @@ static void rfc3339(int64_t t, char out[40])
 	strftime(out, 40, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int get_json(struct vault_core *c, const char *key, json_t **ret)
-{
-	uint8_t *v = NULL;
-	size_t n = 0;
-	json_t *o;
-	int rc = vault_barrier_get(c->b, key, &v, &n, NULL);
-
-	if (rc)
-		return rc;
-	o = json_loadb((const char *)v, n, 0, NULL);
-	OPENSSL_cleanse(v, n);
-	free(v);
-	if (!json_is_object(o)) {
-		json_decref(o);
-		return -EIO;
-	}
-	*ret = o;
-	return 0;
-}
-
 /* ---- wrapping ----------------------------------------------------------- */
 
 int vault_wrap_response(struct vault_core *c, const char *creation_path,
@@ -209,7 +189,7 @@ static int h_unwrap(struct vault_core *c, struct rctx *r, int *status,
 	json_decref(e);
 	snprintf(key, sizeof(key), "%s%s", WRAP_PREFIX, hash);
 	pthread_mutex_lock(&c->wrap_mu);
-	rc = get_json(c, key, &stored);
+	rc = vault_json_get_object(c, key, &stored);
 	if (!rc)
 		rc = vault_barrier_delete(c->b, key, NULL);
 	if (rc != -EACCES)
@@ -251,7 +231,7 @@ static int h_wrap_lookup(struct vault_core *c, struct rctx *r, int *status,
 	if (wrap_token_get(c, wrap_token_param(r), hash, &e))
 		return -1;
 	snprintf(key, sizeof(key), "%s%s", WRAP_PREFIX, hash);
-	rc = get_json(c, key, &stored);
+	rc = vault_json_get_object(c, key, &stored);
 	json_decref(e);
 	if (rc == -ENOENT)
 		return vault_verr(400, WRAP_INVALID);
@@ -364,7 +344,8 @@ static int lease_token(struct vault_core *c, const char *lease, char hash[65],
 		return vault_verr(400, "invalid lease");
 	snprintf(key, sizeof(key), "%s%s", VAULT_TOKEN_ACCESSOR_PREFIX,
 		 slash + 1);
-	if (get_json(c, key, &link) || strlen(jstr(link, "id_hash")) != 64) {
+	if (vault_json_get_object(c, key, &link) ||
+	    strlen(jstr(link, "id_hash")) != 64) {
 		json_decref(link);
 		return vault_verr(400, "invalid lease");
 	}
@@ -437,7 +418,7 @@ static int h_lease_list(struct vault_core *c, struct rctx *r, int *status,
 		snprintf(key, sizeof(key), "%s%s", VAULT_TOKEN_ACCESSOR_PREFIX,
 			 ah);
 		link = e = NULL;
-		if (!get_json(c, key, &link) &&
+		if (!vault_json_get_object(c, key, &link) &&
 		    strlen(jstr(link, "id_hash")) == 64 &&
 		    !vault_token_lookup_hash(c, jstr(link, "id_hash"), &e,
 					     NULL) &&
@@ -534,7 +515,7 @@ static int h_lease_revoke_prefix(struct vault_core *c, struct rctx *r,
 		snprintf(key, sizeof(key), "%s%s", VAULT_TOKEN_ACCESSOR_PREFIX,
 			 ah);
 		link = e = NULL;
-		if (!get_json(c, key, &link) &&
+		if (!vault_json_get_object(c, key, &link) &&
 		    strlen(jstr(link, "id_hash")) == 64 &&
 		    !vault_token_lookup_hash(c, jstr(link, "id_hash"), &e,
 					     NULL)) {
