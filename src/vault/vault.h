@@ -229,7 +229,9 @@ int vault_audit_verify(const char *path, size_t *ret_lines,
 /*
  * The server is layered, each layer usable and tested on its own:
  *
- *   server.c   HTTP(S) on libmicrohttpd: bodies (bounded), headers, token
+ *   server.c   HTTP(S): headers, token, query -> vault_handle; the
+ *              libmicrohttpd daemon and bounded bodies are the shared
+ *              layer's (common/https_server.c)
  *   router.c   a table of {path pattern, handler}; Vault's envelopes/errors
  *   seal.c     the core: init, unseal progress, seal, health, root token
  *   barrier.c  AES-256-GCM over the storage with a keyring; sealed = no keys
