@@ -86,9 +86,7 @@ static enum MHD_Result on_upload(struct bw_https_server *s, struct req *r,
 {
 	size_t max = s->o.body_max;
 
-	if (r->pub.discard)
-		return MHD_YES;
-	if (r->pub.too_big) {
+	if (r->pub.discard || r->pub.too_big) {
 		r->drained += n;
 		return r->drained > 2 * max ? MHD_NO : MHD_YES;
 	}

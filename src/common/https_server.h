@@ -42,8 +42,9 @@ struct bw_https_req {
 	const char *url, *method;    /* MHD's, valid during the hook */
 	const char *body;	     /* complete: the body (NULL if none) */
 	size_t body_len;
-	int discard;  /* begin sets it: read the body and drop it (no bound
-			 but the idle timeout); complete sees no body */
+	int discard;  /* begin sets it: read the body and drop it (a client
+			 sending over twice body_max is disconnected);
+			 complete sees no body */
 	int too_big;  /* the body went over body_max */
 	int answered; /* a response is queued (bw_https_respond) */
 	void *state;  /* state_size zeroed bytes for the server, no pointers

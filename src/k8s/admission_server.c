@@ -11,10 +11,12 @@
  * the layer's bw_https_req.state) is owned by the thread serving its
  * connection.  Its body is gathered by the layer, bounded by
  * K8S_ADM_MAX_BODY: a Content-Length over the limit is answered 413 before
- * any body byte is read; a chunked body that grows past it is audited as
- * a 413 as soon as it does and the connection closed (libmicrohttpd cannot
- * queue an answer mid-upload).  A body that is not application/json is
- * read and dropped, then answered 415.
+ * any body byte is read; a chunked body that grows past it is read on and
+ * dropped, then answered (and audited) 413 (libmicrohttpd cannot queue an
+ * answer mid-upload); a client streaming past twice the limit is
+ * disconnected.  A body that is not application/json is read and dropped
+ * (with the same bound), then answered 415.  TLS 1.2 or newer only, as
+ * the API server speaks.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -220,8 +222,9 @@ int k8s_adm_server_start(const struct k8s_adm_server_opts *o,
 	    .threads = o->threads ? o->threads : 4,
 	    .timeout_s = o->timeout_s ? o->timeout_s : 10,
 	    .max_conns = o->max_conns ? o->max_conns : 512,
+	    .tls_priorities = BW_HTTPS_TLS12_PRIORITIES,
 	    .body_max = K8S_ADM_MAX_BODY,
-	    .overflow = BW_HTTPS_OVERFLOW_NOW,
+	    .overflow = BW_HTTPS_OVERFLOW_DRAIN,
 	    .state_size = sizeof(struct adm_req),
 	    .begin = begin,
 	    .too_big = too_big,

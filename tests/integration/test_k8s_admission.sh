@@ -113,6 +113,44 @@ big.close()
 st, b = post(review("uid-after-413", "prod", False))
 check(st == 200, "server still serving after the 413")
 
+# a chunked body that grows past 3 MiB (3.5 MiB): drained, then 413
+big = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="localhost")
+big.settimeout(10)
+big.sendall(b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n")
+chunk = b"%x\r\n" % 65536 + b" " * 65536 + b"\r\n"
+for _ in range(56):
+    big.sendall(chunk)
+big.sendall(b"0\r\n\r\n")
+resp = b""
+try:
+    while b"\r\n\r\n" not in resp:
+        d = big.recv(4096)
+        if not d: break
+        resp += d
+except (ssl.SSLError, OSError):
+    pass
+check(resp.startswith(b"HTTP/1.1 413"), "3.5 MiB chunked body -> 413 (%r)" % resp[:40])
+big.close()
+
+# TLS older than 1.2 is refused (the API server speaks 1.2+)
+old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+old.check_hostname = False
+old.verify_mode = ssl.CERT_NONE
+try:
+    old.minimum_version = ssl.TLSVersion.TLSv1
+    old.maximum_version = ssl.TLSVersion.TLSv1_1
+    old.set_ciphers("ALL:@SECLEVEL=0")
+    try:
+        s11 = old.wrap_socket(socket.create_connection(("127.0.0.1", port)))
+        s11.close()
+        refused = False
+    except (ssl.SSLError, OSError):
+        refused = True
+    check(refused, "TLS 1.1 handshake refused")
+except (ValueError, ssl.SSLError) as e:
+    print("note: this Python cannot offer TLS 1.1 (%s); curl check follows" % e)
+
 # slow client: TLS handshake and headers, then nothing
 raw = socket.create_connection(("127.0.0.1", port))
 slow = ctx.wrap_socket(raw, server_hostname="localhost")

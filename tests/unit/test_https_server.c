@@ -219,14 +219,22 @@ static void t_begin_answers_or_drops(void **unused)
 		 0, r, sizeof(r));
 	assert_true(!strncmp(r, "HTTP/1.1 404", 12));
 	assert_int_equal(n_complete, 0);
-	/* dropped: no bound, complete sees no body */
+	/* dropped: complete sees no body */
+	exchange(bw_https_port(s),
+		 "POST /drop HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"
+		 "Transfer-Encoding: chunked\r\n\r\n",
+		 MAX_BODY + MAX_BODY / 2, r, sizeof(r));
+	assert_string_equal(body_of(r),
+			    "POST state=42 from=127.0.0.1 len=0 body=");
+	assert_int_equal(n_too_big, 0);
+	/* ... but bounded like any body: past twice the limit, disconnected */
+	n_complete = 0;
 	exchange(bw_https_port(s),
 		 "POST /drop HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"
 		 "Transfer-Encoding: chunked\r\n\r\n",
 		 5 * MAX_BODY, r, sizeof(r));
-	assert_string_equal(body_of(r),
-			    "POST state=42 from=127.0.0.1 len=0 body=");
-	assert_int_equal(n_too_big, 0);
+	assert_null(strstr(r, "HTTP/1.1 200"));
+	assert_int_equal(n_complete, 0);
 	bw_https_stop(s);
 }
 
