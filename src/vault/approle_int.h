@@ -54,12 +54,6 @@ int ar_name_check(const char *s, size_t len, char out[AR_MAX_NAME + 1]);
 /* token_policies as sent (a list or a comma-separated string): checked,
  * lower-cased, without duplicates into *ret (new array).  0 or -EINVAL. */
 int ar_policies_param(json_t *v, json_t **ret);
-/* 1 when addr is in one of the CIDRs of list (empty list: any address),
- * else 0. */
-int ar_cidrs_allow(json_t *list, const char *addr);
-/* A CIDR list parameter, each one checked, into *ret (new array; empty
- * for null).  0 or -EINVAL. */
-int ar_cidrs_param(json_t *v, json_t **ret);
 
 /* ---- approle_role.c ---- */
 

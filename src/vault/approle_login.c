@@ -27,8 +27,11 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* sid_cidrs: the secret id's token_bound_cidrs (borrowed; NULL or empty:
+ * the role's), which bind the token to those addresses. */
 static int login_token(struct vault_core *c, struct rctx *r, const char *name,
-		       json_t *role, int *status, json_t **data)
+		       json_t *role, json_t *sid_cidrs, int *status,
+		       json_t **data)
 {
 	const char *names[VAULT_TOKEN_MAX_POLICIES + 1];
 	char token[VAULT_TOKEN_LEN + 1];
@@ -74,6 +77,9 @@ static int login_token(struct vault_core *c, struct rctx *r, const char *name,
 		p.explicit_max_ttl = jint(role, "token_max_ttl");
 	p.period = jint(role, "token_period");
 	p.num_uses = jint(role, "token_num_uses");
+	p.bound_cidrs = json_array_size(sid_cidrs)
+			    ? sid_cidrs
+			    : json_object_get(role, "token_bound_cidrs");
 	rc = vault_token_create(c, &p, token, &e, NULL);
 	json_decref(pol);
 	json_decref(meta);
@@ -95,7 +101,7 @@ int ar_h_login(struct vault_core *c, struct rctx *r, int *status, json_t **data)
 	    json_string_value(json_object_get(r->body, "secret_id"));
 	const char *addr = r->req->remote_addr;
 	char key[AR_KEY], hash[65], name[AR_MAX_NAME + 1];
-	json_t *idx = NULL, *role = NULL, *e = NULL;
+	json_t *idx = NULL, *role = NULL, *e = NULL, *sid_cidrs = NULL;
 	int rc;
 
 	if (sealed_check(c))
@@ -121,9 +127,10 @@ int ar_h_login(struct vault_core *c, struct rctx *r, int *status, json_t **data)
 		json_decref(role);
 		return vault_verr(400, AR_INVALID);
 	}
-	if (!ar_cidrs_allow(json_object_get(role, "secret_id_bound_cidrs"),
-			    addr) ||
-	    !ar_cidrs_allow(json_object_get(role, "token_bound_cidrs"), addr)) {
+	if (!vault_cidrs_allow(json_object_get(role, "secret_id_bound_cidrs"),
+			       addr) ||
+	    !vault_cidrs_allow(json_object_get(role, "token_bound_cidrs"),
+			       addr)) {
 		json_decref(role);
 		return vault_verr(400, AR_INVALID);
 	}
@@ -137,10 +144,10 @@ int ar_h_login(struct vault_core *c, struct rctx *r, int *status, json_t **data)
 		vault_token_hash(sid, hash);
 		pthread_mutex_lock(&c->approle_mu);
 		rc = ar_secret_get(c, name, hash, &e);
-		if (!rc &&
-		    (!ar_cidrs_allow(json_object_get(e, "cidr_list"), addr) ||
-		     !ar_cidrs_allow(json_object_get(e, "token_bound_cidrs"),
-				     addr)))
+		if (!rc && (!vault_cidrs_allow(json_object_get(e, "cidr_list"),
+					       addr) ||
+			    !vault_cidrs_allow(
+				json_object_get(e, "token_bound_cidrs"), addr)))
 			rc = -EPERM;
 		if (!rc) {
 			left = jint(e, "num_uses");
@@ -160,6 +167,9 @@ int ar_h_login(struct vault_core *c, struct rctx *r, int *status, json_t **data)
 				rc = -EIO;
 		}
 		pthread_mutex_unlock(&c->approle_mu);
+		if (!rc)
+			sid_cidrs = json_incref(
+			    json_object_get(e, "token_bound_cidrs"));
 		json_decref(e);
 		if (rc == -EIO || rc == -ENOMEM) {
 			json_decref(role);
@@ -170,7 +180,8 @@ int ar_h_login(struct vault_core *c, struct rctx *r, int *status, json_t **data)
 			return vault_verr(400, AR_INVALID);
 		}
 	}
-	rc = login_token(c, r, name, role, status, data);
+	rc = login_token(c, r, name, role, sid_cidrs, status, data);
+	json_decref(sid_cidrs);
 	json_decref(role);
 	return rc;
 }

@@ -206,14 +206,14 @@ static int role_write(struct vault_core *c, struct rctx *r, const char *name,
 	}
 	if ((v = json_object_get(r->body, "secret_id_bound_cidrs")) ||
 	    (v = json_object_get(r->body, "bound_cidr_list"))) {
-		if (ar_cidrs_param(v, &l)) {
+		if (vault_cidrs_param(v, AR_MAX_CIDRS, &l)) {
 			rc = vault_verr(400, "invalid secret_id_bound_cidrs");
 			goto out;
 		}
 		json_object_set_new(role, "secret_id_bound_cidrs", l);
 	}
 	if ((v = json_object_get(r->body, "token_bound_cidrs"))) {
-		if (ar_cidrs_param(v, &l)) {
+		if (vault_cidrs_param(v, AR_MAX_CIDRS, &l)) {
 			rc = vault_verr(400, "invalid token_bound_cidrs");
 			goto out;
 		}

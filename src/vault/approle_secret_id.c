@@ -119,9 +119,10 @@ int ar_secret_create(struct vault_core *c, struct rctx *r, const char *name,
 			goto out;
 		}
 	}
-	if (ar_cidrs_param(json_object_get(r->body, "cidr_list"), &cidrs) ||
-	    ar_cidrs_param(json_object_get(r->body, "token_bound_cidrs"),
-			   &tcidrs)) {
+	if (vault_cidrs_param(json_object_get(r->body, "cidr_list"),
+			      AR_MAX_CIDRS, &cidrs) ||
+	    vault_cidrs_param(json_object_get(r->body, "token_bound_cidrs"),
+			      AR_MAX_CIDRS, &tcidrs)) {
 		vault_verr(400, "invalid cidr_list");
 		goto out;
 	}

@@ -77,6 +77,13 @@ int vault_key_delete(struct vault_core *c, const char *key);
 /* vault_json_get, and the document must be a JSON object (else -EIO). */
 int vault_json_get_object(struct vault_core *c, const char *key, json_t **ret);
 
+/* CIDR blocks (params.c): a list parameter of at most max valid blocks
+ * ("10.0.0.0/8", "::1/128" or a bare address) into *ret (new array), or
+ * -EINVAL; whether addr is in one of list's blocks (an empty or absent
+ * list allows every address; "::ffff:a.b.c.d" matches IPv4 blocks). */
+int vault_cidrs_param(json_t *v, size_t max, json_t **ret);
+int vault_cidrs_allow(json_t *list, const char *addr);
+
 /* A random RFC 4122 version 4 UUID into out (37 bytes). */
 void vault_uuid(char out[37]);
 

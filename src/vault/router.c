@@ -569,7 +569,11 @@ void vault_handle(struct vault_core *c, const struct vault_request *req,
 			set_error(resp, 503, "Vault is sealed");
 			goto respond;
 		}
-		if (rc == -EPERM) {
+		if (rc == -EPERM ||
+		    (!rc &&
+		     !vault_cidrs_allow(json_object_get(r.token, "bound_cidrs"),
+					req->remote_addr))) {
+			/* unknown, or used from outside its bound CIDRs */
 			set_error(resp, 403, "permission denied");
 			goto respond;
 		}

@@ -303,6 +303,11 @@ int vault_token_create(struct vault_core *c, const struct vault_token_params *p,
 	    (json_int_t)p->num_uses, "orphan", !*parent, "parent", parent,
 	    "depth", *parent ? p->parent_depth + 1 : 0, "renewable",
 	    !p->not_renewable && ttl > 0, "type", "service");
+	if (e && json_array_size(p->bound_cidrs) &&
+	    json_object_set(e, "bound_cidrs", p->bound_cidrs)) {
+		json_decref(e);
+		e = NULL;
+	}
 	if (!e) {
 		OPENSSL_cleanse(token, sizeof(token));
 		return -ENOMEM;

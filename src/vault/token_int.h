@@ -98,6 +98,9 @@ struct vault_token_params {
 	json_t *meta;		  /* object of strings, or NULL (borrowed) */
 	const char *parent_hash;  /* NULL or "": an orphan */
 	int parent_depth;
+	/* CIDR blocks the token may be used from (checked on every request,
+	 * as Vault's token_bound_cidrs); NULL or empty: anywhere (borrowed) */
+	json_t *bound_cidrs;
 };
 
 /*

@@ -91,6 +91,28 @@ check "lease lookup" True "$(TOK=$APP body PUT sys/leases/lookup -d "{\"lease_id
 check "lease renew" True "$(TOK=$APP body PUT sys/leases/renew -d "{\"lease_id\":\"$LEASE\",\"increment\":\"2h\"}" | jget '["data"]["lease_duration"] > 3600')"
 check "lease revoke" 204 "$(code PUT sys/leases/revoke -d "{\"lease_id\":\"$LEASE\"}")"
 check "revoked token refused" 403 "$(TOK=$APP code GET secret/data/app/db)"
+
+# token_bound_cidrs: the login token works only from those addresses, on
+# every request (loopback: 127.0.0.1 and 127.0.0.2 are two clients)
+via() { # via SOURCE_ADDR TOKEN PATH: the status of a GET from that address
+	curl -sS --cacert "$T/cert.pem" --interface "$1" -H "X-Vault-Token: $2" \
+		-o /dev/null -w '%{http_code}' "$A/v1/$3"
+}
+check "bound role written" 204 "$(code POST auth/approle/role/bound -d '{"token_policies":"app","token_bound_cidrs":["127.0.0.1/32"]}')"
+BRID=$(body GET auth/approle/role/bound/role-id | jget '["data"]["role_id"]')
+BSID=$(body POST auth/approle/role/bound/secret-id | jget '["data"]["secret_id"]')
+BTOK=$(login "$BRID" "$BSID" | cut -d' ' -f2- | jget '["auth"]["client_token"]')
+check "bound token used from 127.0.0.1" 200 "$(via 127.0.0.1 "$BTOK" secret/data/app/db)"
+check "bound token refused from 127.0.0.2" 403 "$(via 127.0.0.2 "$BTOK" secret/data/app/db)"
+# a secret id's own token_bound_cidrs narrow the token further
+check "bound2 role written" 204 "$(code POST auth/approle/role/bound2 -d '{"token_policies":"app","token_bound_cidrs":"127.0.0.0/8"}')"
+BRID=$(body GET auth/approle/role/bound2/role-id | jget '["data"]["role_id"]')
+BSID=$(body POST auth/approle/role/bound2/secret-id -d '{"token_bound_cidrs":["127.0.0.2/32"]}' | jget '["data"]["secret_id"]')
+OUT=$(curl -sS --cacert "$T/cert.pem" --interface 127.0.0.2 -X POST \
+	-d "{\"role_id\":\"$BRID\",\"secret_id\":\"$BSID\"}" "$A/v1/auth/approle/login")
+BTOK=$(echo "$OUT" | jget '["auth"]["client_token"]')
+check "secret-id bound token used from 127.0.0.2" 200 "$(via 127.0.0.2 "$BTOK" secret/data/app/db)"
+check "secret-id bound token refused from 127.0.0.1" 403 "$(via 127.0.0.1 "$BTOK" secret/data/app/db)"
 stop
 
 if grep -qa "$SID" "$T/vault.db"*; then fail "secret id in storage in clear"; else ok "storage holds no secret id"; fi
