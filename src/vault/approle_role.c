@@ -13,27 +13,6 @@
 #include "vault/approle_int.h"
 #include "vault/token_int.h"
 
-static int get_bool(json_t *v, int *out)
-{
-	if (json_is_boolean(v)) {
-		*out = json_is_true(v);
-		return 0;
-	}
-	if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-
-		if (!strcmp(s, "true") || !strcmp(s, "1")) {
-			*out = 1;
-			return 0;
-		}
-		if (!strcmp(s, "false") || !strcmp(s, "0")) {
-			*out = 0;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 static int role_key(const char *name, char *out, size_t n)
 {
 	return (size_t)snprintf(out, n, "%s%s", AR_ROLE, name) >= n ? -E2BIG
@@ -169,14 +148,14 @@ static int role_write(struct vault_core *c, struct rctx *r, const char *name,
 		json_object_set_new(role, "token_policies", l);
 	}
 	if ((v = json_object_get(r->body, "bind_secret_id"))) {
-		if (get_bool(v, &b)) {
+		if (vault_bool_param(v, &b)) {
 			rc = vault_verr(400, "invalid bind_secret_id");
 			goto out;
 		}
 		json_object_set_new(role, "bind_secret_id", json_boolean(b));
 	}
 	if ((v = json_object_get(r->body, "token_no_default_policy"))) {
-		if (get_bool(v, &b)) {
+		if (vault_bool_param(v, &b)) {
 			rc = vault_verr(400, "invalid token_no_default_policy");
 			goto out;
 		}

@@ -77,6 +77,10 @@ int vault_key_delete(struct vault_core *c, const char *key);
 /* vault_json_get, and the document must be a JSON object (else -EIO). */
 int vault_json_get_object(struct vault_core *c, const char *key, json_t **ret);
 
+/* A boolean parameter (params.c) as JSON or as a string ("true"/"1",
+ * "false"/"0"): 0 and *ret, 1 when absent (v NULL), -1 when malformed. */
+int vault_bool_param(json_t *v, int *ret);
+
 /* CIDR blocks (params.c): a list parameter of at most max valid blocks
  * ("10.0.0.0/8", "::1/128" or a bare address) into *ret (new array), or
  * -EINVAL; whether addr is in one of list's blocks (an empty or absent

@@ -112,10 +112,9 @@ void vault_fmt_duration(long long s, char out[32]);
 int vault_duration_param(json_t *v, long long *secs);
 /* o[key] when an integer, else 0. */
 long long vault_json_int(json_t *o, const char *key);
-/* Integer / boolean parameters as JSON or as strings ("5", "true", "1"):
- * 0 and *ret, 1 when absent (v NULL), -1 when malformed. */
+/* An integer parameter as JSON or as a string ("5"): 0 and *ret, 1 when
+ * absent (v NULL), -1 when malformed.  (Booleans: vault_bool_param.) */
 int vault_int_param(json_t *v, long long *ret);
-int vault_bool_param(json_t *v, int *ret);
 
 /* Deletes every entry under prefix (ending in "/"), folders recursively up
  * to KV_MAX_PURGE_DEPTH deep (depth: 0 at the top).  0 or a negative code

@@ -69,6 +69,27 @@ int vault_list_param(json_t *v, size_t max, size_t item_max, json_t **ret)
 	return -EINVAL;
 }
 
+/* ---- booleans ------------------------------------------------------------ */
+
+int vault_bool_param(json_t *v, int *ret)
+{
+	if (!v)
+		return 1;
+	if (json_is_boolean(v)) {
+		*ret = json_is_true(v);
+		return 0;
+	}
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+
+		if (!strcmp(s, "true") || !strcmp(s, "1"))
+			return *ret = 1, 0;
+		if (!strcmp(s, "false") || !strcmp(s, "0"))
+			return *ret = 0, 0;
+	}
+	return -1;
+}
+
 /* ---- CIDR blocks ----------------------------------------------------------
  */
 

@@ -74,6 +74,7 @@ static int parse_policies(json_t *v, char store[][VAULT_POLICY_MAX_NAME + 1],
 	return rc;
 }
 
+/* A boolean body parameter: def when absent or null, false for "". */
 static int get_bool(json_t *body, const char *k, int def, int *out)
 {
 	json_t *v = json_object_get(body, k);
@@ -82,23 +83,11 @@ static int get_bool(json_t *body, const char *k, int def, int *out)
 		*out = def;
 		return 0;
 	}
-	if (json_is_boolean(v)) {
-		*out = json_is_true(v);
+	if (json_is_string(v) && !*json_string_value(v)) {
+		*out = 0;
 		return 0;
 	}
-	if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-
-		if (!strcmp(s, "true") || !strcmp(s, "1")) {
-			*out = 1;
-			return 0;
-		}
-		if (!strcmp(s, "false") || !strcmp(s, "0") || !*s) {
-			*out = 0;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	return vault_bool_param(v, out) ? -EINVAL : 0;
 }
 
 static int check_meta(json_t *meta)
