@@ -27,10 +27,10 @@ static const char *const reserved_mounts[] = {"sys/", "auth/", "cubbyhole/",
 
 /* ---- the mount table ---------------------------------------------------- */
 
-static int mounts_load(struct vault_core *c, json_t **ret)
+/* A read of the table: none yet is an empty table; not an object is
+ * -EBADMSG. */
+static int mounts_result(int rc, json_t **ret)
 {
-	int rc = vault_json_get(c, VAULT_MOUNTS_PATH, ret);
-
 	if (rc == -ENOENT) {
 		*ret = json_object();
 		return *ret ? 0 : -ENOMEM;
@@ -42,24 +42,18 @@ static int mounts_load(struct vault_core *c, json_t **ret)
 	return rc;
 }
 
+/* The mount table, a private copy to change (under mount_lock). */
+static int mounts_load(struct vault_core *c, json_t **ret)
+{
+	return mounts_result(vault_json_get(c, VAULT_MOUNTS_PATH, ret), ret);
+}
+
 /* The mount table as cached by the barrier: SHARED, read-only (request
- * routing and reads; the changes under kv_mount_lock use mounts_load). */
+ * routing and reads; the changes under mount_lock use mounts_load). */
 static int mounts_shared(struct vault_core *c, json_t **ret)
 {
-	struct bw_error err;
-	int rc;
-
-	bw_error_clear(&err);
-	rc = vault_barrier_get_doc(c->b, VAULT_MOUNTS_PATH, ret, &err);
-	if (rc == -ENOENT) {
-		*ret = json_object();
-		return *ret ? 0 : -ENOMEM;
-	}
-	if (!rc && !json_is_object(*ret)) {
-		json_decref(*ret);
-		return -EBADMSG;
-	}
-	return rc;
+	return mounts_result(
+	    vault_barrier_get_doc(c->b, VAULT_MOUNTS_PATH, ret, NULL), ret);
 }
 
 static json_t *mount_entry_new(int version, const char *description)

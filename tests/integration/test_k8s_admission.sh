@@ -75,6 +75,18 @@ def review(uid, ns, privileged):
             "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
                 "spec": {"containers": [{"name": "app", "image": "nginx", "securityContext": sc}]}}}})
 
+def read_head(sock):
+    """The response's status line and headers, as far as they came."""
+    resp = b""
+    try:
+        while b"\r\n\r\n" not in resp:
+            d = sock.recv(4096)
+            if not d: break
+            resp += d
+    except (ssl.SSLError, OSError):
+        pass
+    return resp
+
 c = conn(); c.request("GET", "/healthz"); r = c.getresponse()
 check(r.status == 200 and r.read() == b"ok", "GET /healthz -> 200 ok")
 
@@ -100,14 +112,7 @@ big = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_host
 big.settimeout(5)
 big.sendall(b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             b"Content-Length: 4194304\r\n\r\n" + b" " * 65536)
-resp = b""
-try:
-    while b"\r\n\r\n" not in resp:
-        d = big.recv(4096)
-        if not d: break
-        resp += d
-except (ssl.SSLError, OSError):
-    pass
+resp = read_head(big)
 check(resp.startswith(b"HTTP/1.1 413"), "4 MiB body -> 413 (%r)" % resp[:40])
 big.close()
 st, b = post(review("uid-after-413", "prod", False))
@@ -122,14 +127,7 @@ chunk = b"%x\r\n" % 65536 + b" " * 65536 + b"\r\n"
 for _ in range(56):
     big.sendall(chunk)
 big.sendall(b"0\r\n\r\n")
-resp = b""
-try:
-    while b"\r\n\r\n" not in resp:
-        d = big.recv(4096)
-        if not d: break
-        resp += d
-except (ssl.SSLError, OSError):
-    pass
+resp = read_head(big)
 check(resp.startswith(b"HTTP/1.1 413"), "3.5 MiB chunked body -> 413 (%r)" % resp[:40])
 big.close()
 
