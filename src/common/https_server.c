@@ -226,7 +226,7 @@ int bw_https_start(const struct bw_https_opts *o, struct bw_https_server **ret,
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
 	struct bw_https_server *s;
 	struct sockaddr_storage ss;
-	struct MHD_OptionItem ops[10];
+	struct MHD_OptionItem ops[12];
 	const union MHD_DaemonInfo *info;
 	size_t n = 0;
 	uint16_t port;
@@ -255,6 +255,8 @@ int bw_https_start(const struct bw_https_opts *o, struct bw_https_server **ret,
 	OPT(MHD_OPTION_THREAD_POOL_SIZE, o->threads, NULL);
 	OPT(MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, NULL);
 	OPT(MHD_OPTION_CONNECTION_LIMIT, o->max_conns, NULL);
+	if (o->per_ip_max)
+		OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_ip_max, NULL);
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s);
 	if (o->cert_pem) {
 		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)o->cert_pem);

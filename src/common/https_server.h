@@ -79,6 +79,7 @@ struct bw_https_opts {
 	unsigned threads;	    /* pool size */
 	unsigned timeout_s;	    /* idle connection timeout */
 	unsigned max_conns;	    /* connection limit */
+	unsigned per_ip_max; /* connections from one address; 0: no limit */
 	size_t body_max;	    /* the largest body gathered */
 	enum bw_https_overflow overflow;
 	size_t state_size;   /* bytes of bw_https_req.state */

@@ -243,6 +243,8 @@ int vault_server_start(const struct vault_config *cfg, struct vault_core *c,
 	    .threads = 4,
 	    .timeout_s = 60,
 	    .max_conns = 1024,
+	    /* one client (or a slow-loris) cannot hold every connection */
+	    .per_ip_max = 256,
 	    .body_max = VAULT_MAX_REQUEST_SIZE,
 	    .overflow = BW_HTTPS_OVERFLOW_DRAIN,
 	    .too_big = too_big,

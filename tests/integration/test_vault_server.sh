@@ -84,6 +84,32 @@ else
 	ok "TLS 1.1 refused"
 fi
 check "TLS 1.2 accepted" 200 "$(curl -sS --cacert "$T/cert.pem" --tlsv1.2 --tls-max 1.2 -o /dev/null -w '%{http_code}' "$A/v1/sys/health")"
+# one address holding idle connections (a slow-loris) gets at most 256 of
+# them, and another client is served meanwhile
+HOLD=$(python3 - "$PORT" "$T/cert.pem" <<'PY'
+import socket, ssl, sys, time
+port, ca, held = int(sys.argv[1]), sys.argv[2], []
+for _ in range(300):
+    held.append(socket.create_connection(("127.0.0.1", port)))
+time.sleep(1)
+open_ = 0
+for s in held:
+    s.settimeout(0.2)
+    try:
+        open_ += s.recv(1) != b""  # closed by the server: b""
+    except socket.timeout:
+        open_ += 1                 # still held open, waiting for us
+    except OSError:
+        pass
+ctx = ssl.create_default_context(cafile=ca)
+other = ctx.wrap_socket(socket.create_connection(
+    ("127.0.0.1", port), source_address=("127.0.0.2", 0)), server_hostname="127.0.0.1")
+other.sendall(b"GET /v1/sys/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+print(open_, other.recv(12).decode(errors="replace").split(" ")[-1])
+PY
+)
+check "one address holds at most 256 connections" True "$([ "${HOLD% *}" -le 256 ] && [ "${HOLD% *}" -ge 200 ] && echo True || echo "False ($HOLD)")"
+check "another address served meanwhile" 200 "${HOLD#* }"
 check "seal without token 403" 403 "$(code_as "" PUT sys/seal)"
 check "seal 204" 204 "$(code_as "$ROOT" PUT sys/seal)"
 check "sealed 503" 503 "$(code_as "$ROOT" GET auth/token/lookup-self)"
