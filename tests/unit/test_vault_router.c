@@ -15,6 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
+#include "vault/core_int.h"
 #include "vault/vault.h"
 
 struct fx {
@@ -369,9 +372,50 @@ static void test_config_yaml_json_and_errors(void **state)
 	rmdir(dir);
 }
 
+static int cmp37(const void *a, const void *b) { return strcmp(a, b); }
+
+/* Request ids: RFC 4122 version 4, all different (drawn from a per-thread
+ * pool of random bytes), and a forked child does not repeat its parent's. */
+static void test_uuids(void **state)
+{
+	enum { N = 20000 };
+	char(*ids)[37] = calloc(N, 37), child[37], next[37];
+	int pipefd[2], st = 0;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(ids);
+	for (int i = 0; i < N; i++) {
+		vault_uuid(ids[i]);
+		assert_int_equal(strlen(ids[i]), 36);
+		assert_int_equal(ids[i][8], '-');
+		assert_int_equal(ids[i][14], '4');
+		assert_non_null(strchr("89ab", ids[i][19]));
+	}
+	qsort(ids, N, 37, cmp37);
+	for (int i = 1; i < N; i++)
+		assert_string_not_equal(ids[i - 1], ids[i]);
+	free(ids);
+	vault_uuid(next); /* the pool now has ids left to hand out */
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		vault_uuid(child);
+		_exit(write(pipefd[1], child, 37) == 37 ? 0 : 1);
+	}
+	vault_uuid(next);
+	assert_int_equal(read(pipefd[0], child, 37), 37);
+	waitpid(pid, &st, 0);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	assert_string_not_equal(child, next);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_uuids),
 	    cmocka_unit_test_setup_teardown(test_init_unseal_lookup_seal, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_wrong_key_set_resets_progress,
