@@ -1,9 +1,11 @@
 /*
- * cmd_vault_kv.c - `bulwark vault kv get|put|patch|list|delete|metadata
- * get`, as the vault CLI's kv commands: the KV engine's version is found
- * per path (vault_kv_detect: sys/internal/ui/mounts, then sys/mounts, then
- * "secret/ is KV v2"), and a user path "secret/app" becomes
- * "secret/data/app" or "secret/metadata/app" for v2.
+ * cmd_vault_kv.c - `bulwark vault kv get|put|patch|list|delete` and the
+ * `kv` dispatcher, as the vault CLI's kv commands: the KV engine's version
+ * is found per path (vault_kv_detect: sys/internal/ui/mounts, then
+ * sys/mounts, then "secret/ is KV v2"), and a user path "secret/app"
+ * becomes "secret/data/app" or "secret/metadata/app" for v2.  The
+ * commands that exist only for KV v2 (undelete, destroy, metadata) are in
+ * cmd_vault_kv_v2.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,22 +13,13 @@
 #include "cli/commands.h"
 #include "cli/vault_cli.h"
 
-struct kvctx {
-	struct vcli v;
-	const char *mount_flag;
-	char user_path[VAULT_MAX_PATH];
-	char mount[VAULT_MAX_PATH];
-	char api[VAULT_MAX_PATH + 64];
-	int version;
-	char what[VAULT_MAX_PATH + 96];
-};
-
-/* Resolves v.args[0] (and -mount) to the API path under kind. */
-static int kv_resolve(struct kvctx *k, const char *kind)
+int vcli_kv_open(struct vcli_kv *k, const char *kind)
 {
 	struct bw_error err = {0};
 	int rc;
 
+	if (vcli_connect(&k->v) >= 0)
+		return 2;
 	if (k->mount_flag && *k->mount_flag) {
 		const char *m = k->mount_flag;
 		size_t ml = strlen(m);
@@ -54,9 +47,8 @@ static int kv_resolve(struct kvctx *k, const char *kind)
 	return -1;
 }
 
-/* Parses, checks args, connects, resolves; -1 to go on. */
-static int kv_start(struct kvctx *k, const struct vault_flag *fl, size_t n,
-		    int argc, char **argv, int min, int max, const char *kind)
+int vcli_kv_start(struct vcli_kv *k, const struct vault_flag *fl, size_t n,
+		  int argc, char **argv, int min, int max, const char *kind)
 {
 	int rc;
 
@@ -64,31 +56,38 @@ static int kv_start(struct kvctx *k, const struct vault_flag *fl, size_t n,
 		return rc;
 	if ((rc = vcli_nargs(&k->v, min, max)) >= 0)
 		return rc;
-	if (vcli_connect(&k->v) >= 0)
-		return 2;
-	return kv_resolve(k, kind);
+	return vcli_kv_open(k, kind);
 }
 
-/* "reading secret/data/x", for error messages (one at a time). */
-static const char *kv_what(struct kvctx *k, const char *verb)
+const char *vcli_kv_what(struct vcli_kv *k, const char *verb)
 {
 	snprintf(k->what, sizeof(k->what), "%s %s", verb, k->api);
 	return k->what;
 }
 
-static void print_path_header(const struct kvctx *k)
+void vcli_kv_print_path(const struct vcli_kv *k)
 {
 	printf("== Secret Path ==\n%s\n\n", k->api);
+}
+
+int vcli_kv_need_v2(const struct vcli_kv *k, const char *what)
+{
+	if (k->version == 2)
+		return -1;
+	fprintf(stderr, "%s: %s not supported on KV Version 1 (mount %s)\n",
+		k->v.prog, what, k->mount);
+	return 1;
 }
 
 static int kv_get(int argc, char **argv)
 {
 	long version = 0;
-	struct kvctx k = {
+	struct vcli_kv k = {
 	    .v = {.prog = "bulwark vault kv get",
-		  .usage = "usage: bulwark vault kv get [-version N] [-field F] "
-			   "[-mount M] PATH\n\nReads a secret (the latest "
-			   "version, or -version N of a KV v2 secret)."}};
+		  .usage =
+		      "usage: bulwark vault kv get [-version N] [-field F] "
+		      "[-mount M] PATH\n\nReads a secret (the latest "
+		      "version, or -version N of a KV v2 secret)."}};
 	const struct vault_flag fl[] = {
 	    {"version", VAULT_FLAG_INT, &version},
 	    {"mount", VAULT_FLAG_STRING, &k.mount_flag}};
@@ -96,25 +95,27 @@ static int kv_get(int argc, char **argv)
 	json_t *body = NULL, *data, *inner;
 	int rc, status;
 
-	if ((rc = kv_start(&k, fl, 2, argc, argv, 1, 1, "data")) >= 0)
+	if ((rc = vcli_kv_start(&k, fl, 2, argc, argv, 1, 1, "data")) >= 0)
 		goto out;
 	if (version > 0 && k.version == 2)
 		snprintf(path, sizeof(path), "%s?version=%ld", k.api, version);
 	else
 		snprintf(path, sizeof(path), "%s", k.api);
-	if ((rc = vcli_call(&k.v, kv_what(&k, "reading"), "GET", path, NULL, &status,
-			    &body)) >= 0)
+	if ((rc = vcli_call(&k.v, vcli_kv_what(&k, "reading"), "GET", path,
+			    NULL, &status, &body)) >= 0)
 		goto out;
 	data = json_object_get(body, "data");
 	inner = k.version == 2 ? json_object_get(data, "data") : data;
-	if ((status == 404 && !json_array_size(json_object_get(body, "errors"))) ||
+	if ((status == 404 &&
+	     !json_array_size(json_object_get(body, "errors"))) ||
 	    (status == 200 && !json_is_object(inner))) {
 		fprintf(stderr, "No value found at %s\n", k.api);
 		rc = 2;
 		goto out;
 	}
 	if (status != 200) {
-		rc = vcli_api_error(&k.v, kv_what(&k, "reading"), "GET", path, status, body);
+		rc = vcli_api_error(&k.v, vcli_kv_what(&k, "reading"), "GET",
+				    path, status, body);
 		goto out;
 	}
 	rc = 0;
@@ -126,9 +127,9 @@ static int kv_get(int argc, char **argv)
 		struct vcli_table t = {0};
 
 		if (k.version == 2) {
-			print_path_header(&k);
-			vcli_table_add_object(&t,
-					      json_object_get(data, "metadata"));
+			vcli_kv_print_path(&k);
+			vcli_table_add_object(
+			    &t, json_object_get(data, "metadata"));
 			vcli_table_print(&t, "======= Metadata =======");
 			printf("\n");
 		}
@@ -145,19 +146,20 @@ out:
 static int kv_write(int argc, char **argv, int patch)
 {
 	long cas = -1;
-	struct kvctx k = {
-	    .v = {.prog = patch ? "bulwark vault kv patch"
-				: "bulwark vault kv put",
-		  .usage = patch ? "usage: bulwark vault kv patch [-cas N] "
-				   "[-mount M] PATH K=V...\n\nMerges the keys "
-				   "into the latest version of a KV v2 secret "
-				   "(JSON merge patch).\nK=@FILE reads a file, "
-				   "K=- stdin, a lone - a JSON object from stdin."
-				 : "usage: bulwark vault kv put [-cas N] "
-				   "[-mount M] PATH K=V...\n\nWrites a secret "
-				   "(a new version on KV v2).  K=@FILE reads "
-				   "a file, K=-\nstdin, a lone - a JSON object "
-				   "from stdin; a repeated key makes a list."}};
+	struct vcli_kv k = {
+	    .v = {.prog =
+		      patch ? "bulwark vault kv patch" : "bulwark vault kv put",
+		  .usage = patch
+			       ? "usage: bulwark vault kv patch [-cas N] "
+				 "[-mount M] PATH K=V...\n\nMerges the keys "
+				 "into the latest version of a KV v2 secret "
+				 "(JSON merge patch).\nK=@FILE reads a file, "
+				 "K=- stdin, a lone - a JSON object from stdin."
+			       : "usage: bulwark vault kv put [-cas N] "
+				 "[-mount M] PATH K=V...\n\nWrites a secret "
+				 "(a new version on KV v2).  K=@FILE reads "
+				 "a file, K=-\nstdin, a lone - a JSON object "
+				 "from stdin; a repeated key makes a list."}};
 	const struct vault_flag fl[] = {
 	    {"cas", VAULT_FLAG_INT, &cas},
 	    {"mount", VAULT_FLAG_STRING, &k.mount_flag}};
@@ -166,8 +168,8 @@ static int kv_write(int argc, char **argv, int patch)
 	json_t *kv = NULL, *req = NULL, *body = NULL;
 	int rc, status;
 
-	if ((rc = kv_start(&k, fl, 2, argc, argv, 2, VAULT_CLIENT_MAX_ARGS,
-			   "data")) >= 0)
+	if ((rc = vcli_kv_start(&k, fl, 2, argc, argv, 2, VAULT_CLIENT_MAX_ARGS,
+				"data")) >= 0)
 		goto out;
 	if (patch && k.version != 2) {
 		fprintf(stderr, "%s: KV v1 mount %s does not support patch\n",
@@ -184,18 +186,20 @@ static int kv_write(int argc, char **argv, int patch)
 	if (k.version == 2) {
 		req = json_pack("{s:O}", "data", kv);
 		if (cas >= 0)
-			json_object_set_new(req, "options",
-					    json_pack("{s:I}", "cas",
-						      (json_int_t)cas));
+			json_object_set_new(
+			    req, "options",
+			    json_pack("{s:I}", "cas", (json_int_t)cas));
 	} else {
 		req = json_incref(kv);
 	}
-	if ((rc = vcli_call(&k.v, kv_what(&k, what), patch ? "PATCH" : "PUT", k.api, req,
-			    &status, &body)) >= 0)
+	if ((rc = vcli_call(&k.v, vcli_kv_what(&k, what),
+			    patch ? "PATCH" : "PUT", k.api, req, &status,
+			    &body)) >= 0)
 		goto out;
 	if (status >= 300) {
-		rc = vcli_api_error(&k.v, kv_what(&k, what), patch ? "PATCH" : "PUT", k.api,
-				    status, body);
+		rc = vcli_api_error(&k.v, vcli_kv_what(&k, what),
+				    patch ? "PATCH" : "PUT", k.api, status,
+				    body);
 		goto out;
 	}
 	rc = 0;
@@ -203,10 +207,11 @@ static int kv_write(int argc, char **argv, int patch)
 		rc = vcli_print_field(&k.v, json_object_get(body, "data"));
 	} else if (vcli_json(&k.v)) {
 		vcli_print_json(body);
-	} else if (k.version == 2 && json_is_object(json_object_get(body, "data"))) {
+	} else if (k.version == 2 &&
+		   json_is_object(json_object_get(body, "data"))) {
 		struct vcli_table t = {0};
 
-		print_path_header(&k);
+		vcli_kv_print_path(&k);
 		vcli_table_add_object(&t, json_object_get(body, "data"));
 		vcli_table_print(&t, "======= Metadata =======");
 	} else {
@@ -222,7 +227,7 @@ out:
 
 static int kv_list(int argc, char **argv)
 {
-	struct kvctx k = {
+	struct vcli_kv k = {
 	    .v = {.prog = "bulwark vault kv list",
 		  .usage = "usage: bulwark vault kv list [-mount M] PATH\n\n"
 			   "Lists the keys under a path (folders end in /)."}};
@@ -233,21 +238,22 @@ static int kv_list(int argc, char **argv)
 	size_t i;
 	json_t *e;
 
-	if ((rc = kv_start(&k, fl, 1, argc, argv, 1, 1, "metadata")) >= 0)
+	if ((rc = vcli_kv_start(&k, fl, 1, argc, argv, 1, 1, "metadata")) >= 0)
 		goto out;
-	if ((rc = vcli_call(&k.v, kv_what(&k, "listing"), "LIST", k.api, NULL, &status,
-			    &body)) >= 0)
+	if ((rc = vcli_call(&k.v, vcli_kv_what(&k, "listing"), "LIST", k.api,
+			    NULL, &status, &body)) >= 0)
 		goto out;
 	keys = json_object_get(json_object_get(body, "data"), "keys");
-	if ((status == 404 && !json_array_size(json_object_get(body, "errors"))) ||
+	if ((status == 404 &&
+	     !json_array_size(json_object_get(body, "errors"))) ||
 	    (status == 200 && !json_array_size(keys))) {
 		fprintf(stderr, "No value found at %s\n", k.api);
 		rc = 2;
 		goto out;
 	}
 	if (status != 200) {
-		rc = vcli_api_error(&k.v, kv_what(&k, "listing"), "LIST", k.api, status,
-				    body);
+		rc = vcli_api_error(&k.v, vcli_kv_what(&k, "listing"), "LIST",
+				    k.api, status, body);
 		goto out;
 	}
 	rc = 0;
@@ -264,137 +270,104 @@ out:
 	return rc;
 }
 
+static int kv_put(int argc, char **argv) { return kv_write(argc, argv, 0); }
+
+static int kv_patch(int argc, char **argv) { return kv_write(argc, argv, 1); }
+
+/* Without -versions a DELETE of the data path (v2: the latest version);
+ * with it, PUT <mount>/delete/<path> {"versions": [...]} (v2 only). */
 static int kv_delete(int argc, char **argv)
 {
-	struct kvctx k = {
+	struct vcli_kv k = {
 	    .v = {.prog = "bulwark vault kv delete",
-		  .usage = "usage: bulwark vault kv delete [-mount M] PATH\n\n"
-			   "Deletes a secret (on KV v2: soft-deletes its latest "
-			   "version)."}};
+		  .usage = "usage: bulwark vault kv delete [-versions N,...] "
+			   "[-mount M] PATH\n\nDeletes a secret (on KV v2: "
+			   "soft-deletes its latest version, or\nthe versions "
+			   "given; `kv undelete` brings them back)."}};
+	json_t *items = NULL, *versions = NULL, *body = NULL;
 	const struct vault_flag fl[] = {
+	    {"versions", VAULT_FLAG_STRINGS, &items},
 	    {"mount", VAULT_FLAG_STRING, &k.mount_flag}};
-	json_t *body = NULL;
+	struct bw_error err = {0};
 	int rc, status;
 
-	if ((rc = kv_start(&k, fl, 1, argc, argv, 1, 1, "data")) >= 0)
+	if ((rc = vcli_parse(&k.v, fl, 2, argc, argv)) >= 0 ||
+	    (rc = vcli_nargs(&k.v, 1, 1)) >= 0)
 		goto out;
-	if ((rc = vcli_call(&k.v, kv_what(&k, "deleting"), "DELETE", k.api, NULL, &status,
-			    &body)) >= 0)
+	if (items && vault_parse_versions(items, &versions, &err)) {
+		fprintf(stderr, "%s: %s: %s\n", k.v.prog, err.input, err.msg);
+		rc = 1;
+		goto out;
+	}
+	if ((rc = vcli_kv_open(&k, "data")) >= 0)
+		goto out;
+	if (versions) {
+		if ((rc = vcli_kv_need_v2(&k, "Deleting versions")) < 0)
+			rc = vcli_kv_versions_put(&k, "delete", versions);
+		goto out;
+	}
+	if ((rc = vcli_call(&k.v, vcli_kv_what(&k, "deleting"), "DELETE", k.api,
+			    NULL, &status, &body)) >= 0)
 		goto out;
 	if (status >= 300) {
-		rc = vcli_api_error(&k.v, kv_what(&k, "deleting"), "DELETE", k.api, status,
-				    body);
+		rc = vcli_api_error(&k.v, vcli_kv_what(&k, "deleting"),
+				    "DELETE", k.api, status, body);
 		goto out;
 	}
 	rc = 0;
 	printf("Success! Data deleted (if it existed) at: %s\n", k.api);
 out:
+	json_decref(items);
+	json_decref(versions);
 	json_decref(body);
 	vcli_done(&k.v);
 	return rc;
 }
 
-static int kv_metadata(int argc, char **argv)
+/* `kv <sub>`; metadata's own subcommands (get|put|delete) are named by
+ * vcli_kv_metadata. */
+static const struct {
+	const char *name, *args;
+	int (*run)(int argc, char **argv);
+} kv_commands[] = {
+    {"get", "[-version N] [-field F] PATH", kv_get},
+    {"put", "[-cas N] PATH K=V...", kv_put},
+    {"patch", "[-cas N] PATH K=V...", kv_patch},
+    {"list", "PATH", kv_list},
+    {"delete", "[-versions N,...] PATH", kv_delete},
+    {"undelete", "-versions N,... PATH", vcli_kv_undelete},
+    {"destroy", "-versions N,... PATH", vcli_kv_destroy},
+    {"metadata", "get|put|delete [options] PATH", vcli_kv_metadata},
+};
+
+#define N_KV_COMMANDS (sizeof(kv_commands) / sizeof(kv_commands[0]))
+
+static void kv_usage(FILE *out)
 {
-	struct kvctx k = {
-	    .v = {.prog = "bulwark vault kv metadata get",
-		  .usage = "usage: bulwark vault kv metadata get [-mount M] "
-			   "PATH\n\nPrints a KV v2 secret's metadata and "
-			   "versions."}};
-	const struct vault_flag fl[] = {
-	    {"mount", VAULT_FLAG_STRING, &k.mount_flag}};
-	json_t *body = NULL, *data, *meta = NULL, *vers, *x;
-	int rc, status;
-	const char *key;
-
-	if (argc < 2 || strcmp(argv[1], "get")) {
-		fprintf(stderr, "usage: bulwark vault kv metadata get PATH\n");
-		return 1;
-	}
-	if ((rc = kv_start(&k, fl, 1, argc - 1, argv + 1, 1, 1, "metadata")) >=
-	    0)
-		goto out;
-	if (k.version != 2) {
-		fprintf(stderr, "%s: metadata needs a KV v2 mount\n", k.v.prog);
-		rc = 2;
-		goto out;
-	}
-	if ((rc = vcli_call(&k.v, kv_what(&k, "reading metadata"), "GET", k.api, NULL,
-			    &status, &body)) >= 0)
-		goto out;
-	if (status == 404 && !json_array_size(json_object_get(body, "errors"))) {
-		fprintf(stderr, "No value found at %s\n", k.api);
-		rc = 2;
-		goto out;
-	}
-	if (status != 200) {
-		rc = vcli_api_error(&k.v, kv_what(&k, "reading metadata"), "GET", k.api,
-				    status, body);
-		goto out;
-	}
-	rc = 0;
-	data = json_object_get(body, "data");
-	if (k.v.field) {
-		rc = vcli_print_field(&k.v, data);
-		goto out;
-	}
-	if (vcli_json(&k.v)) {
-		vcli_print_json(body);
-		goto out;
-	}
-	meta = json_deep_copy(data);
-	json_object_del(meta, "versions");
-	{
-		struct vcli_table t = {0};
-
-		print_path_header(&k);
-		vcli_table_add_object(&t, meta);
-		vcli_table_print(&t, "========== Metadata ==========");
-		vers = json_object_get(data, "versions");
-		json_object_foreach(vers, key, x)
-		{
-			char title[128];
-
-			snprintf(title, sizeof(title),
-				 "\n====== Version %s ======", key);
-			vcli_table_add_object(&t, x);
-			vcli_table_print(&t, title);
-		}
-	}
-out:
-	json_decref(meta);
-	json_decref(body);
-	vcli_done(&k.v);
-	return rc;
+	fprintf(out, "usage: bulwark vault kv <subcommand> [options] PATH "
+		     "...\n\nSubcommands:\n");
+	for (size_t i = 0; i < N_KV_COMMANDS; i++)
+		fprintf(out, "  kv %-9s %s\n", kv_commands[i].name,
+			kv_commands[i].args);
+	fprintf(out, "\nEach also takes -mount M and the common options: "
+		     "see\n'bulwark vault kv <subcommand> -h'.\n");
 }
 
 int cmd_vault_kv(int argc, char **argv)
 {
-	static const char usage[] =
-	    "usage: bulwark vault kv <get|put|patch|list|delete|metadata get> "
-	    "[options] PATH ...\n";
-
 	if (argc < 2) {
-		fputs(usage, stderr);
+		kv_usage(stderr);
 		return 1;
 	}
 	if (cli_is_help(argv[1])) {
-		fputs(usage, stdout);
+		kv_usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "get"))
-		return kv_get(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "put"))
-		return kv_write(argc - 1, argv + 1, 0);
-	if (!strcmp(argv[1], "patch"))
-		return kv_write(argc - 1, argv + 1, 1);
-	if (!strcmp(argv[1], "list"))
-		return kv_list(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "delete"))
-		return kv_delete(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "metadata"))
-		return kv_metadata(argc - 1, argv + 1);
-	fprintf(stderr, "bulwark vault kv: unknown subcommand '%s'\n%s",
-		argv[1], usage);
+	for (size_t i = 0; i < N_KV_COMMANDS; i++)
+		if (!strcmp(argv[1], kv_commands[i].name))
+			return kv_commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "bulwark vault kv: unknown subcommand '%s'\n\n",
+		argv[1]);
+	kv_usage(stderr);
 	return 1;
 }

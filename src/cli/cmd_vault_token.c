@@ -1,7 +1,10 @@
 /*
- * cmd_vault_token.c - `bulwark vault token create|lookup|revoke`, as the
- * vault CLI's token commands (auth/token/create, lookup, lookup-self,
- * lookup-accessor, revoke, revoke-self, revoke-accessor, revoke-orphan).
+ * cmd_vault_token.c - `bulwark vault token
+ * create|lookup|renew|revoke|capabilities`, as the vault CLI's token
+ * commands (auth/token/create, lookup, lookup-self, lookup-accessor,
+ * renew, renew-self, renew-accessor, revoke, revoke-self,
+ * revoke-accessor, revoke-orphan; sys/capabilities and
+ * sys/capabilities-self).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +72,9 @@ static void print_auth(const json_t *auth)
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		json_t *x = json_object_get(f, order[i]);
 
-		if (!strcmp(order[i], "token_duration")) {
+		if (!strcmp(order[i], "token") && !json_string_length(x)) {
+			vcli_table_add(&t, order[i], "n/a");
+		} else if (!strcmp(order[i], "token_duration")) {
 			char d[64];
 			long long s = json_integer_value(x);
 
@@ -89,6 +94,25 @@ static void print_auth(const json_t *auth)
 	json_decref(f);
 }
 
+/* Prints a renew or create answer: -field from its auth, the body as
+ * JSON, or vault's token table.  0, or 1 for a missing field. */
+static int print_auth_answer(const struct vcli *v, const json_t *body)
+{
+	int rc = 0;
+
+	if (v->field) {
+		json_t *f = auth_fields(json_object_get(body, "auth"));
+
+		rc = vcli_print_field(v, f);
+		json_decref(f);
+	} else if (vcli_json(v)) {
+		vcli_print_json(body);
+	} else {
+		print_auth(json_object_get(body, "auth"));
+	}
+	return rc;
+}
+
 static int tok_create(int argc, char **argv)
 {
 	long long ttl = -1, max_ttl = -1, period = -1;
@@ -106,7 +130,7 @@ static int tok_create(int argc, char **argv)
 	    {"renewable", VAULT_FLAG_BOOL, &renewable},
 	    {"display-name", VAULT_FLAG_STRING, &display},
 	    {"role", VAULT_FLAG_STRING, &role},
-	    {"metadata", VAULT_FLAG_STRINGS, &meta},
+	    {"metadata", VAULT_FLAG_MAP, &meta},
 	};
 	struct vcli v = {
 	    .prog = "bulwark vault token create",
@@ -119,8 +143,6 @@ static int tok_create(int argc, char **argv)
 	char path[512];
 	json_t *req = NULL, *body = NULL;
 	int rc, status;
-	size_t i;
-	json_t *e;
 
 	if ((rc = vcli_parse(&v, fl, sizeof(fl) / sizeof(fl[0]), argc,
 			     argv)) >= 0)
@@ -146,26 +168,8 @@ static int tok_create(int argc, char **argv)
 		json_object_set_new(req, "renewable", json_boolean(renewable));
 	if (display)
 		json_object_set_new(req, "display_name", json_string(display));
-	if (meta) {
-		json_t *m = json_object();
-
-		json_array_foreach(meta, i, e)
-		{
-			const char *kv = json_string_value(e);
-			const char *eq = strchr(kv, '=');
-
-			if (!eq) {
-				fprintf(stderr, "%s: -metadata wants K=V: %s\n",
-					v.prog, kv);
-				json_decref(m);
-				rc = 1;
-				goto out;
-			}
-			json_object_setn_new(m, kv, (size_t)(eq - kv),
-					     json_string(eq + 1));
-		}
-		json_object_set_new(req, "meta", m);
-	}
+	if (meta)
+		json_object_set(req, "meta", meta);
 	if (role)
 		snprintf(path, sizeof(path), "auth/token/create/%s", role);
 	else
@@ -182,17 +186,7 @@ static int tok_create(int argc, char **argv)
 				    body);
 		goto out;
 	}
-	rc = 0;
-	if (v.field) {
-		json_t *f = auth_fields(json_object_get(body, "auth"));
-
-		rc = vcli_print_field(&v, f);
-		json_decref(f);
-	} else if (vcli_json(&v)) {
-		vcli_print_json(body);
-	} else {
-		print_auth(json_object_get(body, "auth"));
-	}
+	rc = print_auth_answer(&v, body);
 out:
 	json_decref(policies);
 	json_decref(meta);
@@ -314,26 +308,192 @@ out:
 	return rc;
 }
 
+static int tok_renew(int argc, char **argv)
+{
+	long long inc = -1;
+	int accessor = 0, fail_short = 0;
+	const struct vault_flag fl[] = {
+	    {"increment", VAULT_FLAG_DURATION, &inc},
+	    {"i", VAULT_FLAG_DURATION, &inc},
+	    {"accessor", VAULT_FLAG_BOOL, &accessor},
+	    {"fail-if-not-fulfilled", VAULT_FLAG_BOOL, &fail_short},
+	};
+	struct vcli v = {
+	    .prog = "bulwark vault token renew",
+	    .usage = "usage: bulwark vault token renew [-increment D] "
+		     "[-accessor] [-fail-if-not-fulfilled] [TOKEN]\n\n"
+		     "Renews a token's lease: the current token's without "
+		     "TOKEN (renew-self),\nelse TOKEN's (an accessor with "
+		     "-accessor).  -increment (alias -i) asks for\na TTL "
+		     "from now; the server caps it at the token's maximum."};
+	const char *path = "auth/token/renew-self";
+	json_t *req = NULL, *body = NULL;
+	int rc, status;
+
+	if ((rc = vcli_parse(&v, fl, sizeof(fl) / sizeof(fl[0]), argc, argv)) >=
+		0 ||
+	    (rc = vcli_nargs(&v, accessor ? 1 : 0, 1)) >= 0)
+		goto out;
+	req = json_object();
+	if (v.nargs == 1) {
+		path =
+		    accessor ? "auth/token/renew-accessor" : "auth/token/renew";
+		json_object_set_new(req, accessor ? "accessor" : "token",
+				    json_string(v.args[0]));
+	}
+	if (inc >= 0)
+		json_object_set_new(req, "increment", json_integer(inc));
+	if (vcli_connect(&v) >= 0) {
+		rc = 2;
+		goto out;
+	}
+	if ((rc = vcli_call(&v, "renewing token", "PUT", path, req, &status,
+			    &body)) >= 0)
+		goto out;
+	if (status >= 300 || !json_is_object(json_object_get(body, "auth"))) {
+		rc = vcli_api_error(&v, "renewing token", "PUT", path, status,
+				    body);
+		goto out;
+	}
+	if (fail_short && inc > 0 &&
+	    json_integer_value(json_object_get(json_object_get(body, "auth"),
+					       "lease_duration")) < inc) {
+		printf("Token renewal completed with capped duration, failing "
+		       "the command because of -fail-if-not-fulfilled\n");
+		rc = 1;
+		goto out;
+	}
+	rc = print_auth_answer(&v, body);
+out:
+	json_decref(req);
+	json_decref(body);
+	vcli_done(&v);
+	return rc;
+}
+
+/* The capabilities of an answer: data[path], else data.capabilities (as
+ * vault's client reads them); a borrowed array or NULL. */
+static json_t *capabilities_of(const json_t *body, const char *path)
+{
+	json_t *data = json_object_get(body, "data");
+	json_t *c = json_object_get(data, path);
+
+	if (!json_array_size(c))
+		c = json_object_get(data, "capabilities");
+	return json_is_array(c) ? c : NULL;
+}
+
+static int cmp_cap(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "create, read, update", sorted, as vault's table output. */
+static void print_capabilities(const json_t *caps)
+{
+	size_t n = json_array_size(caps), k = 0, i;
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	json_t *e;
+
+	if (!names)
+		return;
+	json_array_foreach(caps, i, e) if (json_is_string(e)) names[k++] =
+	    json_string_value(e);
+	qsort(names, k, sizeof(*names), cmp_cap);
+	for (i = 0; i < k; i++)
+		printf("%s%s", i ? ", " : "", names[i]);
+	printf("\n");
+	free(names);
+}
+
+static int tok_capabilities(int argc, char **argv)
+{
+	struct vcli v = {
+	    .prog = "bulwark vault token capabilities",
+	    .usage = "usage: bulwark vault token capabilities [TOKEN] PATH\n\n"
+		     "Prints what a token may do on PATH: the current token "
+		     "(sys/capabilities-self)\nwithout TOKEN, else TOKEN's "
+		     "(sys/capabilities)."};
+	const char *path = "sys/capabilities-self", *target;
+	json_t *req = NULL, *body = NULL, *caps;
+	int rc, status;
+
+	if ((rc = vcli_parse(&v, NULL, 0, argc, argv)) >= 0 ||
+	    (rc = vcli_nargs(&v, 1, 2)) >= 0)
+		goto out;
+	target = v.args[v.nargs - 1];
+	req = json_pack("{s:[s]}", "paths", target);
+	if (v.nargs == 2) {
+		path = "sys/capabilities";
+		json_object_set_new(req, "token", json_string(v.args[0]));
+	}
+	if (vcli_connect(&v) >= 0) {
+		rc = 2;
+		goto out;
+	}
+	if ((rc = vcli_call(&v, "listing capabilities", "PUT", path, req,
+			    &status, &body)) >= 0)
+		goto out;
+	if (status >= 300) {
+		rc = vcli_api_error(&v, "listing capabilities", "PUT", path,
+				    status, body);
+		goto out;
+	}
+	if (!(caps = capabilities_of(body, target))) {
+		fprintf(stderr, "No capabilities found\n");
+		rc = 1;
+		goto out;
+	}
+	rc = 0;
+	if (vcli_json(&v))
+		vcli_print_json(caps);
+	else
+		print_capabilities(caps);
+out:
+	json_decref(req);
+	json_decref(body);
+	vcli_done(&v);
+	return rc;
+}
+
+static const struct {
+	const char *name, *args;
+	int (*run)(int argc, char **argv);
+} token_commands[] = {
+    {"create", "[-policy P ...] [-ttl D] [-orphan] ...", tok_create},
+    {"lookup", "[-accessor] [TOKEN]", tok_lookup},
+    {"renew", "[-increment D] [-accessor] [TOKEN]", tok_renew},
+    {"revoke", "[-accessor] [-mode orphan] TOKEN | -self", tok_revoke},
+    {"capabilities", "[TOKEN] PATH", tok_capabilities},
+};
+
+#define N_TOKEN_COMMANDS (sizeof(token_commands) / sizeof(token_commands[0]))
+
+static void token_usage(FILE *out)
+{
+	fprintf(out, "usage: bulwark vault token <subcommand> [options] "
+		     "[args]\n\nSubcommands:\n");
+	for (size_t i = 0; i < N_TOKEN_COMMANDS; i++)
+		fprintf(out, "  token %-12s %s\n", token_commands[i].name,
+			token_commands[i].args);
+	fprintf(out, "\nSee 'bulwark vault token <subcommand> -h'.\n");
+}
+
 int cmd_vault_token(int argc, char **argv)
 {
-	static const char usage[] =
-	    "usage: bulwark vault token <create|lookup|revoke> [options]\n";
-
 	if (argc < 2) {
-		fputs(usage, stderr);
+		token_usage(stderr);
 		return 1;
 	}
 	if (cli_is_help(argv[1])) {
-		fputs(usage, stdout);
+		token_usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "create"))
-		return tok_create(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "lookup"))
-		return tok_lookup(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "revoke"))
-		return tok_revoke(argc - 1, argv + 1);
-	fprintf(stderr, "bulwark vault token: unknown subcommand '%s'\n%s",
-		argv[1], usage);
+	for (size_t i = 0; i < N_TOKEN_COMMANDS; i++)
+		if (!strcmp(argv[1], token_commands[i].name))
+			return token_commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "bulwark vault token: unknown subcommand '%s'\n\n",
+		argv[1]);
+	token_usage(stderr);
 	return 1;
 }

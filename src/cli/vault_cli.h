@@ -68,6 +68,47 @@ void vcli_table_addv(struct vcli_table *t, const char *key, const json_t *v);
 void vcli_table_add_object(struct vcli_table *t, const json_t *obj);
 void vcli_table_print(struct vcli_table *t, const char *title); /* frees */
 
+/* ---- KV (cmd_vault_kv.c; the v2-only commands in cmd_vault_kv_v2.c) ---- */
+
+struct vcli_kv {
+	struct vcli v;
+	const char *mount_flag;		/* -mount (points into argv) */
+	char user_path[VAULT_MAX_PATH]; /* "secret/app", -mount applied */
+	char mount[VAULT_MAX_PATH];	/* "secret/" */
+	char api[VAULT_MAX_PATH + 64];	/* "secret/data/app" */
+	int version;			/* the engine's: 1 or 2 */
+	char what[VAULT_MAX_PATH + 96]; /* vcli_kv_what's text */
+};
+
+/* Connects and resolves v.args[0] (and -mount) to the API path under kind
+ * ("data", "metadata", "undelete", ...); -1 to go on, else 2 (printed). */
+int vcli_kv_open(struct vcli_kv *k, const char *kind);
+/* vcli_parse with fl, vcli_nargs(min, max), then vcli_kv_open. */
+int vcli_kv_start(struct vcli_kv *k, const struct vault_flag *fl, size_t n,
+		  int argc, char **argv, int min, int max, const char *kind);
+/* "<verb> <api path>" for error messages (k's buffer, one at a time). */
+const char *vcli_kv_what(struct vcli_kv *k, const char *verb);
+/* "== Secret Path ==" and the API path, above vault's KV tables. */
+void vcli_kv_print_path(const struct vcli_kv *k);
+/* -1 on a KV v2 mount, else prints "<what> not supported on KV Version 1"
+ * (as vault) and returns 1. */
+int vcli_kv_need_v2(const struct vcli_kv *k, const char *what);
+/*
+ * PUT <mount>/<op>/<path> {"versions": [...]} (op "delete", "undelete" or
+ * "destroy") for an opened KV v2 path; versions from
+ * vault_parse_versions.  Prints vault's "Success! Data written to: ..."
+ * (table format; nothing with -format json and an empty answer).  Exit
+ * code.
+ */
+int vcli_kv_versions_put(struct vcli_kv *k, const char *op,
+			 const json_t *versions);
+
+/* `kv undelete`, `kv destroy`, `kv metadata get|put|delete`
+ * (cmd_vault_kv_v2.c); argv[0] is the subcommand. */
+int vcli_kv_undelete(int argc, char **argv);
+int vcli_kv_destroy(int argc, char **argv);
+int vcli_kv_metadata(int argc, char **argv);
+
 /* sys/seal-status as vault's table (cmd_vault_status.c). */
 void vcli_print_seal_status(const json_t *status);
 

@@ -14,12 +14,14 @@
  * endpoint, so sys/mounts is tried next, and when neither answers the
  * client assumes what a stock server has: KV v2 at "secret/".
  *
- * Helpers: Go-flag-style option parsing, vault's k=v argument builder,
+ * Helpers: Go-flag-style option parsing (with vault's K=V map flags),
+ * vault's k=v argument builder, -versions lists,
  * Go/Vault durations, and Go's %v rendering of JSON values for tables.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -726,6 +728,25 @@ int vault_parse_bool(const char *s, int *ret)
 
 /* ---- flags --------------------------------------------------------------- */
 
+/* "K=V" into the flag's object (vault's StringMapVar: no comma split). */
+static int map_flag_set(const struct vault_flag *fl, const char *val,
+			struct bw_error *err)
+{
+	json_t **o = fl->dest, *v;
+	const char *eq = strchr(val, '=');
+
+	if (!eq || eq == val)
+		return bw_errorf(err, -EINVAL, fl->name, 0, 0,
+				 "missing = in KV pair: \"%s\"", val);
+	if (!*o && !(*o = json_object()))
+		return -ENOMEM;
+	v = json_string(eq + 1);
+	if (!v || json_object_setn_new(*o, val, (size_t)(eq - val), v))
+		return bw_errorf(err, -EINVAL, fl->name, 0, 0,
+				 "invalid KV pair (not UTF-8?): \"%s\"", val);
+	return 0;
+}
+
 static int flag_set(const struct vault_flag *fl, const char *val,
 		    struct bw_error *err)
 {
@@ -771,6 +792,8 @@ static int flag_set(const struct vault_flag *fl, const char *val,
 		}
 		return 0;
 	}
+	case VAULT_FLAG_MAP:
+		return map_flag_set(fl, val, err);
 	}
 	return -EINVAL;
 }
@@ -825,6 +848,66 @@ int vault_flags_parse(const struct vault_flag *flags, size_t nflags,
 			return rc;
 	}
 	*ret_nargs = nargs;
+	return 0;
+}
+
+/* ---- -versions ----------------------------------------------------------- */
+
+/* One item of a -versions list: blanks around a decimal 1..INT32_MAX. */
+static int version_number(const char *s, long long *ret)
+{
+	long long n = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*s); s++) {
+		n = n * 10 + (*s - '0');
+		if (n > INT32_MAX)
+			return -EINVAL;
+	}
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s || n < 1)
+		return -EINVAL;
+	*ret = n;
+	return 0;
+}
+
+int vault_parse_versions(const json_t *items, json_t **ret,
+			 struct bw_error *err)
+{
+	json_t *out, *e;
+	size_t i;
+
+	if (!json_array_size(items))
+		return bw_errorf(err, -EINVAL, "-versions", 0, 0,
+				 "no version numbers given");
+	if (json_array_size(items) > VAULT_CLIENT_MAX_VERSIONS)
+		return bw_errorf(err, -EINVAL, "-versions", 0, 0,
+				 "more than %u version numbers",
+				 VAULT_CLIENT_MAX_VERSIONS);
+	if (!(out = json_array()))
+		return -ENOMEM;
+	json_array_foreach(items, i, e)
+	{
+		const char *s = json_string_value(e);
+		long long n;
+
+		if (!s || version_number(s, &n)) {
+			json_decref(out);
+			return bw_errorf(err, -EINVAL, "-versions", 0, 0,
+					 "item %zu: not a version number: "
+					 "\"%.64s\"",
+					 i + 1, s ? s : "?");
+		}
+		if (json_array_append_new(out, json_integer(n))) {
+			json_decref(out);
+			return -ENOMEM;
+		}
+	}
+	*ret = out;
 	return 0;
 }
 

@@ -614,6 +614,7 @@ void vault_server_stop(struct vault_server *s);
 #define VAULT_CLIENT_TIMEOUT_MS 60000L /* VAULT_CLIENT_TIMEOUT's default */
 #define VAULT_CLIENT_CONNECT_TIMEOUT_MS 10000L
 #define VAULT_CLIENT_MAX_ARGS 4096
+#define VAULT_CLIENT_MAX_VERSIONS 1024 /* numbers in one -versions list */
 
 struct vault_client_config {
 	const char *address; /* "https://host:port"; NULL: VAULT_DEFAULT_ADDR */
@@ -714,7 +715,10 @@ int vault_parse_bool(const char *s, int *ret);
  * Vault CLI flags (Go's flag package): "-name", "--name", "-name=value",
  * "-name value"; a bool takes no separate value ("-name=false" works);
  * flags and arguments may interleave; "--" ends flags; a lone "-" is an
- * argument.  STRINGS flags repeat (values appended to a JSON array).
+ * argument.  STRINGS flags repeat (values appended to a JSON array; "a,b"
+ * is two values).  MAP flags repeat too, each value one "K=V" (K not
+ * empty, V may hold commas; a repeated K keeps the last), as vault's
+ * -metadata and -custom-metadata.
  * Arguments land in args (room for argc) and *ret_nargs.  Returns 0, 1
  * for -h/-help/--help, or -EINVAL naming the bad flag.
  */
@@ -724,6 +728,7 @@ enum vault_flag_type {
 	VAULT_FLAG_INT,	     /* long * */
 	VAULT_FLAG_DURATION, /* long long * seconds */
 	VAULT_FLAG_STRINGS,  /* json_t ** (array, created on first use) */
+	VAULT_FLAG_MAP,	     /* json_t ** (object, created on first use) */
 };
 struct vault_flag {
 	const char *name;
@@ -733,6 +738,15 @@ struct vault_flag {
 int vault_flags_parse(const struct vault_flag *flags, size_t nflags, int argc,
 		      char **argv, char **args, int *ret_nargs,
 		      struct bw_error *err);
+
+/*
+ * The numbers of a -versions flag (VAULT_FLAG_STRINGS: "1,2" already two
+ * items) into a new array of integers (*ret, the caller decrefs): each
+ * item, blanks around it ignored, a decimal integer 1..2^31-1; at least
+ * one, at most VAULT_CLIENT_MAX_VERSIONS.  0, or -EINVAL naming the item.
+ */
+int vault_parse_versions(const json_t *items, json_t **ret,
+			 struct bw_error *err);
 
 /* Go's %v of a JSON value as vault's table output prints it: strings as
  * is, null "<nil>", arrays "[a b]", objects "map[k:v]".  New string. */

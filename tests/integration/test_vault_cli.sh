@@ -5,8 +5,10 @@
 # unseal (argument and stdin) → status codes → TLS verification on by
 # default, VAULT_SKIP_VERIFY warns → token lookup (VAULT_TOKEN and
 # ~/.vault-token) → error envelope as the vault CLI prints it → token
-# create/lookup/revoke, policy write/read/list, kv put/get/patch/list/
-# delete/metadata → operator seal → sealed errors.
+# create/lookup/renew/capabilities/revoke, policy write/read/list, kv
+# put/get/patch/list/delete, KV v2 versions (delete -versions, undelete,
+# destroy) and metadata (get/put/delete), the KV v1 refusals → operator
+# seal → sealed errors.
 #
 # Each part whose server side is missing on this branch (the token store,
 # sys/policies/acl, the KV engine) is detected with curl, independent of
@@ -143,12 +145,46 @@ else
 	check "child token looks itself up" 0 "$(VAULT_TOKEN=$TOK rc V token lookup)"
 	ORPH=$(V token create -orphan -ttl 10m -field token)
 	check "orphan token" True "$(V token lookup -format json "$ORPH" | jget '["data"]["orphan"]')"
+	check "token create -metadata K=V keeps commas" "a,b" "$(V token create -ttl 10m -metadata team=a,b -format json | jget '["auth"]["metadata"]["team"]')"
+	check "token create -metadata without = exit 1" 1 "$(rc V token create -metadata team)"
+	# token renew: TOKEN (auth/token/renew), none (renew-self), -accessor
+	RTOK=$(V token create -policy default -ttl 1h -explicit-max-ttl 2h -field token)
+	check "token renew -increment TOKEN" 0 "$(rc V token renew -increment 30m "$RTOK")"
+	contains "renew table duration" "token_duration       30m" "$(cat "$T/out")"
+	check "token renew -format json" 1200 "$(V token renew -i=20m -format json "$RTOK" | jget '["auth"]["lease_duration"]')"
+	check "token renew (self) -field" 600 "$(VAULT_TOKEN=$RTOK V token renew -increment 10m -field token_duration)"
+	RACC=$(V token lookup -field accessor "$RTOK")
+	check "token renew -accessor" 0 "$(rc V token renew -accessor -increment 15m "$RACC")"
+	contains "renew by accessor: token n/a" "token                n/a" "$(cat "$T/out")"
+	check "renew capped by explicit max: -fail-if-not-fulfilled exit 1" 1 "$(rc V token renew -increment 5h -fail-if-not-fulfilled "$RTOK")"
+	contains "capped message" "capped duration" "$(cat "$T/out")"
+	check "token renew unknown flag exit 1" 1 "$(rc V token renew -bogus "$RTOK")"
+	check "token renew bad increment exit 1" 1 "$(rc V token renew -increment 1y "$RTOK")"
+	check "token renew too many args exit 1" 1 "$(rc V token renew "$RTOK" extra)"
+	check "token renew -accessor without one exit 1" 1 "$(rc V token renew -accessor)"
+	check "token renew unknown token: 400, exit 2" 2 "$(rc V token renew hvs.nosuchtoken)"
+	contains "renew error as vault prints it" "Error renewing token: Error making API request." "$(cat "$T/err")"
+	contains "renew error code" "Code: 400" "$(cat "$T/err")"
+	# token capabilities: [TOKEN] PATH (sys/capabilities, -self)
+	check "token capabilities (root)" root "$(V token capabilities secret/data/app/db)"
+	check "token capabilities -format json" "['root']" "$(V token capabilities -format json secret/data/x | jget '')"
+	check "token capabilities TOKEN PATH: deny" deny "$(V token capabilities "$TOK" secret/data/app/db)"
+	check "token capabilities TOKEN on its cubbyhole" "create, delete, list, read, update" "$(V token capabilities "$TOK" cubbyhole/x)"
+	check "token capabilities as the token (self)" update "$(VAULT_TOKEN=$TOK V token capabilities sys/capabilities-self)"
+	check "token capabilities no path exit 1" 1 "$(rc V token capabilities)"
+	check "token capabilities too many args exit 1" 1 "$(rc V token capabilities a b c)"
+	check "token capabilities unknown flag exit 1" 1 "$(rc V token capabilities -bogus secret/x)"
+	check "token capabilities unknown token: 400, exit 2" 2 "$(rc V token capabilities hvs.nosuchtoken secret/x)"
+	contains "capabilities error" "Error listing capabilities: Error making API request." "$(cat "$T/err")"
+	check "token capabilities with a revoked token: exit 2" 2 "$(VAULT_TOKEN=hvs.bad rc V token capabilities secret/x)"
+	contains "capabilities 403" "Code: 403" "$(cat "$T/err")"
 	check "token revoke" 0 "$(rc V token revoke "$TOK")"
 	contains "revoke message" "Success! Revoked token" "$(cat "$T/out")"
 	check "revoked token is gone" 2 "$(VAULT_TOKEN=$TOK rc V token lookup)"
 	contains "revoked: 403" "Code: 403" "$(cat "$T/err")"
 fi
 check "token create bad duration exit 1" 1 "$(rc V token create -ttl 1y)"
+check "token help lists renew and capabilities" 2 "$(V token -h | grep -cE '^  token (renew|capabilities) ')"
 
 # ---- policies ------------------------------------------------------------------
 cat >"$T/app.hcl" <<'HCL'
@@ -195,6 +231,84 @@ else
 	check "kv list -format json" "['db']" "$(V kv list -format json secret/app | jget '')"
 	check "kv metadata get" 0 "$(rc V kv metadata get secret/app/db)"
 	contains "metadata versions" "Version 1" "$(cat "$T/out")"
+	# ---- KV v2 versions: secret/app/db has 1 (admin), 2 (root), 3 (patch)
+	check "kv delete -versions 1" 0 "$(rc V kv delete -versions=1 secret/app/db)"
+	check "version 1 deleted" 2 "$(rc V kv get -version 1 secret/app/db)"
+	check "kv undelete -versions" 0 "$(rc V kv undelete -versions=1 secret/app/db)"
+	check "undelete message" "Success! Data written to: secret/undelete/app/db" "$(cat "$T/out")"
+	check "version 1 back" admin "$(V kv get -version 1 -field user secret/app/db)"
+	check "kv undelete -format json prints nothing" "" "$(V kv undelete -versions 1 -format json secret/app/db)"
+	check "kv undelete without -versions exit 1" 1 "$(rc V kv undelete secret/app/db)"
+	contains "undelete names the flag" 'use the "-versions" flag' "$(cat "$T/err")"
+	check "kv undelete bad version exit 1" 1 "$(rc V kv undelete -versions=1,x secret/app/db)"
+	contains "bad version named" 'item 2: not a version number: "x"' "$(cat "$T/err")"
+	check "kv undelete unknown flag exit 1" 1 "$(rc V kv undelete -bogus -versions=1 secret/app/db)"
+	check "kv undelete no path exit 1" 1 "$(rc V kv undelete -versions=1)"
+	check "kv undelete of a missing key succeeds (as vault)" 0 "$(rc V kv undelete -versions=1 secret/nosuch)"
+	check "kv destroy -versions 1,2" 0 "$(rc V kv destroy -versions=1,2 secret/app/db)"
+	check "destroy message" "Success! Data written to: secret/destroy/app/db" "$(cat "$T/out")"
+	check "version 1 marked destroyed" True "$(V kv metadata get -format json secret/app/db | jget '["data"]["versions"]["1"]["destroyed"]')"
+	check "destroyed version 2 is gone" 2 "$(rc V kv get -version 2 secret/app/db)"
+	V kv undelete -versions 2 secret/app/db >/dev/null
+	check "undelete cannot bring a destroyed version back" 2 "$(rc V kv get -version 2 secret/app/db)"
+	check "the current version stays" root "$(V kv get -field user secret/app/db)"
+	check "kv destroy without -versions exit 1" 1 "$(rc V kv destroy secret/app/db)"
+	check "kv destroy -versions 0 exit 1" 1 "$(rc V kv destroy -versions 0 secret/app/db)"
+	check "kv destroy unknown flag exit 1" 1 "$(rc V kv destroy -bogus secret/app/db)"
+	# ---- kv metadata put / delete
+	check "kv metadata put" 0 "$(rc V kv metadata put -max-versions 5 -cas-required -delete-version-after 1h -custom-metadata owner=team-a -custom-metadata tags=a,b secret/app/db)"
+	check "metadata put message" "Success! Data written to: secret/metadata/app/db" "$(cat "$T/out")"
+	V kv metadata get -format json secret/app/db >"$T/meta.json"
+	check "metadata max_versions" 5 "$(jget '["data"]["max_versions"]' <"$T/meta.json")"
+	check "metadata cas_required" True "$(jget '["data"]["cas_required"]' <"$T/meta.json")"
+	check "metadata delete_version_after" 1h0m0s "$(jget '["data"]["delete_version_after"]' <"$T/meta.json")"
+	check "metadata custom_metadata" "{'owner': 'team-a', 'tags': 'a,b'}" "$(jget '["data"]["custom_metadata"]' <"$T/meta.json")"
+	check "cas required: put without -cas exit 2" 2 "$(rc V kv put secret/app/db a=b)"
+	check "metadata put changes only what is given" 0 "$(rc V kv metadata put -cas-required=false -delete-version-after 0s secret/app/db)"
+	check "max_versions kept" 5 "$(V kv metadata get -field max_versions secret/app/db)"
+	check "cas_required now false" false "$(V kv metadata get -field cas_required secret/app/db)"
+	check "metadata put -max-versions -1 exit 1" 1 "$(rc V kv metadata put -max-versions -1 secret/app/db)"
+	check "metadata put -custom-metadata without = exit 1" 1 "$(rc V kv metadata put -custom-metadata owner secret/app/db)"
+	check "metadata put bad duration exit 1" 1 "$(rc V kv metadata put -delete-version-after soon secret/app/db)"
+	check "metadata put no path exit 1" 1 "$(rc V kv metadata put -max-versions 3)"
+	check "metadata put: a key with no data" 0 "$(rc V kv metadata put secret/app/blank)"
+	check "blank key has metadata" 0 "$(rc V kv metadata get secret/app/blank)"
+	check "blank key has no data" 2 "$(rc V kv get secret/app/blank)"
+	check "kv metadata delete" 0 "$(rc V kv metadata delete secret/app/blank)"
+	check "metadata delete message" "Success! Data deleted (if it existed) at: secret/metadata/app/blank" "$(cat "$T/out")"
+	check "metadata get after delete exit 2" 2 "$(rc V kv metadata get secret/app/blank)"
+	contains "deleted: not found" "No value found at secret/metadata/app/blank" "$(cat "$T/err")"
+	check "metadata delete of a missing key succeeds (as vault)" 0 "$(rc V kv metadata delete secret/nosuch)"
+	check "metadata delete too many args exit 1" 1 "$(rc V kv metadata delete a b)"
+	check "kv metadata unknown subcommand exit 1" 1 "$(rc V kv metadata bogus secret/x)"
+	check "kv help lists the new subcommands" 3 "$(V kv -h | grep -cE '^  kv (undelete|destroy|metadata) ')"
+	check "kv metadata help lists put and delete" 2 "$(V kv metadata -h | grep -cE '^  (put|delete) ')"
+	# ---- a default-policy token: the server refuses, exit 2
+	DEF=$(V token create -policy default -ttl 10m -field token 2>/dev/null || true)
+	if [ -n "$DEF" ]; then
+		check "undelete without permission: 403, exit 2" 2 "$(VAULT_TOKEN=$DEF rc V kv undelete -versions 3 secret/app/db)"
+		contains "undelete error as vault prints it" "Error writing data to secret/undelete/app/db: Error making API request." "$(cat "$T/err")"
+		check "destroy without permission: exit 2" 2 "$(VAULT_TOKEN=$DEF rc V kv destroy -versions 3 secret/app/db)"
+		check "metadata put without permission: exit 2" 2 "$(VAULT_TOKEN=$DEF rc V kv metadata put -max-versions 1 secret/app/db)"
+		check "metadata delete without permission: exit 2" 2 "$(VAULT_TOKEN=$DEF rc V kv metadata delete secret/app/db)"
+		contains "metadata delete error" "Error deleting secret/metadata/app/db:" "$(cat "$T/err")"
+	fi
+	# ---- KV v1: the v2-only commands refuse before sending anything
+	if [ "$(probe POST sys/mounts/kv1 '{"type":"kv","options":{"version":"1"}}')" = 204 ]; then
+		check "kv put on KV v1" 0 "$(rc V kv put kv1/app a=b)"
+		check "kv undelete on KV v1 exit 1" 1 "$(rc V kv undelete -versions 1 kv1/app)"
+		contains "undelete v1 message" "Undelete not supported on KV Version 1" "$(cat "$T/err")"
+		check "kv destroy on KV v1 exit 1" 1 "$(rc V kv destroy -versions 1 kv1/app)"
+		contains "destroy v1 message" "Destroy not supported on KV Version 1" "$(cat "$T/err")"
+		check "kv delete -versions on KV v1 exit 1" 1 "$(rc V kv delete -versions 1 kv1/app)"
+		for sub in get put delete; do
+			check "kv metadata $sub on KV v1 exit 1" 1 "$(rc V kv metadata $sub kv1/app)"
+			contains "metadata $sub v1 message" "Metadata not supported on KV Version 1" "$(cat "$T/err")"
+		done
+		check "KV v1 data untouched" b "$(V kv get -field a kv1/app)"
+	else
+		skip "KV v1 refusals (mounting kv1/ failed: $(cat "$T/probe"))"
+	fi
 	check "kv -mount flag" root "$(V kv get -mount secret -field user app/db)"
 	check "kv get missing field exit 1" 1 "$(rc V kv get -field nosuch secret/app/db)"
 	check "kv delete" 0 "$(rc V kv delete secret/app/db)"

@@ -1,10 +1,11 @@
 /* test_vault_client.c - the pure helpers of the vault client
  * (src/vault/client.c): Go-style flags (forms, interleaving, "--", lone
- * "-", help, errors), vault's k=v builder (@file, stdin once, a lone "-"
- * JSON object, repeated keys to arrays, bad input), durations ("1h30m",
- * "90s", "3600", "1.5h", bad ones) and their printing, booleans, KV v2 path
- * mapping and mount matching, %v rendering, error text, and a client that
- * refuses a non-http(s) address and reports a refused connection. */
+ * "-", help, errors, K=V map flags), -versions lists, vault's k=v builder
+ * (@file, stdin once, a lone "-" JSON object, repeated keys to arrays, bad
+ * input), durations ("1h30m", "90s", "3600", "1.5h", bad ones) and their
+ * printing, booleans, KV v2 path mapping and mount matching, %v rendering,
+ * error text, and a client that refuses a non-http(s) address and reports
+ * a refused connection. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,6 +103,95 @@ static void test_flags_errors_and_help(void **state)
 	    vault_flags_parse(fl, 2, 1, boolfalse, args, &nargs, &err), 0);
 	assert_int_equal(b, 0);
 	assert_int_equal(nargs, 0);
+}
+
+/* -metadata / -custom-metadata: one K=V per value, commas kept, the last
+ * of a repeated key wins, "=v" and "k" refused. */
+static void test_flags_map(void **state)
+{
+	json_t *m = NULL;
+	const struct vault_flag fl[] = {
+	    {"custom-metadata", VAULT_FLAG_MAP, &m}};
+	char *argv[] = {"-custom-metadata",
+			"owner=team-a",
+			"--custom-metadata=tags=a,b",
+			"-custom-metadata",
+			"owner=team-b",
+			"-custom-metadata=empty=",
+			"PATH"};
+	char *noeq[] = {"-custom-metadata", "owner"};
+	char *nokey[] = {"-custom-metadata==v"};
+	char *args[8];
+	int nargs = 0;
+	struct bw_error err = {0};
+
+	(void)state;
+	assert_int_equal(vault_flags_parse(fl, 1, 7, argv, args, &nargs, &err),
+			 0);
+	assert_int_equal(nargs, 1);
+	assert_string_equal(args[0], "PATH");
+	assert_int_equal(json_object_size(m), 3);
+	assert_string_equal(json_string_value(json_object_get(m, "owner")),
+			    "team-b");
+	assert_string_equal(json_string_value(json_object_get(m, "tags")),
+			    "a,b");
+	assert_string_equal(json_string_value(json_object_get(m, "empty")), "");
+	json_decref(m);
+	m = NULL;
+	assert_int_equal(vault_flags_parse(fl, 1, 2, noeq, args, &nargs, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "missing = in KV pair"));
+	assert_int_equal(vault_flags_parse(fl, 1, 1, nokey, args, &nargs, &err),
+			 -EINVAL);
+	json_decref(m);
+}
+
+/* -versions: "1,2" (split by the STRINGS flag) and repeats become
+ * integers; blanks around items are fine; 0, negatives, words, overflow,
+ * an empty list and too many items are refused, naming the item. */
+static void test_parse_versions(void **state)
+{
+	json_t *items = NULL, *out = NULL;
+	const struct vault_flag fl[] = {
+	    {"versions", VAULT_FLAG_STRINGS, &items}};
+	char *argv[] = {"-versions=1,2", "-versions", " 3 ,10"};
+	char *args[4];
+	int nargs = 0;
+	struct bw_error err = {0};
+	static const char *const bad[] = {
+	    "0",  "-1", "x", "1x",	   "2.5",
+	    "+1", "",	" ", "2147483648", "99999999999999999999"};
+
+	(void)state;
+	assert_int_equal(vault_flags_parse(fl, 1, 3, argv, args, &nargs, &err),
+			 0);
+	assert_int_equal(vault_parse_versions(items, &out, &err), 0);
+	assert_int_equal(json_array_size(out), 4);
+	assert_int_equal(json_integer_value(json_array_get(out, 0)), 1);
+	assert_int_equal(json_integer_value(json_array_get(out, 2)), 3);
+	assert_int_equal(json_integer_value(json_array_get(out, 3)), 10);
+	json_decref(out);
+	json_decref(items);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		items = json_pack("[s,s]", "1", bad[i]);
+		out = NULL;
+		assert_int_equal(vault_parse_versions(items, &out, &err),
+				 -EINVAL);
+		assert_null(out);
+		assert_non_null(strstr(err.msg, "item 2"));
+		json_decref(items);
+	}
+	items = json_array();
+	assert_int_equal(vault_parse_versions(items, &out, &err), -EINVAL);
+	assert_int_equal(vault_parse_versions(NULL, &out, &err), -EINVAL);
+	for (int i = 0; i <= VAULT_CLIENT_MAX_VERSIONS; i++)
+		json_array_append_new(items, json_string("1"));
+	assert_int_equal(vault_parse_versions(items, &out, &err), -EINVAL);
+	json_array_remove(items, 0);
+	assert_int_equal(vault_parse_versions(items, &out, &err), 0);
+	assert_int_equal(json_array_size(out), VAULT_CLIENT_MAX_VERSIONS);
+	json_decref(out);
+	json_decref(items);
 }
 
 static void test_kv_args_strings_and_repeats(void **state)
@@ -373,6 +463,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_flags_forms),
 	    cmocka_unit_test(test_flags_errors_and_help),
+	    cmocka_unit_test(test_flags_map),
+	    cmocka_unit_test(test_parse_versions),
 	    cmocka_unit_test(test_kv_args_strings_and_repeats),
 	    cmocka_unit_test(test_kv_args_file_and_stdin),
 	    cmocka_unit_test(test_kv_args_json_stdin),
