@@ -1,8 +1,8 @@
 /*
  * checks_table.c - the best-practice checks as data: id, name, severity,
  * title, rationale, remediation, framework mappings and the function that
- * evaluates it (checks.c).  docs/k8s.md's check table is generated from
- * this table; ids are stable and never reused.
+ * evaluates it (checks_container.c, checks_pod.c).  docs/k8s.md's check
+ * table is generated from this table; ids are stable and never reused.
  *
  * Framework references, applied only where the control is about the same
  * thing:
