@@ -30,7 +30,7 @@ int k8s_yaml_parse(const char *buf, size_t len, const char *label,
 
 #endif
 
-/* ---- Pod Security Standards checks (pss_checks.c) ------------------------ */
+/* ---- Pod Security Standards checks (pss_checks.c, pss_int.h) ------------- */
 
 /* A growable string, bounded at PSS_MAX_TEXT; oom records failures so a
  * sequence of appends is checked once. */
@@ -72,5 +72,6 @@ extern const size_t k8s_pss_n_checks;
 /* Newest policy version the table knows (latest evaluates as this). */
 #define K8S_PSS_MAX_KNOWN_MINOR 37
 
+/* pss_helpers.c */
 void pss_buf_printf(struct pss_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
