@@ -28,8 +28,6 @@ int k8s_yaml_parse(const char *buf, size_t len, const char *label,
 		   k8s_doc_fn doc_fn, void *ctx, k8s_warn_fn warn, void *wctx,
 		   struct bw_error *err);
 
-#endif
-
 /* ---- Pod Security Standards checks (pss_checks.c, pss_int.h) ------------- */
 
 /* A growable string, bounded at PSS_MAX_TEXT; oom records failures so a
@@ -75,3 +73,5 @@ extern const size_t k8s_pss_n_checks;
 /* pss_helpers.c */
 void pss_buf_printf(struct pss_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+#endif
