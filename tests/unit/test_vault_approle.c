@@ -20,73 +20,20 @@
 #include <string.h>
 
 #include "vault/token_int.h"
-
-#define T0 1700000000
-
-struct fx {
-	struct vault_storage *st;
-	struct vault_core *c;
-	char root[64];
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	json_t *out = NULL;
-
-	assert_int_equal(vault_storage_mem_open(&f->st), 0);
-	assert_int_equal(vault_core_new(f->st, &f->c, NULL), 0);
-	vault_tokens_set_time(f->c, T0);
-	assert_int_equal(vault_core_init(f->c, 1, 1, &out, NULL), 0);
-	snprintf(f->root, sizeof(f->root), "%s",
-		 json_string_value(json_object_get(out, "root_token")));
-	assert_int_equal(
-	    vault_core_unseal(f->c,
-			      json_string_value(json_array_get(
-				  json_object_get(out, "keys"), 0)),
-			      0, NULL),
-	    0);
-	json_decref(out);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	vault_core_free(f->c);
-	vault_storage_close(f->st);
-	free(f);
-	return 0;
-}
+#include "vault_fixture.h"
 
 static int callw(struct fx *f, enum vault_op op, const char *path,
 		 const char *body, const char *token, const char *addr,
 		 const char *wrap, json_t **out)
 {
 	struct vault_request q = {.op = op,
-				  .method = "TEST",
 				  .raw_path = path,
 				  .body = body,
-				  .body_len = body ? strlen(body) : 0,
 				  .token = token,
 				  .remote_addr = addr,
 				  .wrap_ttl = wrap};
-	struct vault_response r;
 
-	vault_handle(f->c, &q, &r);
-	if (out)
-		*out = r.body;
-	else
-		json_decref(r.body);
-	return r.status;
-}
-
-static int call(struct fx *f, enum vault_op op, const char *path,
-		const char *body, const char *token, json_t **out)
-{
-	return callw(f, op, path, body, token, "127.0.0.1", NULL, out);
+	return call_req(f, &q, out);
 }
 
 static const char *dstr(json_t *b, const char *k)
@@ -808,20 +755,25 @@ static void test_tidy_wrapped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_role_crud, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_login_flow, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_secret_id_limits, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_cidr_and_no_secret, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_login_rate_limited, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_sys_auth, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_wrapping, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_leases, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_tidy_secret_ids, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_tidy_wrapped, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_role_crud, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_login_flow, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_secret_id_limits, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_cidr_and_no_secret, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_login_rate_limited, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_sys_auth, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_wrapping, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_leases, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_tidy_secret_ids, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_tidy_wrapped, fx_setup,
+					    fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,47 +14,7 @@
 #include <string.h>
 
 #include "vault/vault.h"
-
-struct fx {
-	struct vault_storage *st;
-	struct vault_barrier *b;
-	uint8_t root[VAULT_KEY_LEN];
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	for (int i = 0; i < VAULT_KEY_LEN; i++)
-		f->root[i] = (uint8_t)(i * 7 + 3);
-	assert_int_equal(vault_storage_mem_open(&f->st), 0);
-	assert_int_equal(vault_barrier_new(f->st, &f->b), 0);
-	assert_int_equal(vault_barrier_initialized(f->b, NULL), 0);
-	assert_int_equal(vault_barrier_initialize(f->b, f->root, NULL), 0);
-	assert_int_equal(vault_barrier_initialized(f->b, NULL), 1);
-	assert_true(vault_barrier_sealed(f->b));
-	assert_int_equal(vault_barrier_unseal(f->b, f->root, NULL), 0);
-	assert_false(vault_barrier_sealed(f->b));
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	vault_barrier_free(f->b);
-	vault_storage_close(f->st);
-	free(f);
-	return 0;
-}
-
-static void put(struct fx *f, const char *k, const char *v)
-{
-	assert_int_equal(
-	    vault_barrier_put(f->b, k, (const uint8_t *)v, strlen(v), NULL), 0);
-}
+#include "vault_barrier_fixture.h"
 
 static void expect(struct fx *f, const char *k, const char *v)
 {
@@ -211,19 +171,26 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(
-		test_round_trip_and_ciphertext_at_rest, setup, teardown),
+		test_round_trip_and_ciphertext_at_rest, barrier_fx_setup,
+		barrier_fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_tamper_of_any_byte_fails,
-					    setup, teardown),
+					    barrier_fx_setup,
+					    barrier_fx_teardown),
 	    cmocka_unit_test_setup_teardown(
-		test_value_moved_to_another_path_fails, setup, teardown),
+		test_value_moved_to_another_path_fails, barrier_fx_setup,
+		barrier_fx_teardown),
 	    cmocka_unit_test_setup_teardown(
-		test_rotation_keeps_old_values_readable, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_wrong_root_key_refused, setup,
-					    teardown),
+		test_rotation_keeps_old_values_readable, barrier_fx_setup,
+		barrier_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_wrong_root_key_refused,
+					    barrier_fx_setup,
+					    barrier_fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_sealed_refuses_everything,
-					    setup, teardown),
+					    barrier_fx_setup,
+					    barrier_fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_keyring_path_is_reserved,
-					    setup, teardown),
+					    barrier_fx_setup,
+					    barrier_fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,82 +17,7 @@
 #include <string.h>
 
 #include "vault/token_int.h"
-
-#define T0 1700000000
-
-struct fx {
-	struct vault_storage *st;
-	struct vault_core *c;
-	char root[64];
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	json_t *out = NULL;
-
-	assert_int_equal(vault_storage_mem_open(&f->st), 0);
-	assert_int_equal(vault_core_new(f->st, &f->c, NULL), 0);
-	vault_tokens_set_time(f->c, T0);
-	assert_int_equal(vault_core_init(f->c, 1, 1, &out, NULL), 0);
-	snprintf(f->root, sizeof(f->root), "%s",
-		 json_string_value(json_object_get(out, "root_token")));
-	assert_int_equal(
-	    vault_core_unseal(f->c,
-			      json_string_value(json_array_get(
-				  json_object_get(out, "keys"), 0)),
-			      0, NULL),
-	    0);
-	json_decref(out);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	vault_core_free(f->c);
-	vault_storage_close(f->st);
-	free(f);
-	return 0;
-}
-
-static int call(struct fx *f, enum vault_op op, const char *path,
-		const char *body, const char *token, json_t **out)
-{
-	struct vault_request q = {.op = op,
-				  .method = "TEST",
-				  .raw_path = path,
-				  .body = body,
-				  .body_len = body ? strlen(body) : 0,
-				  .token = token,
-				  .remote_addr = "127.0.0.1"};
-	struct vault_response r;
-
-	vault_handle(f->c, &q, &r);
-	if (out)
-		*out = r.body;
-	else
-		json_decref(r.body);
-	return r.status;
-}
-
-/* A child of root made with body; its token into out (64). */
-static void create(struct fx *f, const char *parent, const char *body,
-		   char out[64])
-{
-	json_t *b = NULL;
-
-	assert_int_equal(
-	    call(f, VAULT_OP_UPDATE, "auth/token/create", body, parent, &b),
-	    200);
-	snprintf(out, 64, "%s",
-		 json_string_value(json_object_get(json_object_get(b, "auth"),
-						   "client_token")));
-	assert_int_equal(strlen(out), VAULT_TOKEN_LEN);
-	json_decref(b);
-}
+#include "vault_fixture.h"
 
 static const char *sval(json_t *o, const char *k)
 {
@@ -229,8 +154,10 @@ static void test_tokens_isolated(void **state)
 	char a[64], b2[64], v[64];
 	json_t *b = NULL;
 
-	create(f, f->root, "{\"policies\":[\"default\"]}", a);
-	create(f, f->root, "{\"policies\":[\"default\"]}", b2);
+	api_create(f, "auth/token/create", f->root,
+		   "{\"policies\":[\"default\"]}", a);
+	api_create(f, "auth/token/create", f->root,
+		   "{\"policies\":[\"default\"]}", b2);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "cubbyhole/shared",
 			      "{\"owner\":\"a\"}", a, NULL),
 			 204);
@@ -271,8 +198,10 @@ static void test_revoke_purges(void **state)
 	struct fx *f = *state;
 	char a[64], keep[64], body[128];
 
-	create(f, f->root, "{\"policies\":[\"default\"]}", a);
-	create(f, f->root, "{\"policies\":[\"default\"]}", keep);
+	api_create(f, "auth/token/create", f->root,
+		   "{\"policies\":[\"default\"]}", a);
+	api_create(f, "auth/token/create", f->root,
+		   "{\"policies\":[\"default\"]}", keep);
 	assert_int_equal(
 	    call(f, VAULT_OP_UPDATE, "cubbyhole/x", "{\"v\":1}", a, NULL), 204);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "cubbyhole/deep/er/y",
@@ -302,8 +231,10 @@ static void test_parent_revoke_and_expiry_purge(void **state)
 	struct fx *f = *state;
 	char parent[64], child[64], brief[64], body[128];
 
-	create(f, f->root, "{\"policies\":[\"root\"]}", parent);
-	create(f, parent, "{\"policies\":[\"default\"]}", child);
+	api_create(f, "auth/token/create", f->root, "{\"policies\":[\"root\"]}",
+		   parent);
+	api_create(f, "auth/token/create", parent,
+		   "{\"policies\":[\"default\"]}", child);
 	assert_int_equal(
 	    call(f, VAULT_OP_UPDATE, "cubbyhole/c", "{\"v\":1}", child, NULL),
 	    204);
@@ -316,8 +247,8 @@ static void test_parent_revoke_and_expiry_purge(void **state)
 	    204);
 	assert_int_equal(stored_keys(f, child), 0);
 	/* an expired token's cubbyhole goes when it is reaped */
-	create(f, f->root, "{\"policies\":[\"default\"],\"ttl\":\"60s\"}",
-	       brief);
+	api_create(f, "auth/token/create", f->root,
+		   "{\"policies\":[\"default\"],\"ttl\":\"60s\"}", brief);
 	assert_int_equal(
 	    call(f, VAULT_OP_UPDATE, "cubbyhole/b", "{\"v\":1}", brief, NULL),
 	    204);
@@ -336,13 +267,14 @@ static void test_last_use_leaves_nothing(void **state)
 
 	/* the write is the token's only use: it is revoked, and nothing of
 	 * what it wrote may outlive it */
-	create(f, f->root, "{\"policies\":[\"default\"],\"num_uses\":1}", once);
+	api_create(f, "auth/token/create", f->root,
+		   "{\"policies\":[\"default\"],\"num_uses\":1}", once);
 	assert_int_equal(
 	    call(f, VAULT_OP_UPDATE, "cubbyhole/x", "{\"v\":1}", once, NULL),
 	    204);
 	assert_int_equal(stored_keys(f, once), 0);
-	create(f, f->root, "{\"policies\":[\"default\"],\"num_uses\":3}",
-	       twice);
+	api_create(f, "auth/token/create", f->root,
+		   "{\"policies\":[\"default\"],\"num_uses\":3}", twice);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "cubbyhole/x",
 			      "{\"v\":\"2\"}", twice, NULL),
 			 204);
@@ -412,8 +344,9 @@ static void test_acl(void **state)
 		 "[\\\"read\\\"] }\"}",
 		 f->root, NULL),
 	    204);
-	create(f, f->root,
-	       "{\"policies\":[\"kvonly\"],\"no_default_policy\":true}", ro);
+	api_create(f, "auth/token/create", f->root,
+		   "{\"policies\":[\"kvonly\"],\"no_default_policy\":true}",
+		   ro);
 	assert_int_equal(
 	    call(f, VAULT_OP_UPDATE, "cubbyhole/x", "{\"v\":1}", ro, NULL),
 	    403);
@@ -518,22 +451,24 @@ static void test_sealed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_write_read_list_delete, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_list_folders, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_tokens_isolated, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_revoke_purges, setup,
-					    teardown),
+	    cmocka_unit_test_setup_teardown(test_write_read_list_delete,
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_list_folders, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_tokens_isolated, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_revoke_purges, fx_setup,
+					    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_parent_revoke_and_expiry_purge,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_last_use_leaves_nothing, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_acl, setup, teardown),
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_last_use_leaves_nothing,
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_requests, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_acl, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_mount_listed_and_protected,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_sealed, setup, teardown),
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_sealed, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,43 +19,7 @@
 #include <string.h>
 
 #include "vault/vault.h"
-
-struct fx {
-	struct vault_storage *st;
-	struct vault_barrier *b;
-	uint8_t root[VAULT_KEY_LEN];
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	for (int i = 0; i < VAULT_KEY_LEN; i++)
-		f->root[i] = (uint8_t)(i * 5 + 1);
-	assert_int_equal(vault_storage_mem_open(&f->st), 0);
-	assert_int_equal(vault_barrier_new(f->st, &f->b), 0);
-	assert_int_equal(vault_barrier_initialize(f->b, f->root, NULL), 0);
-	assert_int_equal(vault_barrier_unseal(f->b, f->root, NULL), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	vault_barrier_free(f->b);
-	vault_storage_close(f->st);
-	free(f);
-	return 0;
-}
-
-static void put(struct fx *f, const char *k, const char *v)
-{
-	assert_int_equal(
-	    vault_barrier_put(f->b, k, (const uint8_t *)v, strlen(v), NULL), 0);
-}
+#include "vault_barrier_fixture.h"
 
 static long long doc_n(struct fx *f, const char *k)
 {
@@ -211,15 +175,19 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_hit_shares_and_writes_are_seen,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_not_json_is_an_error, setup,
-					    teardown),
+					    barrier_fx_setup,
+					    barrier_fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_not_json_is_an_error,
+					    barrier_fx_setup,
+					    barrier_fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_seal_empties_and_refuses,
-					    setup, teardown),
+					    barrier_fx_setup,
+					    barrier_fx_teardown),
 	    cmocka_unit_test(test_insert_after_a_racing_write_is_dropped),
 	    cmocka_unit_test(test_bounded),
 	    cmocka_unit_test_setup_teardown(
-		test_readers_never_see_a_stale_document, setup, teardown),
+		test_readers_never_see_a_stale_document, barrier_fx_setup,
+		barrier_fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,77 +15,24 @@
 #include <string.h>
 
 #include "vault/vault.h"
-
-struct fx {
-	struct vault_storage *st;
-	struct vault_core *c;
-	char root[64];
-};
+#include "vault_fixture.h"
 
 static int call_full(struct fx *f, enum vault_op op, const char *path,
 		     const char *body, const char *ctype, const char *qk,
 		     const char *qv, json_t **out)
 {
 	struct vault_request q = {.op = op,
-				  .method = "TEST",
 				  .raw_path = path,
 				  .body = body,
-				  .body_len = body ? strlen(body) : 0,
 				  .token = f->root,
 				  .content_type = ctype};
-	struct vault_response r;
 
 	if (qk) {
 		q.nquery = 1;
 		q.query[0].key = qk;
 		q.query[0].value = qv;
 	}
-	vault_handle(f->c, &q, &r);
-	if (out)
-		*out = r.body;
-	else
-		json_decref(r.body);
-	return r.status;
-}
-
-static int call(struct fx *f, enum vault_op op, const char *path,
-		const char *body, json_t **out)
-{
-	return call_full(f, op, path, body, NULL, NULL, NULL, out);
-}
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	json_t *b = NULL;
-	char body[128];
-
-	assert_int_equal(vault_storage_mem_open(&f->st), 0);
-	assert_int_equal(vault_core_new(f->st, &f->c, NULL), 0);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/init",
-			      "{\"secret_shares\":1,\"secret_threshold\":1}",
-			      &b),
-			 200);
-	snprintf(f->root, sizeof(f->root), "%s",
-		 json_string_value(json_object_get(b, "root_token")));
-	snprintf(body, sizeof(body), "{\"key\":\"%s\"}",
-		 json_string_value(json_array_get(json_object_get(b, "keys"),
-						  0)));
-	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/unseal", body, NULL),
-			 200);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	vault_core_free(f->c);
-	vault_storage_close(f->st);
-	free(f);
-	return 0;
+	return call_req(f, &q, out);
 }
 
 static json_t *data_of(json_t *b)
@@ -112,7 +59,8 @@ static long long put_v(struct fx *f, const char *key, int n)
 
 	snprintf(path, sizeof(path), "secret/data/%s", key);
 	snprintf(body, sizeof(body), "{\"data\":{\"v\":%d}}", n);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, path, body, &b), 200);
+	assert_int_equal(call(f, VAULT_OP_UPDATE, path, body, f->root, &b),
+			 200);
 	v = ival(data_of(b), "version");
 	assert_false(json_is_true(json_object_get(data_of(b), "destroyed")));
 	assert_non_null(sval(data_of(b), "deletion_time"));
@@ -143,7 +91,8 @@ static void test_secret_mounted_at_init(void **state)
 	struct fx *f = *state;
 	json_t *b = NULL, *m;
 
-	assert_int_equal(call(f, VAULT_OP_READ, "sys/mounts", NULL, &b), 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "sys/mounts", NULL, f->root, &b), 200);
 	m = json_object_get(data_of(b), "secret/");
 	assert_string_equal(sval(m, "type"), "kv");
 	assert_string_equal(sval(json_object_get(m, "options"), "version"),
@@ -151,7 +100,8 @@ static void test_secret_mounted_at_init(void **state)
 	assert_non_null(json_object_get(data_of(b), "sys/"));
 	json_decref(b);
 	assert_int_equal(call(f, VAULT_OP_READ,
-			      "sys/internal/ui/mounts/secret/app", NULL, &b),
+			      "sys/internal/ui/mounts/secret/app", NULL,
+			      f->root, &b),
 			 200);
 	assert_string_equal(sval(data_of(b), "path"), "secret/");
 	json_decref(b);
@@ -172,8 +122,9 @@ static void test_versions_read_and_cas(void **state)
 	assert_int_equal(get_v(f, "app/db", 9, &v), 404);
 	assert_int_equal(get_v(f, "nothing", 0, &v), 404);
 	/* envelope and metadata of a read */
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/data/app/db", NULL, &b),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/data/app/db", NULL, f->root, &b),
+	    200);
 	assert_string_equal(sval(b, "mount_type"), "kv");
 	assert_int_equal(
 	    ival(json_object_get(data_of(b), "metadata"), "version"), 4);
@@ -181,7 +132,7 @@ static void test_versions_read_and_cas(void **state)
 	/* check-and-set */
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/data/app/db",
 			      "{\"options\":{\"cas\":3},\"data\":{\"v\":5}}",
-			      &b),
+			      f->root, &b),
 			 400);
 	assert_string_equal(
 	    json_string_value(json_array_get(json_object_get(b, "errors"), 0)),
@@ -189,34 +140,35 @@ static void test_versions_read_and_cas(void **state)
 	json_decref(b);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/data/app/db",
 			      "{\"options\":{\"cas\":4},\"data\":{\"v\":5}}",
-			      NULL),
+			      f->root, NULL),
 			 200);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/data/new",
 			      "{\"options\":{\"cas\":0},\"data\":{\"v\":1}}",
-			      NULL),
+			      f->root, NULL),
 			 200);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/data/new",
 			      "{\"options\":{\"cas\":0},\"data\":{\"v\":1}}",
-			      NULL),
+			      f->root, NULL),
 			 400);
 	/* cas_required on the mount */
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/config",
-			      "{\"cas_required\":true}", NULL),
+			      "{\"cas_required\":true}", f->root, NULL),
 			 204);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/data/new",
-			      "{\"data\":{\"v\":2}}", &b),
+			      "{\"data\":{\"v\":2}}", f->root, &b),
 			 400);
 	assert_string_equal(
 	    json_string_value(json_array_get(json_object_get(b, "errors"), 0)),
 	    "check-and-set parameter required for this call");
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/config", NULL, &b),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/config", NULL, f->root, &b), 200);
 	assert_true(json_is_true(json_object_get(data_of(b), "cas_required")));
 	json_decref(b);
 	/* no data */
-	assert_int_equal(
-	    call(f, VAULT_OP_UPDATE, "secret/data/x", "{\"v\":1}", NULL), 400);
+	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/data/x", "{\"v\":1}",
+			      f->root, NULL),
+			 400);
 }
 
 static void test_delete_undelete_destroy(void **state)
@@ -228,10 +180,11 @@ static void test_delete_undelete_destroy(void **state)
 	for (int i = 1; i <= 3; i++)
 		put_v(f, "k", i);
 	/* DELETE data/: soft-deletes the current version */
-	assert_int_equal(call(f, VAULT_OP_DELETE, "secret/data/k", NULL, NULL),
-			 204);
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/data/k", NULL, &b),
-			 404);
+	assert_int_equal(
+	    call(f, VAULT_OP_DELETE, "secret/data/k", NULL, f->root, NULL),
+	    204);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/data/k", NULL, f->root, &b), 404);
 	md = json_object_get(data_of(b), "metadata");
 	assert_true(json_is_null(json_object_get(data_of(b), "data")));
 	assert_int_equal(ival(md, "version"), 3);
@@ -240,13 +193,14 @@ static void test_delete_undelete_destroy(void **state)
 	assert_int_equal(get_v(f, "k", 2, &v), 200);
 	/* delete/ by versions, undelete/ */
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/delete/k",
-			      "{\"versions\":[1,2]}", NULL),
+			      "{\"versions\":[1,2]}", f->root, NULL),
 			 204);
 	assert_int_equal(get_v(f, "k", 1, &v), 404);
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/delete/k", "{}", NULL),
-			 400);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "secret/delete/k", "{}", f->root, NULL),
+	    400);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/undelete/k",
-			      "{\"versions\":[1,3]}", NULL),
+			      "{\"versions\":[1,3]}", f->root, NULL),
 			 204);
 	assert_int_equal(get_v(f, "k", 1, &v), 200);
 	assert_int_equal(v, 1);
@@ -255,19 +209,20 @@ static void test_delete_undelete_destroy(void **state)
 	assert_int_equal(get_v(f, "k", 2, &v), 404);
 	/* destroy/ is permanent: undelete does not bring it back */
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/destroy/k",
-			      "{\"versions\":[3]}", NULL),
+			      "{\"versions\":[3]}", f->root, NULL),
 			 204);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/undelete/k",
-			      "{\"versions\":[3]}", NULL),
+			      "{\"versions\":[3]}", f->root, NULL),
 			 204);
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/data/k", NULL, &b),
-			 404);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/data/k", NULL, f->root, &b), 404);
 	assert_true(json_is_true(json_object_get(
 	    json_object_get(data_of(b), "metadata"), "destroyed")));
 	json_decref(b);
 	/* metadata shows the states */
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/metadata/k", NULL, &b),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/metadata/k", NULL, f->root, &b),
+	    200);
 	md = json_object_get(data_of(b), "versions");
 	assert_true(json_is_true(
 	    json_object_get(json_object_get(md, "3"), "destroyed")));
@@ -279,10 +234,12 @@ static void test_delete_undelete_destroy(void **state)
 	json_decref(b);
 	/* DELETE metadata/: everything gone */
 	assert_int_equal(
-	    call(f, VAULT_OP_DELETE, "secret/metadata/k", NULL, NULL), 204);
+	    call(f, VAULT_OP_DELETE, "secret/metadata/k", NULL, f->root, NULL),
+	    204);
 	assert_int_equal(get_v(f, "k", 1, &v), 404);
 	assert_int_equal(
-	    call(f, VAULT_OP_READ, "secret/metadata/k", NULL, NULL), 404);
+	    call(f, VAULT_OP_READ, "secret/metadata/k", NULL, f->root, NULL),
+	    404);
 	assert_int_equal(put_v(f, "k", 9), 1);
 }
 
@@ -296,12 +253,13 @@ static void test_metadata_and_pruning(void **state)
 	    call(f, VAULT_OP_UPDATE, "secret/metadata/p",
 		 "{\"max_versions\":3,\"custom_metadata\":{\"owner\":\"ops\"},"
 		 "\"delete_version_after\":\"1h\"}",
-		 NULL),
+		 f->root, NULL),
 	    204);
 	for (int i = 1; i <= 5; i++)
 		put_v(f, "p", i);
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/metadata/p", NULL, &b),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/metadata/p", NULL, f->root, &b),
+	    200);
 	d = data_of(b);
 	assert_int_equal(ival(d, "max_versions"), 3);
 	assert_int_equal(ival(d, "current_version"), 5);
@@ -326,7 +284,7 @@ static void test_metadata_and_pruning(void **state)
 	assert_int_equal(v, 5);
 	/* custom_metadata in a version's metadata */
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/data/p",
-			      "{\"data\":{\"v\":6}}", &b),
+			      "{\"data\":{\"v\":6}}", f->root, &b),
 			 200);
 	assert_string_equal(
 	    sval(json_object_get(data_of(b), "custom_metadata"), "owner"),
@@ -338,25 +296,27 @@ static void test_metadata_and_pruning(void **state)
 				   "application/merge-patch+json", NULL, NULL,
 				   NULL),
 			 204);
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/metadata/p", NULL, &b),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/metadata/p", NULL, f->root, &b),
+	    200);
 	d = json_object_get(data_of(b), "custom_metadata");
 	assert_string_equal(sval(d, "owner"), "ops");
 	assert_string_equal(sval(d, "team"), "a");
 	json_decref(b);
 	/* bad settings */
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/metadata/p",
-			      "{\"max_versions\":-1}", NULL),
+			      "{\"max_versions\":-1}", f->root, NULL),
 			 400);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/metadata/p",
-			      "{\"custom_metadata\":{\"a\":1}}", NULL),
+			      "{\"custom_metadata\":{\"a\":1}}", f->root, NULL),
 			 400);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/config",
-			      "{\"delete_version_after\":\"soon\"}", NULL),
+			      "{\"delete_version_after\":\"soon\"}", f->root,
+			      NULL),
 			 400);
 	/* the mount's max_versions applies too (the smaller wins) */
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "secret/config",
-			      "{\"max_versions\":2}", NULL),
+			      "{\"max_versions\":2}", f->root, NULL),
 			 204);
 	for (int i = 1; i <= 4; i++)
 		put_v(f, "q", i);
@@ -370,12 +330,13 @@ static void test_subkeys_and_patch(void **state)
 	json_t *b = NULL, *d, *s;
 
 	assert_int_equal(
-	    call(f, VAULT_OP_UPDATE, "secret/data/s",
-		 "{\"data\":{\"a\":1,\"b\":{\"c\":2,\"d\":{\"e\":3}},\"f\":{}}}",
-		 NULL),
+	    call(
+		f, VAULT_OP_UPDATE, "secret/data/s",
+		"{\"data\":{\"a\":1,\"b\":{\"c\":2,\"d\":{\"e\":3}},\"f\":{}}}",
+		f->root, NULL),
 	    200);
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/subkeys/s", NULL, &b),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/subkeys/s", NULL, f->root, &b), 200);
 	s = json_object_get(data_of(b), "subkeys");
 	assert_true(json_is_null(json_object_get(s, "a")));
 	assert_true(json_is_null(json_object_get(s, "f")));
@@ -402,8 +363,8 @@ static void test_subkeys_and_patch(void **state)
 	    200);
 	assert_int_equal(ival(data_of(b), "version"), 2);
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/data/s", NULL, &b),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/data/s", NULL, f->root, &b), 200);
 	d = json_object_get(data_of(b), "data");
 	assert_null(json_object_get(d, "a"));
 	assert_int_equal(ival(json_object_get(d, "b"), "c"), 7);
@@ -434,8 +395,8 @@ static void test_list_folders(void **state)
 	put_v(f, "app/api/key", 1);
 	put_v(f, "app", 1);
 	put_v(f, "other", 1);
-	assert_int_equal(call(f, VAULT_OP_LIST, "secret/metadata/", NULL, &b),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_LIST, "secret/metadata/", NULL, f->root, &b), 200);
 	keys = json_object_get(data_of(b), "keys");
 	assert_int_equal(json_array_size(keys), 3);
 	assert_string_equal(json_string_value(json_array_get(keys, 0)), "app");
@@ -443,15 +404,17 @@ static void test_list_folders(void **state)
 	assert_string_equal(json_string_value(json_array_get(keys, 2)),
 			    "other");
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_LIST, "secret/metadata/app", NULL, &b),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_LIST, "secret/metadata/app", NULL, f->root, &b),
+	    200);
 	keys = json_object_get(data_of(b), "keys");
 	assert_int_equal(json_array_size(keys), 2);
 	assert_string_equal(json_string_value(json_array_get(keys, 0)), "api/");
 	assert_string_equal(json_string_value(json_array_get(keys, 1)), "db");
 	json_decref(b);
 	assert_int_equal(
-	    call(f, VAULT_OP_LIST, "secret/metadata/nope/", NULL, &b), 404);
+	    call(f, VAULT_OP_LIST, "secret/metadata/nope/", NULL, f->root, &b),
+	    404);
 	assert_int_equal(json_array_size(json_object_get(b, "errors")), 0);
 	json_decref(b);
 }
@@ -462,27 +425,29 @@ static void test_mounts_and_kv1(void **state)
 	json_t *b = NULL, *keys;
 
 	/* enable a KV v1 mount and a second v2 one */
-	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/mounts/kv1",
-			      "{\"type\":\"kv\",\"options\":{\"version\":\"1\"}}",
-			      NULL),
-			 204);
+	assert_int_equal(
+	    call(f, VAULT_OP_UPDATE, "sys/mounts/kv1",
+		 "{\"type\":\"kv\",\"options\":{\"version\":\"1\"}}", f->root,
+		 NULL),
+	    204);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/mounts/team/kv",
 			      "{\"type\":\"kv-v2\",\"description\":\"t\"}",
-			      NULL),
+			      f->root, NULL),
 			 204);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/mounts/kv1",
-			      "{\"type\":\"kv\"}", NULL),
+			      "{\"type\":\"kv\"}", f->root, NULL),
 			 400);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/mounts/kv1/sub",
-			      "{\"type\":\"kv\"}", NULL),
+			      "{\"type\":\"kv\"}", f->root, NULL),
 			 400);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/mounts/sys2",
-			      "{\"type\":\"database\"}", NULL),
+			      "{\"type\":\"database\"}", f->root, NULL),
 			 400);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/mounts/auth/x",
-			      "{\"type\":\"kv\"}", NULL),
+			      "{\"type\":\"kv\"}", f->root, NULL),
 			 400);
-	assert_int_equal(call(f, VAULT_OP_READ, "sys/mounts", NULL, &b), 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "sys/mounts", NULL, f->root, &b), 200);
 	assert_non_null(json_object_get(data_of(b), "kv1/"));
 	assert_string_equal(sval(json_object_get(json_object_get(data_of(b),
 								"team/kv/"),
@@ -490,57 +455,64 @@ static void test_mounts_and_kv1(void **state)
 				 "version"),
 			    "2");
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_READ, "sys/mounts/kv1/tune", NULL,
-			      &b),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "sys/mounts/kv1/tune", NULL, f->root, &b),
+	    200);
 	assert_int_equal(ival(data_of(b), "default_lease_ttl"), 2764800);
 	json_decref(b);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/mounts/kv1/tune",
-			      "{\"description\":\"v1 store\"}", NULL),
+			      "{\"description\":\"v1 store\"}", f->root, NULL),
 			 204);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/mounts/kv1/tune",
-			      "{\"options\":{\"version\":\"2\"}}", NULL),
+			      "{\"options\":{\"version\":\"2\"}}", f->root,
+			      NULL),
 			 400);
 	/* KV v1: raw JSON in and out */
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "kv1/app/db",
-			      "{\"user\":\"u\",\"n\":[1,2]}", NULL),
+			      "{\"user\":\"u\",\"n\":[1,2]}", f->root, NULL),
+			 204);
+	assert_int_equal(call(f, VAULT_OP_UPDATE, "kv1/app/api",
+			      "{\"k\":\"v\"}", f->root, NULL),
 			 204);
 	assert_int_equal(
-	    call(f, VAULT_OP_UPDATE, "kv1/app/api", "{\"k\":\"v\"}", NULL),
-	    204);
-	assert_int_equal(call(f, VAULT_OP_READ, "kv1/app/db", NULL, &b), 200);
+	    call(f, VAULT_OP_READ, "kv1/app/db", NULL, f->root, &b), 200);
 	assert_string_equal(sval(data_of(b), "user"), "u");
 	assert_string_equal(sval(b, "mount_type"), "kv");
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_LIST, "kv1/", NULL, &b), 200);
+	assert_int_equal(call(f, VAULT_OP_LIST, "kv1/", NULL, f->root, &b),
+			 200);
 	keys = json_object_get(data_of(b), "keys");
 	assert_int_equal(json_array_size(keys), 1);
 	assert_string_equal(json_string_value(json_array_get(keys, 0)), "app/");
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_LIST, "kv1/app", NULL, &b), 200);
+	assert_int_equal(call(f, VAULT_OP_LIST, "kv1/app", NULL, f->root, &b),
+			 200);
 	assert_int_equal(json_array_size(json_object_get(data_of(b), "keys")),
 			 2);
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_DELETE, "kv1/app/db", NULL, NULL),
-			 204);
-	assert_int_equal(call(f, VAULT_OP_READ, "kv1/app/db", NULL, NULL), 404);
+	assert_int_equal(
+	    call(f, VAULT_OP_DELETE, "kv1/app/db", NULL, f->root, NULL), 204);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "kv1/app/db", NULL, f->root, NULL), 404);
 	/* the v2 mount under a nested path */
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "team/kv/data/x",
-			      "{\"data\":{\"a\":\"b\"}}", NULL),
+			      "{\"data\":{\"a\":\"b\"}}", f->root, NULL),
 			 200);
-	assert_int_equal(call(f, VAULT_OP_READ, "team/kv/data/x", NULL, NULL),
-			 200);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "team/kv/data/x", NULL, f->root, NULL), 200);
 	/* disable removes the data: a new mount at the path is empty */
-	assert_int_equal(call(f, VAULT_OP_DELETE, "sys/mounts/kv1", NULL, NULL),
-			 204);
-	assert_int_equal(call(f, VAULT_OP_READ, "kv1/app/api", NULL, NULL),
-			 404);
+	assert_int_equal(
+	    call(f, VAULT_OP_DELETE, "sys/mounts/kv1", NULL, f->root, NULL),
+	    204);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "kv1/app/api", NULL, f->root, NULL), 404);
 	assert_int_equal(call(f, VAULT_OP_UPDATE, "sys/mounts/kv1",
-			      "{\"type\":\"kv\"}", NULL),
+			      "{\"type\":\"kv\"}", f->root, NULL),
 			 204);
-	assert_int_equal(call(f, VAULT_OP_READ, "kv1/app/api", NULL, NULL),
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "kv1/app/api", NULL, f->root, NULL), 404);
+	assert_int_equal(call(f, VAULT_OP_LIST, "kv1/", NULL, f->root, NULL),
 			 404);
-	assert_int_equal(call(f, VAULT_OP_LIST, "kv1/", NULL, NULL), 404);
 	/* only team/kv's data is left in storage */
 	assert_int_equal(f->st->ops->list(f->st, "logical/", &b, NULL), 0);
 	assert_int_equal(json_array_size(b), 1);
@@ -552,50 +524,52 @@ static void test_unknown_paths(void **state)
 	struct fx *f = *state;
 	json_t *b = NULL;
 
-	assert_int_equal(call(f, VAULT_OP_READ, "nomount/x", NULL, &b), 404);
+	assert_int_equal(call(f, VAULT_OP_READ, "nomount/x", NULL, f->root, &b),
+			 404);
 	assert_string_equal(
 	    json_string_value(json_array_get(json_object_get(b, "errors"), 0)),
 	    "no handler for route \"nomount/x\". route entry not found.");
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/bogus/x", NULL, NULL),
-			 404);
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/data/x", NULL, &b),
-			 404);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/bogus/x", NULL, f->root, NULL), 404);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/data/x", NULL, f->root, &b), 404);
 	assert_int_equal(json_array_size(json_object_get(b, "errors")), 0);
 	json_decref(b);
-	assert_int_equal(call(f, VAULT_OP_LIST, "secret/data/x", NULL, NULL),
-			 405);
 	assert_int_equal(
-	    call(f, VAULT_OP_READ, "sys/internal/ui/mounts/none/x", NULL, NULL),
-	    404);
-	assert_int_equal(call(f, VAULT_OP_READ, "sys/nothing", NULL, NULL),
+	    call(f, VAULT_OP_LIST, "secret/data/x", NULL, f->root, NULL), 405);
+	assert_int_equal(call(f, VAULT_OP_READ, "sys/internal/ui/mounts/none/x",
+			      NULL, f->root, NULL),
 			 404);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "sys/nothing", NULL, f->root, NULL), 404);
 	/* sealed: 503 */
 	vault_core_seal(f->c);
-	assert_int_equal(call(f, VAULT_OP_READ, "secret/data/x", NULL, NULL),
-			 503);
-	assert_int_equal(call(f, VAULT_OP_READ, "sys/mounts", NULL, NULL), 503);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "secret/data/x", NULL, f->root, NULL), 503);
+	assert_int_equal(
+	    call(f, VAULT_OP_READ, "sys/mounts", NULL, f->root, NULL), 503);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_secret_mounted_at_init, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_versions_read_and_cas, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_delete_undelete_destroy, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_metadata_and_pruning, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_subkeys_and_patch, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_list_folders, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_mounts_and_kv1, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_unknown_paths, setup,
-					    teardown),
+	    cmocka_unit_test_setup_teardown(test_secret_mounted_at_init,
+					    fx_setup_real_clock, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_versions_read_and_cas,
+					    fx_setup_real_clock, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_delete_undelete_destroy,
+					    fx_setup_real_clock, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_metadata_and_pruning,
+					    fx_setup_real_clock, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_subkeys_and_patch,
+					    fx_setup_real_clock, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_list_folders,
+					    fx_setup_real_clock, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_mounts_and_kv1,
+					    fx_setup_real_clock, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_paths,
+					    fx_setup_real_clock, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

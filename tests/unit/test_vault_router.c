@@ -19,51 +19,7 @@
 
 #include "vault/core_int.h"
 #include "vault/vault.h"
-
-struct fx {
-	struct vault_storage *st;
-	struct vault_core *c;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_int_equal(vault_storage_mem_open(&f->st), 0);
-	assert_int_equal(vault_core_new(f->st, &f->c, NULL), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	vault_core_free(f->c);
-	vault_storage_close(f->st);
-	free(f);
-	return 0;
-}
-
-/* Runs one request; returns the status, *body the response (or NULL). */
-static int call(struct fx *f, enum vault_op op, const char *path,
-		const char *body, const char *token, json_t **out)
-{
-	struct vault_request q = {.op = op,
-				  .method = "TEST",
-				  .raw_path = path,
-				  .body = body,
-				  .body_len = body ? strlen(body) : 0,
-				  .token = token};
-	struct vault_response r;
-
-	vault_handle(f->c, &q, &r);
-	if (out)
-		*out = r.body;
-	else
-		json_decref(r.body);
-	return r.status;
-}
+#include "vault_fixture.h"
 
 static const char *first_error(json_t *b)
 {
@@ -416,18 +372,18 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_uuids),
-	    cmocka_unit_test_setup_teardown(test_init_unseal_lookup_seal, setup,
-					    teardown),
+	    cmocka_unit_test_setup_teardown(test_init_unseal_lookup_seal,
+					    fx_setup_uninit, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_wrong_key_set_resets_progress,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_init_validation, setup,
-					    teardown),
+					    fx_setup_uninit, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_init_validation,
+					    fx_setup_uninit, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_paths_methods_and_json_errors,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_health_overrides, setup,
-					    teardown),
+					    fx_setup_uninit, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_health_overrides,
+					    fx_setup_uninit, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_failure_fails_request,
-					    setup, teardown),
+					    fx_setup_uninit, fx_teardown),
 	    cmocka_unit_test(test_config_yaml_json_and_errors),
 	};
 

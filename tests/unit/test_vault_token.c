@@ -21,87 +21,7 @@
 #include <string.h>
 
 #include "vault/token_int.h"
-
-#define T0 1700000000
-
-struct fx {
-	struct vault_storage *st;
-	struct vault_core *c;
-	char root[64];
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	json_t *out = NULL;
-
-	assert_int_equal(vault_storage_mem_open(&f->st), 0);
-	assert_int_equal(vault_core_new(f->st, &f->c, NULL), 0);
-	vault_tokens_set_time(f->c, T0);
-	assert_int_equal(vault_core_init(f->c, 1, 1, &out, NULL), 0);
-	snprintf(f->root, sizeof(f->root), "%s",
-		 json_string_value(json_object_get(out, "root_token")));
-	assert_int_equal(
-	    vault_core_unseal(f->c,
-			      json_string_value(json_array_get(
-				  json_object_get(out, "keys"), 0)),
-			      0, NULL),
-	    0);
-	json_decref(out);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	vault_core_free(f->c);
-	vault_storage_close(f->st);
-	free(f);
-	return 0;
-}
-
-static int call_from(struct fx *f, enum vault_op op, const char *path,
-		     const char *body, const char *token, const char *addr,
-		     json_t **out)
-{
-	struct vault_request q = {.op = op,
-				  .method = "TEST",
-				  .raw_path = path,
-				  .body = body,
-				  .body_len = body ? strlen(body) : 0,
-				  .token = token,
-				  .remote_addr = addr};
-	struct vault_response r;
-
-	vault_handle(f->c, &q, &r);
-	if (out)
-		*out = r.body;
-	else
-		json_decref(r.body);
-	return r.status;
-}
-
-static int call(struct fx *f, enum vault_op op, const char *path,
-		const char *body, const char *token, json_t **out)
-{
-	return call_from(f, op, path, body, token, "127.0.0.1", out);
-}
-
-/* Creates a token through the API with body; its id into out (64). */
-static void api_create(struct fx *f, const char *path, const char *parent,
-		       const char *body, char out[64])
-{
-	json_t *b = NULL;
-
-	assert_int_equal(call(f, VAULT_OP_UPDATE, path, body, parent, &b), 200);
-	snprintf(out, 64, "%s",
-		 json_string_value(json_object_get(json_object_get(b, "auth"),
-						   "client_token")));
-	assert_int_equal(strlen(out), VAULT_TOKEN_LEN);
-	json_decref(b);
-}
+#include "vault_fixture.h"
 
 static json_t *lookup_data(struct fx *f, const char *token)
 {
@@ -1030,46 +950,51 @@ static void test_sealed_and_restart(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_ttl_default_and_caps, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_ttl_lookup_counts_down, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_renew_capped_by_max, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_renew_periodic_and_root, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_expired_rejected, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_num_uses, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_parent_child_revoke, setup,
-					    teardown),
+	    cmocka_unit_test_setup_teardown(test_ttl_default_and_caps, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_ttl_lookup_counts_down,
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_renew_capped_by_max, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_renew_periodic_and_root,
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_expired_rejected, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_num_uses, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_parent_child_revoke, fx_setup,
+					    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_parent_expiry_kills_child,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_revoke_orphan, setup,
-					    teardown),
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_revoke_orphan, fx_setup,
+					    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_accessor_lookup_and_revoke,
-					    setup, teardown),
+					    fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_lookup_renew_revoke_by_token,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_hashed_at_rest, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_policy_endpoints, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_enforcement, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_create_rules, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_hashed_at_rest, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_policy_endpoints, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_enforcement, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_create_rules, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_rate_limit, fx_setup,
+					    fx_teardown),
 	    cmocka_unit_test(test_durations),
 	    cmocka_unit_test_setup_teardown(test_tidy_expired_and_children,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_tidy_reap_rechecks, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_tidy_dangling_indexes, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_tidy_endpoint, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_tidy_sweeper, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_sealed_and_restart, setup,
-					    teardown),
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_tidy_reap_rechecks, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_tidy_dangling_indexes,
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_tidy_endpoint, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_tidy_sweeper, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_sealed_and_restart, fx_setup,
+					    fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
