@@ -32,7 +32,7 @@ static char *fixture(const char *name, size_t *len)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/tests/data/vault-inject/%s",
-		 src ? src : ".", name);
+		 src ? src : BW_SOURCE_DIR, name);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	assert_int_equal(vault_read_all(f, 1u << 20, &text, len, &err), 0);
