@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
-
 #include "vault/vault.h"
 
 #define CONFIG_MAX_BYTES (1u << 20)
@@ -103,107 +101,42 @@ static int load_json(const char *path, const char *text, size_t len,
 	return rc;
 }
 
+struct yaml_ctx {
+	struct vault_config *cfg;
+	const char *path;
+};
+
+static int yaml_field(void *ctx, const char *key, const char *val, size_t vlen,
+		      int line, struct bw_error *err)
+{
+	struct yaml_ctx *y = ctx;
+
+	return set_field(y->cfg, y->path, key, val, vlen, line, err);
+}
+
 static int load_yaml(const char *path, const char *text, size_t len,
 		     struct vault_config *cfg, struct bw_error *err)
 {
-	yaml_parser_t p;
-	yaml_event_t ev;
-	char key[64] = "";
-	int have_key = 0, depth = 0, rc = 0, done = 0;
+	struct yaml_ctx y = {cfg, path};
 
-	if (!yaml_parser_initialize(&p))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-	while (!done && !rc) {
-		int line;
-
-		if (!yaml_parser_parse(&p, &ev)) {
-			rc = bw_errorf(err, -EINVAL, path,
-				       (int)p.problem_mark.line + 1,
-				       (int)p.problem_mark.column + 1, "%s",
-				       p.problem ? p.problem : "YAML error");
-			break;
-		}
-		line = (int)ev.start_mark.line + 1;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = 1;
-			break;
-		case YAML_MAPPING_START_EVENT:
-			if (++depth > 1)
-				rc = bw_errorf(err, -EINVAL, path, line, 0,
-					       "%s: want a scalar value",
-					       have_key ? key : "mapping");
-			break;
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_ALIAS_EVENT:
-			rc = bw_errorf(err, -EINVAL, path, line, 0,
-				       "want a flat mapping of strings");
-			break;
-		case YAML_SCALAR_EVENT:
-			if (depth != 1) {
-				rc = bw_errorf(err, -EINVAL, path, line, 0,
-					       "want a mapping");
-			} else if (!have_key) {
-				if (ev.data.scalar.length >= sizeof(key)) {
-					rc = bw_errorf(err, -EINVAL, path, line,
-						       0, "key too long");
-					break;
-				}
-				memcpy(key, ev.data.scalar.value,
-				       ev.data.scalar.length);
-				key[ev.data.scalar.length] = '\0';
-				have_key = 1;
-			} else {
-				rc = set_field(
-				    cfg, path, key,
-				    (const char *)ev.data.scalar.value,
-				    ev.data.scalar.length, line, err);
-				have_key = 0;
-			}
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&p);
-	return rc;
+	return vault_flat_yaml(text, len, path, yaml_field, &y, err);
 }
 
-int vault_config_load(const char *path, struct vault_config *ret,
-		      struct bw_error *err)
+int vault_config_parse(const char *text, size_t n, const char *path,
+		       struct vault_config *ret, struct bw_error *err)
 {
 	struct vault_config cfg = {0};
-	FILE *f = fopen(path, "rb");
-	char *text;
-	size_t n, i = 0;
+	size_t i = 0;
 	int rc;
 
-	if (!f)
-		return bw_errorf(err, -errno, path, 0, 0, "cannot open: %s",
-				 strerror(errno));
-	text = malloc(CONFIG_MAX_BYTES + 1);
-	if (!text) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	n = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
-	fclose(f);
-	if (n > CONFIG_MAX_BYTES) {
-		free(text);
+	if (n > CONFIG_MAX_BYTES)
 		return bw_errorf(err, -E2BIG, path, 0, 0, "larger than 1 MiB");
-	}
 	while (i < n && strchr(" \t\r\n", text[i]))
 		i++;
 	if (i < n && text[i] == '{')
 		rc = load_json(path, text, n, &cfg, err);
 	else
 		rc = load_yaml(path, text, n, &cfg, err);
-	free(text);
 	if (!rc && !cfg.storage_path)
 		rc = bw_errorf(err, -EINVAL, path, 0, 0,
 			       "storage_path is required");
@@ -217,6 +150,29 @@ int vault_config_load(const char *path, struct vault_config *ret,
 	}
 	*ret = cfg;
 	return 0;
+}
+
+int vault_config_load(const char *path, struct vault_config *ret,
+		      struct bw_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *text;
+	size_t n;
+	int rc;
+
+	if (!f)
+		return bw_errorf(err, -errno, path, 0, 0, "cannot open: %s",
+				 strerror(errno));
+	text = malloc(CONFIG_MAX_BYTES + 1);
+	if (!text) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	n = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
+	fclose(f);
+	rc = vault_config_parse(text, n, path, ret, err);
+	free(text);
+	return rc;
 }
 
 void vault_config_free(struct vault_config *cfg)

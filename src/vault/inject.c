@@ -29,7 +29,6 @@
 #include <linux/magic.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <yaml.h>
 
 #include "vault/vault.h"
 
@@ -713,95 +712,39 @@ void vault_hook_config_free(struct vault_hook_config *c)
 	memset(c, 0, sizeof(*c));
 }
 
+struct hook_parse {
+	struct vault_hook_config *c;
+	const char *path;
+};
+
+static int hook_field_set(void *ctx, const char *key, const char *v, size_t vl,
+			  int line, struct bw_error *err)
+{
+	struct hook_parse *hp = ctx;
+	char **f = hook_field(hp->c, key);
+
+	if (!f)
+		return bw_errorf(err, -EINVAL, hp->path, line, 0,
+				 "unknown key \"%s\"", key);
+	if (!vl || memchr(v, '\0', vl) || vl >= VAULT_MAX_PATH)
+		return bw_errorf(err, -EINVAL, hp->path, line, 0,
+				 "%s: bad value", key);
+	free(*f);
+	*f = strndup(v, vl);
+	return *f ? 0 : -ENOMEM;
+}
+
 int vault_hook_config_parse(const char *text, size_t len, const char *path,
 			    struct vault_hook_config *ret, struct bw_error *err)
 {
 	struct vault_hook_config c;
-	yaml_parser_t p;
-	yaml_event_t ev;
-	char key[64] = "";
-	int have_key = 0, depth = 0, rc = 0, done = 0;
+	struct hook_parse hp = {&c, path};
+	int rc;
 
 	memset(&c, 0, sizeof(c));
 	if (len > (1u << 20))
 		return bw_errorf(err, -E2BIG, path, 0, 0, "larger than 1 MiB");
-	if (!yaml_parser_initialize(&p))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-	while (!done && !rc) {
-		int line;
-
-		if (!yaml_parser_parse(&p, &ev)) {
-			rc = bw_errorf(err, -EINVAL, path,
-				       (int)p.problem_mark.line + 1,
-				       (int)p.problem_mark.column + 1, "%s",
-				       p.problem ? p.problem : "YAML error");
-			break;
-		}
-		line = (int)ev.start_mark.line + 1;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = 1;
-			break;
-		case YAML_MAPPING_START_EVENT:
-			if (++depth > 1)
-				rc =
-				    bw_errorf(err, -EINVAL, path, line, 0,
-					      "want a flat mapping of strings");
-			break;
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_ALIAS_EVENT:
-			rc = bw_errorf(err, -EINVAL, path, line, 0,
-				       "want a flat mapping of strings");
-			break;
-		case YAML_SCALAR_EVENT: {
-			const char *v = (const char *)ev.data.scalar.value;
-			size_t vl = ev.data.scalar.length;
-			char **f;
-
-			if (depth != 1) {
-				rc = bw_errorf(err, -EINVAL, path, line, 0,
-					       "want a mapping");
-			} else if (!have_key) {
-				if (vl >= sizeof(key) || memchr(v, '\0', vl)) {
-					rc = bw_errorf(err, -EINVAL, path, line,
-						       0, "bad key");
-					break;
-				}
-				memcpy(key, v, vl);
-				key[vl] = '\0';
-				have_key = 1;
-			} else {
-				have_key = 0;
-				f = hook_field(&c, key);
-				if (!f) {
-					rc = bw_errorf(err, -EINVAL, path, line,
-						       0, "unknown key \"%s\"",
-						       key);
-					break;
-				}
-				if (!vl || memchr(v, '\0', vl) ||
-				    vl >= VAULT_MAX_PATH) {
-					rc = bw_errorf(err, -EINVAL, path, line,
-						       0, "%s: bad value", key);
-					break;
-				}
-				free(*f);
-				*f = strndup(v, vl);
-				if (!*f)
-					rc = -ENOMEM;
-			}
-			break;
-		}
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&p);
+	rc = vault_flat_yaml(text, len, path, hook_field_set, &hp, err);
 	if (!rc && !c.address)
 		rc = bw_errorf(err, -EINVAL, path, 0, 0, "address is required");
 	if (!rc && !c.token_file && !c.roles_dir &&

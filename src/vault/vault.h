@@ -555,6 +555,18 @@ unsigned vault_tidy_wait(struct vault_tidy *t, unsigned n, long timeout_ms,
 
 /* ---- server (server.c, config.c) ---------------------------------------- */
 
+/*
+ * A flat YAML mapping of scalars (flat_yaml.c): fn(ctx, key, value, vlen,
+ * line, err) for each key: value in order (value not NUL-terminated);
+ * fn returns 0 or a negative code, which stops the walk.  Nested values,
+ * sequences, aliases and keys over 63 bytes are errors naming path and
+ * line.  0 or a negative code.
+ */
+typedef int (*vault_flat_fn)(void *ctx, const char *key, const char *val,
+			     size_t vlen, int line, struct bw_error *err);
+int vault_flat_yaml(const char *text, size_t len, const char *path,
+		    vault_flat_fn fn, void *ctx, struct bw_error *err);
+
 struct vault_config {
 	char *listen;	     /* "127.0.0.1:8200" */
 	char *tls_cert_file; /* required unless dev */
@@ -587,6 +599,10 @@ struct vault_config {
  * vault_config_free frees the strings. */
 int vault_config_load(const char *path, struct vault_config *ret,
 		      struct bw_error *err);
+/* The same from text already read (len bytes, not NUL-terminated), path
+ * only naming it in errors. */
+int vault_config_parse(const char *text, size_t len, const char *path,
+		       struct vault_config *ret, struct bw_error *err);
 void vault_config_free(struct vault_config *cfg);
 
 struct vault_server; /* opaque */
