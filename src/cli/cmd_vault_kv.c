@@ -284,12 +284,12 @@ static int kv_delete(int argc, char **argv)
 			   "[-mount M] PATH\n\nDeletes a secret (on KV v2: "
 			   "soft-deletes its latest version, or\nthe versions "
 			   "given; `kv undelete` brings them back)."}};
-	json_t *items = NULL, *versions = NULL, *body = NULL;
+	json_t *items = NULL, *versions = NULL;
 	const struct vault_flag fl[] = {
 	    {"versions", VAULT_FLAG_STRINGS, &items},
 	    {"mount", VAULT_FLAG_STRING, &k.mount_flag}};
 	struct bw_error err = {0};
-	int rc, status;
+	int rc;
 
 	if ((rc = vcli_parse(&k.v, fl, 2, argc, argv)) >= 0 ||
 	    (rc = vcli_nargs(&k.v, 1, 1)) >= 0)
@@ -306,20 +306,10 @@ static int kv_delete(int argc, char **argv)
 			rc = vcli_kv_versions_put(&k, "delete", versions);
 		goto out;
 	}
-	if ((rc = vcli_call(&k.v, vcli_kv_what(&k, "deleting"), "DELETE", k.api,
-			    NULL, &status, &body)) >= 0)
-		goto out;
-	if (status >= 300) {
-		rc = vcli_api_error(&k.v, vcli_kv_what(&k, "deleting"),
-				    "DELETE", k.api, status, body);
-		goto out;
-	}
-	rc = 0;
-	printf("Success! Data deleted (if it existed) at: %s\n", k.api);
+	rc = vcli_kv_delete_at(&k);
 out:
 	json_decref(items);
 	json_decref(versions);
-	json_decref(body);
 	vcli_done(&k.v);
 	return rc;
 }

@@ -15,6 +15,26 @@
 #include "cli/commands.h"
 #include "cli/vault_cli.h"
 
+int vcli_kv_delete_at(struct vcli_kv *k)
+{
+	json_t *body = NULL;
+	int rc, status;
+
+	if ((rc = vcli_call(&k->v, vcli_kv_what(k, "deleting"), "DELETE",
+			    k->api, NULL, &status, &body)) >= 0)
+		goto out;
+	if (status >= 300) {
+		rc = vcli_api_error(&k->v, vcli_kv_what(k, "deleting"),
+				    "DELETE", k->api, status, body);
+		goto out;
+	}
+	rc = 0;
+	printf("Success! Data deleted (if it existed) at: %s\n", k->api);
+out:
+	json_decref(body);
+	return rc;
+}
+
 int vcli_kv_versions_put(struct vcli_kv *k, const char *op,
 			 const json_t *versions)
 {
@@ -285,25 +305,14 @@ static int meta_delete(int argc, char **argv)
 			   "version's data and its metadata."}};
 	const struct vault_flag fl[] = {
 	    {"mount", VAULT_FLAG_STRING, &k.mount_flag}};
-	json_t *body = NULL;
-	int rc, status;
+	int rc;
 
 	if ((rc = vcli_kv_start(&k, fl, 1, argc, argv, 1, 1, "metadata")) >=
 		0 ||
 	    (rc = vcli_kv_need_v2(&k, "Metadata")) >= 0)
 		goto out;
-	if ((rc = vcli_call(&k.v, vcli_kv_what(&k, "deleting"), "DELETE", k.api,
-			    NULL, &status, &body)) >= 0)
-		goto out;
-	if (status >= 300) {
-		rc = vcli_api_error(&k.v, vcli_kv_what(&k, "deleting"),
-				    "DELETE", k.api, status, body);
-		goto out;
-	}
-	rc = 0;
-	printf("Success! Data deleted (if it existed) at: %s\n", k.api);
+	rc = vcli_kv_delete_at(&k);
 out:
-	json_decref(body);
 	vcli_done(&k.v);
 	return rc;
 }

@@ -80,6 +80,9 @@ struct vcli_kv {
 	char what[VAULT_MAX_PATH + 96]; /* vcli_kv_what's text */
 };
 
+/* DELETE k->api and print Vault's "Success! Data deleted" line: the exit
+ * code (0, or the API error's). */
+int vcli_kv_delete_at(struct vcli_kv *k);
 /* Connects and resolves v.args[0] (and -mount) to the API path under kind
  * ("data", "metadata", "undelete", ...); -1 to go on, else 2 (printed). */
 int vcli_kv_open(struct vcli_kv *k, const char *kind);
