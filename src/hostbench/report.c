@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hostbench/hostbench.h"
+#include "report/report.h"
 
 static void text_row(FILE *out, const struct hb_row *row)
 {
@@ -78,37 +79,6 @@ static int write_json(FILE *out, const struct hb_report *r)
 	return rc ? -EIO : 0;
 }
 
-/* XML 1.0 text: escape markup, drop control characters XML cannot hold. */
-static void xml_escaped(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		switch (ch) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&apos;", out);
-			break;
-		default:
-			if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
-				fputc('?', out);
-			else
-				fputc(ch, out);
-		}
-	}
-}
-
 static void write_junit(FILE *out, const struct hb_report *r)
 {
 	size_t skipped = r->count[HB_WARN] + r->count[HB_INFO];
@@ -127,28 +97,28 @@ static void write_junit(FILE *out, const struct hb_report *r)
 		const struct hb_check *c = row->check;
 
 		fputs("    <testcase classname=\"", out);
-		xml_escaped(out, c->section);
+		report_xml_puts(out, c->section);
 		fputs("\" name=\"", out);
-		xml_escaped(out, c->id);
+		report_xml_puts(out, c->id);
 		fputs(" ", out);
-		xml_escaped(out, c->title);
+		report_xml_puts(out, c->title);
 		fputs("\">\n", out);
 		if (row->out.result == HB_FAIL) {
 			fputs("      <failure message=\"", out);
-			xml_escaped(out, row->out.actual);
+			report_xml_puts(out, row->out.actual);
 			fputs("\" type=\"FAIL\">expected: ", out);
-			xml_escaped(out, row->out.expected);
+			report_xml_puts(out, row->out.expected);
 			fputs("\nremediation: ", out);
-			xml_escaped(out, c->remediation);
+			report_xml_puts(out, c->remediation);
 			fputs("</failure>\n", out);
 		} else if (row->out.result != HB_PASS) {
 			fprintf(out, "      <skipped message=\"%s: ",
 				hb_result_name(row->out.result));
-			xml_escaped(out, row->out.actual);
+			report_xml_puts(out, row->out.actual);
 			fputs("\"/>\n", out);
 		}
 		fputs("      <system-out>", out);
-		xml_escaped(out, row->out.actual);
+		report_xml_puts(out, row->out.actual);
 		fputs("</system-out>\n    </testcase>\n", out);
 	}
 	fputs("  </testsuite>\n</testsuites>\n", out);

@@ -495,7 +495,7 @@ void rpt_policy_count(const struct report_findings *s,
 	}
 }
 
-void rpt_xml_puts(FILE *out, const char *s)
+void report_xml_puts(FILE *out, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)(s ? s : "");
 	size_t n = strlen((const char *)u), i = 0, k;

@@ -59,4 +59,10 @@ int report_write_policy(FILE *out, enum report_format fmt,
 			const struct report_findings *s,
 			const struct report_opts *o, struct bw_error *err);
 
+/* Writes s as XML/HTML text or attribute content: & < > " ' escaped,
+ * invalid UTF-8 as U+FFFD, control characters (but tab and newline) as
+ * spaces -- safe inside elements and quoted attributes of both (the
+ * JUnit and HTML writers here, and host-bench's JUnit). */
+void report_xml_puts(FILE *out, const char *s);
+
 #endif

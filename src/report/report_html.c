@@ -38,7 +38,7 @@ static const char css[] =
     ".none{background:#7f8c8d}.suppressed{background:#95a5a6}"
     "tr.sup td{color:#8d949e}.ok{color:#2d6a2d;font-weight:600}";
 
-static void put(FILE *out, const char *s) { rpt_xml_puts(out, s); }
+static void put(FILE *out, const char *s) { report_xml_puts(out, s); }
 
 static void card(FILE *out, const char *cls, const char *label, size_t n)
 {

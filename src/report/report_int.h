@@ -90,10 +90,7 @@ const char *rpt_object_label(const struct report_finding *f, char *buf,
 const char *rpt_controls(const struct report_finding *f, const char *fw,
 			 char *buf, size_t len);
 
-/* Writes s as XML/HTML text or attribute content: & < > " ' escaped,
- * invalid UTF-8 as U+FFFD, control characters (but tab and newline) as
- * spaces -- safe inside elements and quoted attributes of both. */
-void rpt_xml_puts(FILE *out, const char *s);
+/* (XML/HTML text: report_xml_puts, report.h.) */
 
 int report_write_table_policy(FILE *out, const struct report_findings *s,
 			      const struct report_opts *o,

@@ -24,7 +24,7 @@ struct suite {
 static void attr(FILE *out, const char *name, const char *v)
 {
 	fprintf(out, " %s=\"", name);
-	rpt_xml_puts(out, v);
+	report_xml_puts(out, v);
 	fputc('"', out);
 }
 
@@ -36,14 +36,14 @@ static void testcase(FILE *out, const struct report_finding *f)
 	attr(out, "classname", f->id);
 	rpt_object_label(f, label, sizeof(label));
 	fputs(" name=\"", out);
-	rpt_xml_puts(out, label);
+	report_xml_puts(out, label);
 	if (f->container) {
 		fputs(" container ", out);
-		rpt_xml_puts(out, f->container);
+		report_xml_puts(out, f->container);
 	}
 	if (f->path) {
 		fputs(" ", out);
-		rpt_xml_puts(out, f->path);
+		report_xml_puts(out, f->path);
 	}
 	fputc('"', out);
 	attr(out, "file", f->file ? f->file : "");
@@ -58,11 +58,11 @@ static void testcase(FILE *out, const struct report_finding *f)
 		attr(out, "type", vuln_severity_name(f->severity));
 		attr(out, "message", f->message ? f->message : f->title);
 		fputs(">", out);
-		rpt_xml_puts(out, f->title);
+		report_xml_puts(out, f->title);
 		fputs("\n", out);
 		if (f->file) {
 			fputs("file: ", out);
-			rpt_xml_puts(out, f->file);
+			report_xml_puts(out, f->file);
 			if (f->doc >= 0)
 				fprintf(out, " (document %d, line %d)",
 					f->doc + 1, f->line);
@@ -70,12 +70,12 @@ static void testcase(FILE *out, const struct report_finding *f)
 		}
 		if (f->path) {
 			fputs("field: ", out);
-			rpt_xml_puts(out, f->path);
+			report_xml_puts(out, f->path);
 			fputs("\n", out);
 		}
 		if (f->remediation) {
 			fputs("remediation: ", out);
-			rpt_xml_puts(out, f->remediation);
+			report_xml_puts(out, f->remediation);
 			fputs("\n", out);
 		}
 		fputs("</failure>\n", out);
@@ -139,16 +139,16 @@ int report_write_junit(FILE *out, const struct report_findings *s,
 		"<testsuites name=\"bulwark\" tests=\"%zu\" failures=\"%zu\" "
 		"skipped=\"%zu\" errors=\"0\" timestamp=\"",
 		tests, failures, skipped);
-	rpt_xml_puts(out, ts);
+	report_xml_puts(out, ts);
 	fputs("\">\n", out);
 	for (i = 0; i < n; i++) {
 		size_t k;
 
 		fputs("  <testsuite name=\"", out);
-		rpt_xml_puts(out, su[i].id);
+		report_xml_puts(out, su[i].id);
 		if (su[i].name) {
 			fputc(' ', out);
-			rpt_xml_puts(out, su[i].name);
+			report_xml_puts(out, su[i].name);
 		}
 		fprintf(out,
 			"\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\" "
