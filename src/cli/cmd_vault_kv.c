@@ -4,7 +4,8 @@
  * is found per path (vault_kv_detect: sys/internal/ui/mounts, then
  * sys/mounts, then "secret/ is KV v2"), and a user path "secret/app"
  * becomes "secret/data/app" or "secret/metadata/app" for v2.  The
- * commands that exist only for KV v2 (undelete, destroy, metadata) are in
+ * commands that exist only for KV v2 (undelete, destroy, rollback,
+ * metadata) are in
  * cmd_vault_kv_v2.c.
  */
 #include <stdlib.h>
@@ -26,9 +27,9 @@ int vcli_kv_open(struct vcli_kv *k, const char *kind)
 
 		while (ml && m[ml - 1] == '/')
 			ml--;
-		snprintf(k->user_path, sizeof(k->user_path), "%.*s/%s", (int)ml,
-			 m, k->v.args[0][0] == '/' ? k->v.args[0] + 1
-						   : k->v.args[0]);
+		snprintf(
+		    k->user_path, sizeof(k->user_path), "%.*s/%s", (int)ml, m,
+		    k->v.args[0][0] == '/' ? k->v.args[0] + 1 : k->v.args[0]);
 	} else {
 		snprintf(k->user_path, sizeof(k->user_path), "%s",
 			 k->v.args[0][0] == '/' ? k->v.args[0] + 1
@@ -77,6 +78,26 @@ int vcli_kv_need_v2(const struct vcli_kv *k, const char *what)
 	fprintf(stderr, "%s: %s not supported on KV Version 1 (mount %s)\n",
 		k->v.prog, what, k->mount);
 	return 1;
+}
+
+int vcli_kv_print_written(struct vcli_kv *k, const json_t *body)
+{
+	const json_t *data = json_object_get(body, "data");
+
+	if (k->v.field)
+		return vcli_print_field(&k->v, data);
+	if (vcli_json(&k->v)) {
+		vcli_print_json(body);
+	} else if (k->version == 2 && json_is_object(data)) {
+		struct vcli_table t = {0};
+
+		vcli_kv_print_path(k);
+		vcli_table_add_object(&t, data);
+		vcli_table_print(&t, "======= Metadata =======");
+	} else {
+		printf("Success! Data written to: %s\n", k->api);
+	}
+	return 0;
 }
 
 static int kv_get(int argc, char **argv)
@@ -202,21 +223,7 @@ static int kv_write(int argc, char **argv, int patch)
 				    body);
 		goto out;
 	}
-	rc = 0;
-	if (k.v.field) {
-		rc = vcli_print_field(&k.v, json_object_get(body, "data"));
-	} else if (vcli_json(&k.v)) {
-		vcli_print_json(body);
-	} else if (k.version == 2 &&
-		   json_is_object(json_object_get(body, "data"))) {
-		struct vcli_table t = {0};
-
-		vcli_kv_print_path(&k);
-		vcli_table_add_object(&t, json_object_get(body, "data"));
-		vcli_table_print(&t, "======= Metadata =======");
-	} else {
-		printf("Success! Data written to: %s\n", k.api);
-	}
+	rc = vcli_kv_print_written(&k, body);
 out:
 	json_decref(kv);
 	json_decref(req);
@@ -263,7 +270,7 @@ static int kv_list(int argc, char **argv)
 	}
 	printf("Keys\n----\n");
 	json_array_foreach(keys, i, e)
-		printf("%s\n", json_is_string(e) ? json_string_value(e) : "?");
+	    printf("%s\n", json_is_string(e) ? json_string_value(e) : "?");
 out:
 	json_decref(body);
 	vcli_done(&k.v);
@@ -314,7 +321,7 @@ out:
 	return rc;
 }
 
-/* `kv <sub>`; metadata's own subcommands (get|put|delete) are named by
+/* `kv <sub>`; metadata's own subcommands (get|put|patch|delete) are named by
  * vcli_kv_metadata. */
 static const struct {
 	const char *name, *args;
@@ -327,7 +334,8 @@ static const struct {
     {"delete", "[-versions N,...] PATH", kv_delete},
     {"undelete", "-versions N,... PATH", vcli_kv_undelete},
     {"destroy", "-versions N,... PATH", vcli_kv_destroy},
-    {"metadata", "get|put|delete [options] PATH", vcli_kv_metadata},
+    {"rollback", "-version N PATH", vcli_kv_rollback},
+    {"metadata", "get|put|patch|delete [options] PATH", vcli_kv_metadata},
 };
 
 #define N_KV_COMMANDS (sizeof(kv_commands) / sizeof(kv_commands[0]))

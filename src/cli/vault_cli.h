@@ -83,6 +83,11 @@ struct vcli_kv {
 /* DELETE k->api and print Vault's "Success! Data deleted" line: the exit
  * code (0, or the API error's). */
 int vcli_kv_delete_at(struct vcli_kv *k);
+/* What `kv put` prints for the write's answer body: -field of its data,
+ * the body with -format json, on KV v2 the new version's metadata table,
+ * else vault's "Success! Data written to" line.  Exit code (0, or 1 for a
+ * missing -field). */
+int vcli_kv_print_written(struct vcli_kv *k, const json_t *body);
 /* Connects and resolves v.args[0] (and -mount) to the API path under kind
  * ("data", "metadata", "undelete", ...); -1 to go on, else 2 (printed). */
 int vcli_kv_open(struct vcli_kv *k, const char *kind);
@@ -106,10 +111,11 @@ int vcli_kv_need_v2(const struct vcli_kv *k, const char *what);
 int vcli_kv_versions_put(struct vcli_kv *k, const char *op,
 			 const json_t *versions);
 
-/* `kv undelete`, `kv destroy`, `kv metadata get|put|delete`
- * (cmd_vault_kv_v2.c); argv[0] is the subcommand. */
+/* `kv undelete`, `kv destroy`, `kv rollback`, `kv metadata
+ * get|put|patch|delete` (cmd_vault_kv_v2.c); argv[0] is the subcommand. */
 int vcli_kv_undelete(int argc, char **argv);
 int vcli_kv_destroy(int argc, char **argv);
+int vcli_kv_rollback(int argc, char **argv);
 int vcli_kv_metadata(int argc, char **argv);
 
 /* sys/seal-status as vault's table (cmd_vault_status.c). */

@@ -7,7 +7,7 @@
 # ~/.vault-token) → error envelope as the vault CLI prints it → token
 # create/lookup/renew/capabilities/revoke, policy write/read/list, kv
 # put/get/patch/list/delete, KV v2 versions (delete -versions, undelete,
-# destroy) and metadata (get/put/delete), the KV v1 refusals → operator
+# destroy, rollback) and metadata (get/put/patch/delete), the KV v1 refusals → operator
 # seal → sealed errors.
 #
 # Each part whose server side is missing on this branch (the token store,
@@ -267,6 +267,54 @@ else
 	check "metadata put changes only what is given" 0 "$(rc V kv metadata put -cas-required=false -delete-version-after 0s secret/app/db)"
 	check "max_versions kept" 5 "$(V kv metadata get -field max_versions secret/app/db)"
 	check "cas_required now false" false "$(V kv metadata get -field cas_required secret/app/db)"
+	# ---- kv metadata patch: only the settings given change
+	check "kv metadata patch" 0 "$(rc V kv metadata patch -cas-required secret/app/db)"
+	check "metadata patch message" "Success! Data written to: secret/metadata/app/db" "$(cat "$T/out")"
+	V kv metadata get -format json secret/app/db >"$T/meta.json"
+	check "patch set cas_required" True "$(jget '["data"]["cas_required"]' <"$T/meta.json")"
+	check "patch kept max_versions" 5 "$(jget '["data"]["max_versions"]' <"$T/meta.json")"
+	check "patch kept custom_metadata" "{'owner': 'team-a', 'tags': 'a,b'}" "$(jget '["data"]["custom_metadata"]' <"$T/meta.json")"
+	check "patch -custom-metadata and -remove-custom-metadata" 0 "$(rc V kv metadata patch -custom-metadata env=prod -remove-custom-metadata tags secret/app/db)"
+	V kv metadata get -format json secret/app/db >"$T/meta.json"
+	check "patch merged custom_metadata" "{'owner': 'team-a', 'env': 'prod'}" "$(jget '["data"]["custom_metadata"]' <"$T/meta.json")"
+	check "patch kept cas_required" True "$(jget '["data"]["cas_required"]' <"$T/meta.json")"
+	check "patch kept delete_version_after" 0s "$(jget '["data"]["delete_version_after"]' <"$T/meta.json")"
+	check "kv metadata patch of a missing key exit 2" 2 "$(rc V kv metadata patch -max-versions 3 secret/nosuch)"
+	contains "patch missing: API error" "Code: 404" "$(cat "$T/err")"
+	check "metadata patch set and remove the same key exit 1" 1 "$(rc V kv metadata patch -custom-metadata env=x -remove-custom-metadata env secret/app/db)"
+	contains "set and remove named" '"env" is both set' "$(cat "$T/err")"
+	check "metadata patch -max-versions -1 exit 1" 1 "$(rc V kv metadata patch -max-versions -1 secret/app/db)"
+	check "metadata patch unknown flag exit 1" 1 "$(rc V kv metadata patch -bogus secret/app/db)"
+	check "metadata put has no -remove-custom-metadata exit 1" 1 "$(rc V kv metadata put -remove-custom-metadata env secret/app/db)"
+	check "metadata patch no path exit 1" 1 "$(rc V kv metadata patch -cas-required)"
+	# ---- kv rollback: versions 1 and 2 destroyed, 3 current (cas required)
+	check "kv rollback to a destroyed version exit 2" 2 "$(rc V kv rollback -version 1 secret/app/db)"
+	check "destroyed refusal" "Cannot roll back to a version that has been destroyed" "$(cat "$T/err")"
+	check "kv rollback of a missing version exit 2" 2 "$(rc V kv rollback -version 99 secret/app/db)"
+	check "missing version message" "No value found at secret/data/app/db" "$(cat "$T/err")"
+	check "kv rollback of a missing key exit 2" 2 "$(rc V kv rollback -version 1 secret/nosuch)"
+	contains "missing key message" "No value found at secret/data/nosuch" "$(cat "$T/err")"
+	check "kv rollback without -version exit 1" 1 "$(rc V kv rollback secret/app/db)"
+	contains "rollback names the flag" "Version flag must be specified" "$(cat "$T/err")"
+	check "kv rollback -version 0 exit 1" 1 "$(rc V kv rollback -version 0 secret/app/db)"
+	contains "rollback bad version" "Invalid value 0 for the version flag" "$(cat "$T/err")"
+	check "kv rollback too many args exit 1" 1 "$(rc V kv rollback -version 3 secret/app/db x)"
+	check "kv put -cas 3 (version 4)" 0 "$(rc V kv put -cas 3 secret/app/db user=later)"
+	check "kv rollback -version 3 (cas required: it sends cas)" 0 "$(rc V kv rollback -version 3 secret/app/db)"
+	contains "rollback prints the new version" "version            5" "$(cat "$T/out")"
+	contains "rollback table path" "secret/data/app/db" "$(cat "$T/out")"
+	check "rolled back data" root "$(V kv get -field user secret/app/db)"
+	check "rolled back data (all keys)" 1 "$(V kv get -field extra secret/app/db)"
+	check "kv rollback -format json" 6 "$(V kv rollback -version 4 -format json secret/app/db | jget '["data"]["version"]')"
+	check "kv rollback -field version" 7 "$(V kv rollback -field version -version=5 -mount secret app/db)"
+	check "current version after rollbacks" 7 "$(V kv metadata get -field current_version secret/app/db)"
+	check "kv delete -versions 6" 0 "$(rc V kv delete -versions 6 secret/app/db)"
+	check "kv rollback to a deleted version exit 2" 2 "$(rc V kv rollback -version 6 secret/app/db)"
+	check "deleted refusal" "Cannot roll back to a version that has been deleted" "$(cat "$T/err")"
+	check "refusals wrote nothing" 7 "$(V kv metadata get -field current_version secret/app/db)"
+	check "kv metadata patch -cas-required=false" 0 "$(rc V kv metadata patch -cas-required=false secret/app/db)"
+	check "cas_required off again" false "$(V kv metadata get -field cas_required secret/app/db)"
+	check "max_versions still kept" 5 "$(V kv metadata get -field max_versions secret/app/db)"
 	check "metadata put -max-versions -1 exit 1" 1 "$(rc V kv metadata put -max-versions -1 secret/app/db)"
 	check "metadata put -custom-metadata without = exit 1" 1 "$(rc V kv metadata put -custom-metadata owner secret/app/db)"
 	check "metadata put bad duration exit 1" 1 "$(rc V kv metadata put -delete-version-after soon secret/app/db)"
@@ -281,8 +329,8 @@ else
 	check "metadata delete of a missing key succeeds (as vault)" 0 "$(rc V kv metadata delete secret/nosuch)"
 	check "metadata delete too many args exit 1" 1 "$(rc V kv metadata delete a b)"
 	check "kv metadata unknown subcommand exit 1" 1 "$(rc V kv metadata bogus secret/x)"
-	check "kv help lists the new subcommands" 3 "$(V kv -h | grep -cE '^  kv (undelete|destroy|metadata) ')"
-	check "kv metadata help lists put and delete" 2 "$(V kv metadata -h | grep -cE '^  (put|delete) ')"
+	check "kv help lists the new subcommands" 4 "$(V kv -h | grep -cE '^  kv (undelete|destroy|rollback|metadata) ')"
+	check "kv metadata help lists put, patch and delete" 3 "$(V kv metadata -h | grep -cE '^  (put|patch|delete) ')"
 	# ---- a default-policy token: the server refuses, exit 2
 	DEF=$(V token create -policy default -ttl 10m -field token 2>/dev/null || true)
 	if [ -n "$DEF" ]; then
@@ -290,6 +338,9 @@ else
 		contains "undelete error as vault prints it" "Error writing data to secret/undelete/app/db: Error making API request." "$(cat "$T/err")"
 		check "destroy without permission: exit 2" 2 "$(VAULT_TOKEN=$DEF rc V kv destroy -versions 3 secret/app/db)"
 		check "metadata put without permission: exit 2" 2 "$(VAULT_TOKEN=$DEF rc V kv metadata put -max-versions 1 secret/app/db)"
+		check "metadata patch without permission: exit 2" 2 "$(VAULT_TOKEN=$DEF rc V kv metadata patch -max-versions 1 secret/app/db)"
+		check "rollback without permission: exit 2" 2 "$(VAULT_TOKEN=$DEF rc V kv rollback -version 3 secret/app/db)"
+		contains "rollback error as vault prints it" "Error reading secret/data/app/db: Error making API request." "$(cat "$T/err")"
 		check "metadata delete without permission: exit 2" 2 "$(VAULT_TOKEN=$DEF rc V kv metadata delete secret/app/db)"
 		contains "metadata delete error" "Error deleting secret/metadata/app/db:" "$(cat "$T/err")"
 	fi
@@ -301,7 +352,9 @@ else
 		check "kv destroy on KV v1 exit 1" 1 "$(rc V kv destroy -versions 1 kv1/app)"
 		contains "destroy v1 message" "Destroy not supported on KV Version 1" "$(cat "$T/err")"
 		check "kv delete -versions on KV v1 exit 1" 1 "$(rc V kv delete -versions 1 kv1/app)"
-		for sub in get put delete; do
+		check "kv rollback on KV v1 exit 1" 1 "$(rc V kv rollback -version 1 kv1/app)"
+		contains "rollback v1 message" "Rollback not supported on KV Version 1" "$(cat "$T/err")"
+		for sub in get put patch delete; do
 			check "kv metadata $sub on KV v1 exit 1" 1 "$(rc V kv metadata $sub kv1/app)"
 			contains "metadata $sub v1 message" "Metadata not supported on KV Version 1" "$(cat "$T/err")"
 		done
