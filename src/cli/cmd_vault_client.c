@@ -317,9 +317,14 @@ void vcli_table_print(struct vcli_table *t, const char *title)
 	printf("%-*s    %s\n%-*s    %s\n", (int)w, "Key", "Value", (int)w, "---",
 	       "-----");
 	json_array_foreach(t->rows, i, r)
+	{
+		const char *v = json_string_value(json_array_get(r, 1));
+
+		/* an empty cell reads "n/a", as in vault's tables */
 		printf("%-*s    %s\n", (int)w,
 		       json_string_value(json_array_get(r, 0)),
-		       json_string_value(json_array_get(r, 1)));
+		       v && *v ? v : "n/a");
+	}
 	json_decref(t->rows);
 	t->rows = NULL;
 }

@@ -215,6 +215,7 @@ if no_route; then
 else
 	check "kv put" 0 "$(rc V kv put secret/app/db user=admin pass=@"$T/pass.txt")"
 	contains "put shows version" "version" "$(cat "$T/out")"
+	contains "an empty deletion_time reads n/a, as vault" "deletion_time      n/a" "$(cat "$T/out")"
 	check "kv get -field" admin "$(V kv get -field user secret/app/db)"
 	check "kv get @file value" "$(cat "$T/pass.txt")" "$(V kv get -field=pass secret/app/db)"
 	check "kv get -format json" admin "$(V kv get -format json secret/app/db | jget '["data"]["data"]["user"]')"
