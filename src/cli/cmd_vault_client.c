@@ -13,6 +13,7 @@
 
 #include <openssl/crypto.h>
 
+#include "cli/commands.h"
 #include "cli/vault_cli.h"
 
 static void usage_to(const struct vcli *v, FILE *out)
@@ -327,4 +328,24 @@ void vcli_table_print(struct vcli_table *t, const char *title)
 	}
 	json_decref(t->rows);
 	t->rows = NULL;
+}
+
+int vcli_dispatch(const char *group, const struct vcli_sub *subs, size_t n,
+		  void (*usage)(FILE *out), int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 1;
+	}
+	if (cli_is_help(argv[1])) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(argv[1], subs[i].name))
+			return subs[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "bulwark vault %s: unknown subcommand '%s'\n\n", group,
+		argv[1]);
+	usage(stderr);
+	return 1;
 }

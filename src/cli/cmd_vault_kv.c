@@ -323,10 +323,7 @@ out:
 
 /* `kv <sub>`; metadata's own subcommands (get|put|patch|delete) are named by
  * vcli_kv_metadata. */
-static const struct {
-	const char *name, *args;
-	int (*run)(int argc, char **argv);
-} kv_commands[] = {
+static const struct vcli_sub kv_commands[] = {
     {"get", "[-version N] [-field F] PATH", kv_get},
     {"put", "[-cas N] PATH K=V...", kv_put},
     {"patch", "[-cas N] PATH K=V...", kv_patch},
@@ -346,26 +343,13 @@ static void kv_usage(FILE *out)
 		     "...\n\nSubcommands:\n");
 	for (size_t i = 0; i < N_KV_COMMANDS; i++)
 		fprintf(out, "  kv %-9s %s\n", kv_commands[i].name,
-			kv_commands[i].args);
+			kv_commands[i].text);
 	fprintf(out, "\nEach also takes -mount M and the common options: "
 		     "see\n'bulwark vault kv <subcommand> -h'.\n");
 }
 
 int cmd_vault_kv(int argc, char **argv)
 {
-	if (argc < 2) {
-		kv_usage(stderr);
-		return 1;
-	}
-	if (cli_is_help(argv[1])) {
-		kv_usage(stdout);
-		return 0;
-	}
-	for (size_t i = 0; i < N_KV_COMMANDS; i++)
-		if (!strcmp(argv[1], kv_commands[i].name))
-			return kv_commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "bulwark vault kv: unknown subcommand '%s'\n\n",
-		argv[1]);
-	kv_usage(stderr);
-	return 1;
+	return vcli_dispatch("kv", kv_commands, N_KV_COMMANDS, kv_usage, argc,
+			     argv);
 }

@@ -534,10 +534,7 @@ out:
 	return rc;
 }
 
-static const struct {
-	const char *name, *summary;
-	int (*run)(int argc, char **argv);
-} meta_commands[] = {
+static const struct vcli_sub meta_commands[] = {
     {"get", "print a key's settings and versions", meta_get},
     {"put", "create a key or change its settings", meta_put},
     {"patch", "change some settings of an existing key", meta_patch},
@@ -552,25 +549,11 @@ static void meta_usage(FILE *out)
 		     "PATH\n\nSubcommands (KV v2 only):\n");
 	for (size_t i = 0; i < N_META_COMMANDS; i++)
 		fprintf(out, "  %-7s %s\n", meta_commands[i].name,
-			meta_commands[i].summary);
+			meta_commands[i].text);
 }
 
 int vcli_kv_metadata(int argc, char **argv)
 {
-	if (argc < 2) {
-		meta_usage(stderr);
-		return 1;
-	}
-	if (cli_is_help(argv[1])) {
-		meta_usage(stdout);
-		return 0;
-	}
-	for (size_t i = 0; i < N_META_COMMANDS; i++)
-		if (!strcmp(argv[1], meta_commands[i].name))
-			return meta_commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr,
-		"bulwark vault kv metadata: unknown subcommand '%s'\n\n",
-		argv[1]);
-	meta_usage(stderr);
-	return 1;
+	return vcli_dispatch("kv metadata", meta_commands, N_META_COMMANDS,
+			     meta_usage, argc, argv);
 }

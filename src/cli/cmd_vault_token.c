@@ -456,10 +456,7 @@ out:
 	return rc;
 }
 
-static const struct {
-	const char *name, *args;
-	int (*run)(int argc, char **argv);
-} token_commands[] = {
+static const struct vcli_sub token_commands[] = {
     {"create", "[-policy P ...] [-ttl D] [-orphan] ...", tok_create},
     {"lookup", "[-accessor] [TOKEN]", tok_lookup},
     {"renew", "[-increment D] [-accessor] [TOKEN]", tok_renew},
@@ -475,25 +472,12 @@ static void token_usage(FILE *out)
 		     "[args]\n\nSubcommands:\n");
 	for (size_t i = 0; i < N_TOKEN_COMMANDS; i++)
 		fprintf(out, "  token %-12s %s\n", token_commands[i].name,
-			token_commands[i].args);
+			token_commands[i].text);
 	fprintf(out, "\nSee 'bulwark vault token <subcommand> -h'.\n");
 }
 
 int cmd_vault_token(int argc, char **argv)
 {
-	if (argc < 2) {
-		token_usage(stderr);
-		return 1;
-	}
-	if (cli_is_help(argv[1])) {
-		token_usage(stdout);
-		return 0;
-	}
-	for (size_t i = 0; i < N_TOKEN_COMMANDS; i++)
-		if (!strcmp(argv[1], token_commands[i].name))
-			return token_commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "bulwark vault token: unknown subcommand '%s'\n\n",
-		argv[1]);
-	token_usage(stderr);
-	return 1;
+	return vcli_dispatch("token", token_commands, N_TOKEN_COMMANDS,
+			     token_usage, argc, argv);
 }

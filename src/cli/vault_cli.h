@@ -68,6 +68,22 @@ void vcli_table_addv(struct vcli_table *t, const char *key, const json_t *v);
 void vcli_table_add_object(struct vcli_table *t, const json_t *obj);
 void vcli_table_print(struct vcli_table *t, const char *title); /* frees */
 
+/* A subcommand of a command group (kv, kv metadata, token): its name, the
+ * text its group's usage prints beside it, and what runs it. */
+struct vcli_sub {
+	const char *name, *text;
+	int (*run)(int argc, char **argv);
+};
+
+/*
+ * Runs the subcommand argv[1] of group ("kv", "kv metadata", ...) from
+ * subs: no argument prints usage to stderr (exit 1); -h/--help/help prints
+ * it to stdout (exit 0); an unknown name says so on stderr, then usage
+ * (exit 1).  Otherwise the subcommand's exit code, argv[0] being its name.
+ */
+int vcli_dispatch(const char *group, const struct vcli_sub *subs, size_t n,
+		  void (*usage)(FILE *out), int argc, char **argv);
+
 /* ---- KV (cmd_vault_kv.c; the v2-only commands in cmd_vault_kv_v2.c) ---- */
 
 struct vcli_kv {
