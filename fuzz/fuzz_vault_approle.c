@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "vault/token_int.h"
+#include "vault_fuzz_core.h"
 
 static struct vault_storage *st;
 static struct vault_core *core;
@@ -44,19 +45,7 @@ static int run(enum vault_op op, const char *path, const char *body,
 
 static void setup(void)
 {
-	json_t *out = NULL;
-
-	if (vault_storage_mem_open(&st) || vault_core_new(st, &core, NULL) ||
-	    vault_core_init(core, 1, 1, &out, NULL))
-		abort();
-	snprintf(root, sizeof(root), "%s",
-		 json_string_value(json_object_get(out, "root_token")));
-	snprintf(
-	    key, sizeof(key), "%s",
-	    json_string_value(json_array_get(json_object_get(out, "keys"), 0)));
-	json_decref(out);
-	if (vault_core_unseal(core, key, 0, NULL))
-		abort();
+	fuzz_vault_core(&st, &core, root, sizeof(root), key, sizeof(key));
 	vault_rate_configure(core, 1e9, 1e9);
 	if (run(VAULT_OP_UPDATE, "auth/approle/role/app",
 		"{\"token_policies\":\"default\",\"secret_id_num_uses\":1000,"

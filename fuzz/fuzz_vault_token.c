@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "vault/token_int.h"
+#include "vault_fuzz_core.h"
 
 static struct vault_storage *st;
 static struct vault_core *core;
@@ -52,17 +53,7 @@ static void new_root(void)
 
 static void setup(void)
 {
-	json_t *out = NULL;
-
-	if (vault_storage_mem_open(&st) || vault_core_new(st, &core, NULL) ||
-	    vault_core_init(core, 1, 1, &out, NULL))
-		abort();
-	snprintf(
-	    key, sizeof(key), "%s",
-	    json_string_value(json_array_get(json_object_get(out, "keys"), 0)));
-	json_decref(out);
-	if (vault_core_unseal(core, key, 0, NULL))
-		abort();
+	fuzz_vault_core(&st, &core, NULL, 0, key, sizeof(key));
 	vault_rate_configure(core, 1e12, 1e12);
 	new_root();
 }
